@@ -1,0 +1,98 @@
+import * as z from 'zod/mini';
+import type { BasicCredential } from './core/basic-auth.ts';
+import { isReservedClaim } from './core/reserved-claims.ts';
+import type { TokenKind } from './core/tokens.ts';
+import type { LogLevel } from './observability/logger.ts';
+
+export type FailureMode = 'open' | 'closed';
+
+export interface HookConfig {
+  hookPath: string;
+  tableName: string;
+  claimName: string;
+  claimTokens: TokenKind[];
+  failureMode: FailureMode;
+  failureMessage: string;
+  storeTimeoutMs: number;
+  logLevel: LogLevel;
+  /** Where the Basic credential comes from: a Secrets Manager secret in AWS, the environment locally. */
+  credential: { secretId: string } | { static: BasicCredential };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const TOKENS: Record<string, TokenKind[]> = { id: ['id'], access: ['access'], both: ['id', 'access'] };
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+const text = (fallback: string) => z._default(z.string().check(z.trim(), z.minLength(1)), fallback);
+const environmentSchema = z.object({
+  HOOK_PATH: text('/tokenHook').check(z.regex(/^\/[\w\-./]*$/, 'must be a path starting with /')),
+  PATIENTS_TABLE: z.string().check(z.trim(), z.minLength(1, 'is required')),
+  CLAIM_NAME: text('extPatientId').check(
+    z.regex(/^[A-Za-z_][\w.:-]{0,99}$/, 'must start with a letter or _ and use only letters, digits, _ . : -'),
+  ),
+  CLAIM_TOKENS: z._default(z.enum(['id', 'access', 'both'], 'must be one of id, access, both'), 'id'),
+  FAILURE_MODE: z._default(z.enum(['open', 'closed'], 'must be open or closed'), 'open'),
+  FAILURE_MESSAGE: text('Sign-in is temporarily unavailable. Please try again in a few minutes.'),
+  STORE_TIMEOUT_MS: z._default(
+    z.coerce.number().check(z.int('must be a whole number'), z.gte(50, 'must be at least 50'), z.lte(2000, 'must be at most 2000')),
+    500,
+  ),
+  LOG_LEVEL: z.optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
+  AWS_LAMBDA_LOG_LEVEL: z.optional(z.string()),
+  HOOK_SECRET_ID: z.optional(z.string().check(z.trim(), z.minLength(1))),
+  HOOK_USERNAME: z.optional(z.string().check(z.minLength(1), z.regex(/^[^:]*$/, 'must not contain ":"'))),
+  HOOK_PASSWORD: z.optional(z.string().check(z.minLength(1))),
+});
+
+/** Reads and checks the configuration once; a ConfigError names the variable that is wrong. */
+export function loadConfig(env: Record<string, string | undefined>): HookConfig {
+  const result = environmentSchema.safeParse(withoutEmptyValues(env));
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const reason = issue?.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue?.message;
+    throw new ConfigError(`${variable} ${reason}`);
+  }
+  const vars = result.data;
+  const claimTokens = TOKENS[vars.CLAIM_TOKENS] as TokenKind[];
+  for (const token of claimTokens) {
+    if (isReservedClaim(vars.CLAIM_NAME, token)) {
+      throw new ConfigError(`CLAIM_NAME "${vars.CLAIM_NAME}" is reserved by Okta in the ${token} token`);
+    }
+  }
+  return {
+    hookPath: vars.HOOK_PATH,
+    tableName: vars.PATIENTS_TABLE,
+    claimName: vars.CLAIM_NAME,
+    claimTokens,
+    failureMode: vars.FAILURE_MODE,
+    failureMessage: vars.FAILURE_MESSAGE,
+    storeTimeoutMs: vars.STORE_TIMEOUT_MS,
+    logLevel: vars.LOG_LEVEL ?? lambdaLogLevel(vars.AWS_LAMBDA_LOG_LEVEL),
+    credential: credentialSetting(vars),
+  };
+}
+
+function credentialSetting(vars: z.infer<typeof environmentSchema>): HookConfig['credential'] {
+  if (vars.HOOK_SECRET_ID) return { secretId: vars.HOOK_SECRET_ID };
+  if (vars.HOOK_USERNAME && vars.HOOK_PASSWORD) {
+    return { static: { username: vars.HOOK_USERNAME, password: vars.HOOK_PASSWORD } };
+  }
+  throw new ConfigError('HOOK_SECRET_ID is required (or HOOK_USERNAME and HOOK_PASSWORD, for local runs)');
+}
+
+function lambdaLogLevel(value: string | undefined): LogLevel {
+  const level = value?.toLowerCase();
+  if (level === 'trace') return 'debug';
+  if (level === 'fatal') return 'error';
+  return (LOG_LEVELS as readonly string[]).includes(level ?? '') ? (level as LogLevel) : 'info';
+}
+
+function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
+  const present: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') present[key] = value;
+  return present;
+}

@@ -1,0 +1,45 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export interface BasicCredential {
+  username: string;
+  password: string;
+}
+
+const BASIC_HEADER = /^basic +([A-Za-z0-9+/]+={0,2}) *$/i;
+
+/**
+ * True when the Authorization header carries one of the accepted credentials.
+ * Username and password are both compared, as fixed-length digests, against every accepted
+ * credential, so the time taken says nothing about which part was wrong.
+ */
+export function verifyBasicAuth(header: string | undefined, accepted: readonly BasicCredential[]): boolean {
+  const presented = decodeBasicHeader(header);
+  if (!presented) return false;
+  const username = digest(presented.username);
+  const password = digest(presented.password);
+  let matched = false;
+  for (const credential of accepted) {
+    const usernameMatches = timingSafeEqual(username, digest(credential.username));
+    const passwordMatches = timingSafeEqual(password, digest(credential.password));
+    matched = (usernameMatches && passwordMatches) || matched;
+  }
+  return matched;
+}
+
+export function decodeBasicHeader(header: string | undefined): BasicCredential | undefined {
+  if (header === undefined || header.length > 4096) return undefined;
+  const token = BASIC_HEADER.exec(header)?.[1];
+  if (token === undefined) return undefined;
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+export function basicHeaderValue({ username, password }: BasicCredential): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}

@@ -1,0 +1,123 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type Answer, commandsAnswer, noContent, problem, signInError } from './core/answers.ts';
+import { verifyBasicAuth } from './core/basic-auth.ts';
+import { buildCommands } from './core/commands.ts';
+import { HookError } from './core/hook-error.ts';
+import { parseHookRequest } from './core/hook-request.ts';
+import type { CredentialSource, PatientStore } from './core/ports.ts';
+import { tokensToPatch } from './core/tokens.ts';
+import { resolveUserKey } from './core/user-key.ts';
+import type { HookConfig } from './config.ts';
+import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
+import { describeError } from './observability/redact.ts';
+import { hashUserKey } from './observability/user-hash.ts';
+
+/** Okta refuses responses over 256 KB and sends requests far smaller; a bigger body is not Okta. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface HookDependencies {
+  config: HookConfig;
+  store: PatientStore;
+  credentials: CredentialSource;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export type HookHandler = (event: APIGatewayProxyEventV2) => Promise<Answer>;
+
+interface Outcome {
+  answer: Answer;
+  /** Why this answer: the log's and the metric's name for it. */
+  reason: string;
+  userHash?: string;
+  error?: unknown;
+}
+
+const UNAUTHORIZED = { 'www-authenticate': 'Basic realm="okta-token-hook", charset="UTF-8"' };
+
+/**
+ * The whole hook as one function of an API Gateway v2 event. It never throws: anything unexpected
+ * answers by the failure policy, since Okta treats any failure as "mint without the claim" anyway.
+ */
+export function createHookHandler({ config, store, credentials, log, metrics }: HookDependencies): HookHandler {
+  const onFailure = (): Answer =>
+    config.failureMode === 'closed' ? signInError(config.failureMessage) : noContent();
+
+  async function authenticate(header: string | undefined): Promise<Outcome | undefined> {
+    let accepted;
+    try {
+      accepted = await credentials.acceptedCredentials();
+    } catch (error) {
+      return { answer: problem(401, 'unauthorized', UNAUTHORIZED), reason: 'CredentialSourceUnavailable', error };
+    }
+    if (verifyBasicAuth(header, accepted)) return undefined;
+    const reloaded = await credentials.reloadAfterMismatch?.().catch(() => undefined);
+    if (reloaded && verifyBasicAuth(header, reloaded)) return undefined;
+    return { answer: problem(401, 'unauthorized', UNAUTHORIZED), reason: 'Unauthorized' };
+  }
+
+  async function decide(event: APIGatewayProxyEventV2): Promise<Outcome> {
+    const http = event.requestContext?.http;
+    if (http?.path !== config.hookPath) return { answer: problem(404, 'not found'), reason: 'RouteNotFound' };
+    if (http.method !== 'POST') {
+      return { answer: problem(405, 'method not allowed', { allow: 'POST' }), reason: 'MethodNotAllowed' };
+    }
+    if (bodyBytes(event) > MAX_BODY_BYTES) {
+      return { answer: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`), reason: 'BodyTooLarge' };
+    }
+    const refused = await authenticate(event.headers?.authorization);
+    if (refused) return refused;
+
+    const request = parseHookRequest(decodeBody(event));
+    const tokens = tokensToPatch(config.claimTokens, request);
+    if (tokens.length === 0) return { answer: noContent(), reason: 'NoTokenToPatch' };
+    const userKey = resolveUserKey(request);
+    if (userKey === undefined) return { answer: noContent(), reason: 'NoUserKey' };
+    const userHash = hashUserKey(userKey);
+
+    let patient;
+    try {
+      patient = await store.findPatient(userKey, AbortSignal.timeout(config.storeTimeoutMs));
+    } catch (error) {
+      return { answer: onFailure(), reason: 'StoreFailure', userHash, error };
+    }
+    if (!patient) return { answer: noContent(), reason: 'NotAPatient', userHash };
+    return { answer: commandsAnswer(buildCommands(config.claimName, patient, tokens)), reason: 'ClaimAdded', userHash };
+  }
+
+  return async function handle(event) {
+    const started = performance.now();
+    let outcome: Outcome;
+    try {
+      outcome = await decide(event);
+    } catch (error) {
+      outcome =
+        error instanceof HookError
+          ? { answer: problem(error.status, error.message), reason: 'BadRequest' }
+          : { answer: onFailure(), reason: 'UnexpectedError', error };
+    }
+    const fields = {
+      requestId: event.requestContext?.requestId,
+      reason: outcome.reason,
+      status: outcome.answer.statusCode,
+      userHash: outcome.userHash,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      ...(outcome.error === undefined ? {} : describeError(outcome.error)),
+    };
+    if (outcome.error === undefined) log.info('hook answered', fields);
+    else log.error('hook failed', { ...fields, failureMode: config.failureMode });
+    metrics.count(outcome.reason);
+    return outcome.answer;
+  };
+}
+
+function bodyBytes(event: APIGatewayProxyEventV2): number {
+  if (!event.body) return 0;
+  return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+function decodeBody(event: APIGatewayProxyEventV2): string | undefined {
+  if (event.body === undefined || !event.isBase64Encoded) return event.body;
+  return Buffer.from(event.body, 'base64').toString('utf8');
+}

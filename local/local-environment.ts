@@ -1,0 +1,47 @@
+import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from './patients-table.ts';
+
+/** Okta's guide uses admin/supersecret; they are the defaults here and nowhere else. */
+export const LOCAL_DEFAULTS = {
+  PATIENTS_TABLE: 'patients',
+  HOOK_USERNAME: 'admin',
+  HOOK_PASSWORD: 'supersecret',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+} as const;
+
+export interface LocalStore {
+  endpoint: string;
+  /** Undefined when the store is someone else's (AWS_ENDPOINT_URL_DYNAMODB was set). */
+  embedded?: EmbeddedDynamoDb;
+}
+
+/**
+ * The store for a local run: the endpoint in AWS_ENDPOINT_URL_DYNAMODB as it is, or an embedded one
+ * with the patients table and the sample patients.
+ */
+export async function prepareLocalStore(env: Record<string, string | undefined>, dataDir?: string): Promise<LocalStore> {
+  const external = env.AWS_ENDPOINT_URL_DYNAMODB;
+  if (external) return { endpoint: external };
+  const embedded = await startEmbeddedDynamoDb({ port: Number(env.DYNAMODB_PORT ?? 8000), ...(dataDir ? { dataDir } : {}) });
+  const client = localDynamoDbClient(embedded.endpoint);
+  try {
+    await ensurePatientsTable(client, env.PATIENTS_TABLE ?? LOCAL_DEFAULTS.PATIENTS_TABLE);
+    await putPatientsIfAbsent(client, env.PATIENTS_TABLE ?? LOCAL_DEFAULTS.PATIENTS_TABLE, SAMPLE_PATIENTS);
+  } catch (error) {
+    await embedded.close();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint: embedded.endpoint, embedded };
+}
+
+/** The environment a local run gives the handler: the caller's, with local defaults filled in. */
+export function localHookEnvironment(env: Record<string, string | undefined>, storeEndpoint: string): Record<string, string | undefined> {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [key, value] of Object.entries(LOCAL_DEFAULTS)) if (!merged[key]) merged[key] = value;
+  merged.AWS_ENDPOINT_URL_DYNAMODB = storeEndpoint;
+  return merged;
+}
