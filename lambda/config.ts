@@ -31,7 +31,7 @@ const environmentSchema = z.object({
   HOOK_PATH: text('/tokenHook').check(z.regex(/^\/[\w\-./]*$/, 'must be a path starting with /')),
   PATIENTS_TABLE: z.string().check(z.trim(), z.minLength(1, 'is required')),
   CLAIM_NAME: text('extPatientId').check(
-    z.regex(/^[A-Za-z_][\w.:-]{0,99}$/, 'must start with a letter or _ and use only letters, digits, _ . : -'),
+    z.regex(/^[A-Za-z_][\w.:/~-]{0,99}$/, 'must start with a letter or _ and use only letters, digits and _ . : / ~ -'),
   ),
   CLAIM_TOKENS: z._default(z.enum(['id', 'access', 'both'], 'must be one of id, access, both'), 'id'),
   FAILURE_MODE: z._default(z.enum(['open', 'closed'], 'must be open or closed'), 'open'),
@@ -49,7 +49,7 @@ const environmentSchema = z.object({
 
 /** Reads and checks the configuration once; a ConfigError names the variable that is wrong. */
 export function loadConfig(env: Record<string, string | undefined>): HookConfig {
-  const result = environmentSchema.safeParse(withoutEmptyValues(env));
+  const result = environmentSchema.safeParse(withoutEmptyValues(env), { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');

@@ -41,7 +41,7 @@ export function parseHookRequest(body: string | undefined): HookRequest {
   if (exceedsDepth(value, MAX_BODY_DEPTH)) {
     throw new HookError(400, `body is nested more than ${MAX_BODY_DEPTH} levels deep`);
   }
-  const result = hookRequestSchema.safeParse(value);
+  const result = hookRequestSchema.safeParse(value, { reportInput: true });
   if (!result.success) throw new HookError(400, describeIssue(result.error.issues[0]));
   return result.data;
 }
