@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BUNDLE_FILE, buildBundle } from '../../scripts/build.ts';
+
+describe('npm run build', () => {
+  it('writes one ES module bundle that loads in a real ESM context and exports the handler', async () => {
+    const { bytes } = await buildBundle();
+    expect(existsSync(BUNDLE_FILE)).toBe(true);
+    expect(bytes).toBeGreaterThan(0);
+    const output = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(BUNDLE_FILE)}); console.log(typeof m.handler)`],
+      { env: { PATH: process.env.PATH, PATIENTS_TABLE: 'patients', HOOK_USERNAME: 'u', HOOK_PASSWORD: 'p', LOG_LEVEL: 'silent' }, encoding: 'utf8' },
+    );
+    expect(output.trim()).toBe('function');
+  });
+
+  it('stops the function at start-up with a message naming a bad variable', () => {
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(BUNDLE_FILE)})`], {
+        env: { PATH: process.env.PATH, PATIENTS_TABLE: 'patients', HOOK_USERNAME: 'u', HOOK_PASSWORD: 'p', CLAIM_NAME: 'sub' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      stderr = String((error as { stderr: string }).stderr);
+    }
+    expect(stderr).toContain('CLAIM_NAME "sub" is reserved by Okta in the id token');
+  });
+});

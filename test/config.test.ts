@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../lambda/config.ts';
+
+const minimal = { PATIENTS_TABLE: 'patients', HOOK_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:1:secret:hook' };
+const configError = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('fills in the defaults', () => {
+    expect(loadConfig(minimal)).toStrictEqual({
+      hookPath: '/tokenHook',
+      tableName: 'patients',
+      claimName: 'extPatientId',
+      claimTokens: ['id'],
+      failureMode: 'open',
+      failureMessage: 'Sign-in is temporarily unavailable. Please try again in a few minutes.',
+      storeTimeoutMs: 500,
+      logLevel: 'info',
+      credential: { secretId: minimal.HOOK_SECRET_ID },
+    });
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      PATIENTS_TABLE: 't',
+      HOOK_USERNAME: 'okta',
+      HOOK_PASSWORD: 'pw',
+      CLAIM_NAME: 'patient_id',
+      CLAIM_TOKENS: 'both',
+      FAILURE_MODE: 'closed',
+      STORE_TIMEOUT_MS: '300',
+      AWS_LAMBDA_LOG_LEVEL: 'WARN',
+    });
+    expect(config).toMatchObject({
+      claimName: 'patient_id',
+      claimTokens: ['id', 'access'],
+      failureMode: 'closed',
+      storeTimeoutMs: 300,
+      logLevel: 'warn',
+      credential: { static: { username: 'okta', password: 'pw' } },
+    });
+  });
+
+  it.each([
+    [{ HOOK_SECRET_ID: 's' }, 'PATIENTS_TABLE is required'],
+    [{ ...minimal, CLAIM_TOKENS: 'refresh' }, 'CLAIM_TOKENS must be one of id, access, both'],
+    [{ ...minimal, FAILURE_MODE: 'maybe' }, 'FAILURE_MODE must be open or closed'],
+    [{ ...minimal, STORE_TIMEOUT_MS: '5000' }, 'STORE_TIMEOUT_MS must be at most 2000'],
+    [{ ...minimal, STORE_TIMEOUT_MS: 'soon' }, 'STORE_TIMEOUT_MS must be a whole number'],
+    [{ ...minimal, CLAIM_NAME: 'patient id' }, 'CLAIM_NAME must start with a letter or _ and use only letters, digits and _ . : / ~ -'],
+    [{ ...minimal, CLAIM_NAME: 'sub' }, 'CLAIM_NAME "sub" is reserved by Okta in the id token'],
+    [{ ...minimal, CLAIM_NAME: 'uid', CLAIM_TOKENS: 'access' }, 'CLAIM_NAME "uid" is reserved by Okta in the access token'],
+    [{ PATIENTS_TABLE: 'p' }, 'HOOK_SECRET_ID is required (or HOOK_USERNAME and HOOK_PASSWORD, for local runs)'],
+    [{ PATIENTS_TABLE: 'p', HOOK_USERNAME: 'a:b', HOOK_PASSWORD: 'x' }, 'HOOK_USERNAME must not contain ":"'],
+  ])('refuses %j at start-up: %s', (env, message) => {
+    expect(configError(env)).toBe(message);
+  });
+
+  it('allows a claim that is reserved only in the other token', () => {
+    expect(loadConfig({ ...minimal, CLAIM_NAME: 'username', CLAIM_TOKENS: 'id' }).claimName).toBe('username');
+  });
+
+  it('never echoes the password it refuses', () => {
+    const message = configError({ PATIENTS_TABLE: 'p', HOOK_USERNAME: 'a:b', HOOK_PASSWORD: 'hunter2-secret' });
+    expect(message).not.toContain('hunter2');
+  });
+});
