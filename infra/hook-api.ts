@@ -1,0 +1,81 @@
+import { Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface HookApiProps {
+  stageName: string;
+  hookFunction: IFunction;
+  hookPath: string;
+  throttleRateLimit: number;
+  throttleBurstLimit: number;
+  logRetention: RetentionDays;
+}
+
+/**
+ * One access-log line a request: who called, what was answered, how long it took. Built only from
+ * `$context` variables that hold neither the body nor any header, so no credential and no patient
+ * data can reach these logs.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+} as const;
+
+/** An HTTP API with a single route, `POST <hookPath>`, on the `$default` stage (no stage prefix). */
+export class HookApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  /** What to paste into Okta as the hook's URL. */
+  readonly hookUrl: string;
+
+  constructor(scope: Construct, id: string, props: HookApiProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'Api', {
+      // API names need not be unique; the stage in it tells deployments apart in the console.
+      apiName: `okta-token-hook-${props.stageName}`,
+      description: 'Okta token inline hook',
+      // The stage is made below, with throttling and access logs.
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit, burstLimit: props.throttleBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+    const [route] = this.api.addRoutes({
+      path: props.hookPath,
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Hook', props.hookFunction),
+    });
+    if (route) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Okta sends a static HTTP Basic credential, which the function verifies in constant time against ' +
+          'Secrets Manager before any lookup. IAM and JWT authorizers do not apply (Okta signs no SigV4 and sends ' +
+          'no JWT with header auth); a Lambda authorizer would repeat the same check and add a second cold start ' +
+          "to Okta's 3 s budget.",
+      });
+    }
+    this.hookUrl = `${this.stage.url}${props.hookPath.replace(/^\//, '')}`;
+  }
+}

@@ -1,0 +1,24 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { TokenHookSettings } from './settings.ts';
+import { TokenHookStack, tokenHookStackName, type TokenHookStackProps } from './token-hook-stack.ts';
+
+/**
+ * Adds a stage's stack to the app and checks the whole app with cdk-nag's AwsSolutions pack, which runs
+ * as a validation plugin when the app synthesizes: a finding nobody acknowledged fails the synth.
+ * The CDK app and the tests both go through here, so the tests check what `cdk synth` makes.
+ */
+export function addTokenHookStack(
+  app: App,
+  settings: TokenHookSettings,
+  bundles: Pick<TokenHookStackProps, 'hookBundleDir' | 'rotationBundleDir'> = {},
+): TokenHookStack {
+  const stack = new TokenHookStack(app, tokenHookStackName(settings.stageName), { ...settings, ...bundles });
+  if (!checkedApps.has(app)) {
+    checkedApps.add(app);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  }
+  return stack;
+}
+
+const checkedApps = new WeakSet<App>();

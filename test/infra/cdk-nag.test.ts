@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { tokenHookApp, type Synthesized } from './synth.ts';
+
+// cdk-nag 3 is a policy-validation plugin: it reports into the cloud assembly's validation report and
+// fails the synth, not through construct annotations. So the findings are read from the pack itself and
+// from the report, and `Annotations` is checked for any other warning CDK raised.
+let synthesized: Synthesized;
+let assembly: CloudAssembly;
+
+beforeAll(() => {
+  // With an alarm email, so the optional SNS topic is checked too. Synth throws on any finding.
+  synthesized = tokenHookApp([{ stageName: 'nag', alarmEmail: 'ops@example.com' }]);
+  assembly = synthesized.app.synth();
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds no unacknowledged error or warning', () => {
+    expect(new AwsSolutionsChecks().validateScope(synthesized.app)).toStrictEqual({ success: true, violations: [] });
+  });
+
+  it('leaves no violation in the validation report `cdk synth` prints', () => {
+    const report = JSON.parse(readFileSync(join(assembly.directory, VALIDATION_REPORT_FILE), 'utf8')) as {
+      pluginReports: { violations?: unknown[] }[];
+    };
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toStrictEqual([]);
+  });
+
+  it('acknowledges exactly two findings, each where it arises and with a reason', () => {
+    const acknowledged = synthesized.app.node
+      .findAll()
+      .flatMap((construct) =>
+        construct.node.metadata
+          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((entry) =>
+            Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+              path: construct.node.path,
+              id: id.replace(/^annotation::/i, ''),
+              reason,
+            })),
+          ),
+      );
+    expect(acknowledged.map(({ path, id }) => ({ path, id }))).toStrictEqual([
+      { path: 'OktaTokenHook-nag/Credential/RotationRole', id: 'AwsSolutions-IAM5[Resource::*]' },
+      { path: 'OktaTokenHook-nag/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
+    ]);
+    for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(80);
+  });
+
+  it('fails the synth on a finding nobody acknowledged', () => {
+    const { app, stacks } = tokenHookApp([{ stageName: 'gate' }]);
+    new Topic(stacks[0]!, 'TopicWithoutTls');
+    expect(() => app.synth()).toThrow(/AwsSolutions-SNS3/);
+  });
+});
+
+describe('annotations', () => {
+  it('has no CDK warning or error on the stack', () => {
+    const annotations = Annotations.fromStack(synthesized.stacks[0]!);
+    expect(annotations.findError('*', Match.anyValue())).toStrictEqual([]);
+    expect(annotations.findWarning('*', Match.anyValue())).toStrictEqual([]);
+  });
+});

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings.ts';
+import { TokenHookStack } from '../../infra/token-hook-stack.ts';
+import { cdkJsonContext, stubBundles, tokenHookApp } from './synth.ts';
+
+// Two stages in one app, the second with every setting changed: synthesized once for this file.
+let dev: Template;
+let prod: Template;
+let stackNames: string[];
+
+beforeAll(() => {
+  const { stacks } = tokenHookApp([
+    { stageName: 'dev' },
+    {
+      stageName: 'prod',
+      claimName: 'patient_id',
+      claimTokens: 'both',
+      failureMode: 'closed',
+      throttleRateLimit: 10,
+      throttleBurstLimit: 20,
+      rotationDays: 7,
+      logRetention: 365,
+    },
+  ]);
+  stackNames = stacks.map((stack) => stack.stackName);
+  dev = Template.fromStack(stacks[0]!);
+  prod = Template.fromStack(stacks[1]!);
+});
+
+describe('two stages', () => {
+  it('deploy as two stacks named after the stage', () => {
+    expect(stackNames).toStrictEqual(['OktaTokenHook-dev', 'OktaTokenHook-prod']);
+  });
+
+  it('set no physical name that could clash between them', () => {
+    const physicalNames = ['TableName', 'FunctionName', 'RoleName', 'LogGroupName', 'TopicName', 'AlarmName', 'Name'];
+    for (const template of [dev, prod]) {
+      const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+      for (const [id, resource] of Object.entries(resources)) {
+        // A literal name is a clash waiting to happen; a reference (Ref, GetAtt) names another resource.
+        const named = physicalNames.filter((key) => typeof resource.Properties?.[key] === 'string');
+        if (resource.Type === 'AWS::ApiGatewayV2::Api') expect(named, id).toStrictEqual(['Name']);
+        else expect(named, `${id} (${resource.Type})`).toStrictEqual([]);
+      }
+    }
+    dev.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'okta-token-hook-dev' });
+    prod.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'okta-token-hook-prod' });
+  });
+
+  it('take their own claim, tokens, failure policy, throttling, rotation and retention', () => {
+    prod.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 3,
+      Environment: { Variables: { CLAIM_NAME: 'patient_id', CLAIM_TOKENS: 'both', FAILURE_MODE: 'closed' } },
+    });
+    prod.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+    prod.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
+    prod.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    dev.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+});
+
+describe('settings from context', () => {
+  const fromContext = (context: Record<string, unknown>) => settingsFromContext(new App({ context }).node);
+
+  it('cdk.json holds the same defaults as the stack', () => {
+    expect(fromContext(cdkJsonContext())).toStrictEqual({
+      stageName: 'dev',
+      claimName: DEFAULT_SETTINGS.claimName,
+      claimTokens: DEFAULT_SETTINGS.claimTokens,
+      failureMode: DEFAULT_SETTINGS.failureMode,
+      throttleRateLimit: DEFAULT_SETTINGS.throttleRateLimit,
+      throttleBurstLimit: DEFAULT_SETTINGS.throttleBurstLimit,
+      rotationDays: DEFAULT_SETTINGS.rotationDays,
+      logRetention: DEFAULT_SETTINGS.logRetention,
+    });
+  });
+
+  it('reads -c values, which arrive as strings', () => {
+    expect(
+      fromContext({
+        stage: 'prod',
+        claimTokens: 'access',
+        failureMode: 'closed',
+        throttleRateLimit: '25',
+        throttleBurstLimit: '40',
+        alarmEmail: 'ops@example.com',
+        rotationDays: '14',
+        logRetentionDays: '30',
+      }),
+    ).toStrictEqual({
+      stageName: 'prod',
+      claimTokens: 'access',
+      failureMode: 'closed',
+      throttleRateLimit: 25,
+      throttleBurstLimit: 40,
+      alarmEmail: 'ops@example.com',
+      rotationDays: 14,
+      logRetention: 30,
+    });
+  });
+
+  it.each([
+    [{ stage: 'prod_eu' }, /"stage"/],
+    [{ claimTokens: 'all' }, /"claimTokens" must be one of id, access, both/],
+    [{ failureMode: 'maybe' }, /"failureMode" must be one of open, closed/],
+    [{ throttleRateLimit: 'fast' }, /"throttleRateLimit" must be a whole number/],
+    [{ rotationDays: '0' }, /"rotationDays" must be a whole number from 1 to 365/],
+    [{ logRetentionDays: '45' }, /"logRetentionDays" must be a CloudWatch Logs retention/],
+    [{ alarmEmail: 'ops' }, /"alarmEmail" must be an email address/],
+  ])('refuses %j', (context, message) => {
+    expect(() => fromContext(context)).toThrow(message);
+  });
+
+  it('refuses at synth a claim name Okta reserves, as the function would at start-up', () => {
+    expect(() => new TokenHookStack(new App(), 'Reserved', { stageName: 'x', claimName: 'sub', ...stubBundles() })).toThrow(
+      'CLAIM_NAME "sub" is reserved by Okta in the id token',
+    );
+  });
+});
+
+describe('cdk.json', () => {
+  it('carries every feature flag cdk init writes for this aws-cdk-lib', () => {
+    const recommended = JSON.parse(
+      readFileSync(new URL('../../node_modules/aws-cdk-lib/recommended-feature-flags.json', import.meta.url), 'utf8'),
+    ) as Record<string, unknown>;
+    expect(cdkJsonContext()).toMatchObject(recommended);
+  });
+
+  it('runs the app with tsx', () => {
+    const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { app: string };
+    expect(cdkJson.app).toBe('npx tsx infra/app.ts');
+  });
+});

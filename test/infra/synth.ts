@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import type { TokenHookSettings } from '../../infra/settings.ts';
+import { addTokenHookStack } from '../../infra/token-hook-app.ts';
+import type { TokenHookStack, TokenHookStackProps } from '../../infra/token-hook-stack.ts';
+
+/** The context `cdk synth` runs with: cdk.json's feature flags and default settings. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+  return cdkJson.context;
+}
+
+/** Tiny stand-in bundles, for tests where the real bundle is not what is under test. */
+export function stubBundles(): Required<Pick<TokenHookStackProps, 'hookBundleDir' | 'rotationBundleDir'>> {
+  const hookBundleDir = mkdtempSync(join(tmpdir(), 'hook-bundle-'));
+  const rotationBundleDir = mkdtempSync(join(tmpdir(), 'rotation-bundle-'));
+  writeFileSync(join(hookBundleDir, 'index.mjs'), 'export const handler = async () => ({ statusCode: 204 });\n');
+  writeFileSync(join(rotationBundleDir, 'index.mjs'), 'export const handler = async () => {};\n');
+  return { hookBundleDir, rotationBundleDir };
+}
+
+export interface Synthesized {
+  app: App;
+  stacks: TokenHookStack[];
+}
+
+/** An app like infra/app.ts, with one stack per settings; synthesize it with Template.fromStack. */
+export function tokenHookApp(
+  settings: TokenHookSettings[],
+  bundles: Pick<TokenHookStackProps, 'hookBundleDir' | 'rotationBundleDir'> = stubBundles(),
+): Synthesized {
+  const app = new App({ context: cdkJsonContext() });
+  const stacks = settings.map((each) => addTokenHookStack(app, each, bundles));
+  return { app, stacks };
+}

@@ -1,0 +1,307 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ACCESS_LOG_FIELDS } from '../../infra/hook-api.ts';
+import { tokenHookApp } from './synth.ts';
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+
+let template: Template;
+let json: { Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown }> };
+
+const logicalId = (type: string, props: Record<string, unknown> = {}) => {
+  const found = Object.keys(template.findResources(type, { Properties: Match.objectLike(props) }));
+  expect(found).toHaveLength(1);
+  return found[0] as string;
+};
+
+beforeAll(() => {
+  const { stacks } = tokenHookApp([{ stageName: 'test', alarmEmail: 'ops@example.com' }]);
+  template = Template.fromStack(stacks[0]!);
+  json = template.toJSON() as typeof json;
+});
+
+describe('patients table', () => {
+  it('is keyed by username, on demand, with PITR, encryption at rest and deletion protection', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'username', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'username', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  it('survives cdk destroy and replacement', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('has no physical name, so stages do not clash', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: Match.absent() });
+  });
+});
+
+describe('hook function', () => {
+  const hookFunction = () => {
+    const id = logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 3 });
+    return json.Resources[id]!.Properties!;
+  };
+
+  it('runs Node.js 24 on arm64 with the handler of the bundle', () => {
+    expect(hookFunction()).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 3,
+    });
+  });
+
+  it('gets exactly the environment the function reads', () => {
+    expect(hookFunction().Environment).toStrictEqual({
+      Variables: {
+        HOOK_PATH: '/tokenHook',
+        PATIENTS_TABLE: { Ref: logicalId('AWS::DynamoDB::Table') },
+        HOOK_SECRET_ID: { Ref: logicalId('AWS::SecretsManager::Secret') },
+        CLAIM_NAME: 'extPatientId',
+        CLAIM_TOKENS: 'id',
+        FAILURE_MODE: 'open',
+      },
+    });
+  });
+
+  it('logs JSON at INFO to its own log group with a retention period', () => {
+    const config = hookFunction().LoggingConfig as { LogGroup: { Ref: string } };
+    expect(config).toStrictEqual({
+      LogFormat: 'JSON',
+      ApplicationLogLevel: 'INFO',
+      SystemLogLevel: 'INFO',
+      LogGroup: { Ref: expect.any(String) },
+    });
+    expect(json.Resources[config.LogGroup.Ref]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 90 } });
+  });
+
+  it('may read one item of the table and the credential secret, and nothing else', () => {
+    const role = (hookFunction().Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
+    expect(Object.values(policies).map((p) => p.Properties.PolicyDocument)).toStrictEqual([
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'dynamodb:GetItem',
+            Resource: { 'Fn::GetAtt': [logicalId('AWS::DynamoDB::Table'), 'Arn'] },
+          },
+          {
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: { Ref: logicalId('AWS::SecretsManager::Secret') },
+          },
+        ],
+      },
+    ]);
+    // The role itself: assumable by Lambda, writes to its own log group, no managed policies.
+    const roleProps = json.Resources[role]!.Properties!;
+    expect(roleProps.ManagedPolicyArns).toBeUndefined();
+    expect(roleProps.Policies).toStrictEqual([
+      {
+        PolicyName: 'WriteOwnLogs',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: { 'Fn::GetAtt': [(hookFunction().LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref, 'Arn'] },
+            },
+          ],
+        },
+      },
+    ]);
+  });
+});
+
+describe('HTTP API', () => {
+  it('has one route, POST /tokenHook, to the function with payload format 2.0', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /tokenHook', AuthorizationType: 'NONE' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 3 }), 'Arn'] },
+    });
+  });
+
+  it('serves the $default stage, throttled, with access logs that hold no body and no header', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    const stage = json.Resources[logicalId('AWS::ApiGatewayV2::Stage')]!.Properties!;
+    expect(stage).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    const access = stage.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] }; Format: string };
+    expect(JSON.parse(access.Format)).toStrictEqual(ACCESS_LOG_FIELDS);
+    expect(access.Format).not.toMatch(/\$(context\.)?(request\.)?(body|header|input)|userAgent|authorizer/i);
+    expect(json.Resources[access.DestinationArn['Fn::GetAtt'][0]]).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 90 },
+    });
+  });
+
+  it('lets only this API route invoke the function', () => {
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/\\*/\\*/tokenHook$')])] },
+    });
+  });
+});
+
+describe('credential', () => {
+  it('is generated by AWS: okta-hook and a long password without punctuation', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: Match.absent(),
+      SecretString: Match.absent(),
+      GenerateSecretString: {
+        SecretStringTemplate: '{"username":"okta-hook"}',
+        GenerateStringKey: 'password',
+        PasswordLength: 64,
+        ExcludePunctuation: true,
+        IncludeSpace: false,
+        RequireEachIncludedType: true,
+      },
+    });
+  });
+
+  it('rotates every 30 days with the rotation function, and never on a mere schedule change', () => {
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: logicalId('AWS::SecretsManager::Secret') },
+      RotationLambdaARN: { 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', { Timeout: 30 }), 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      RotateImmediatelyOnUpdate: false,
+    });
+  });
+
+  it('gives the rotation function only what single-user rotation needs', () => {
+    const rotation = json.Resources[logicalId('AWS::Lambda::Function', { Timeout: 30 })]!.Properties!;
+    expect(rotation).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
+    const role = (rotation.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
+    expect(Object.values(policies).map((p) => p.Properties.PolicyDocument.Statement)).toStrictEqual([
+      [
+        {
+          Effect: 'Allow',
+          Action: [
+            'secretsmanager:DescribeSecret',
+            'secretsmanager:GetSecretValue',
+            'secretsmanager:PutSecretValue',
+            'secretsmanager:UpdateSecretVersionStage',
+          ],
+          Resource: { Ref: logicalId('AWS::SecretsManager::Secret') },
+        },
+        { Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+      ],
+    ]);
+    expect(json.Resources[role]!.Properties!.ManagedPolicyArns).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'secretsmanager.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+  });
+
+  it('never puts a secret value in the template', () => {
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/\\?"password\\?"\s*:/);
+    expect(text).not.toMatch(/Basic [A-Za-z0-9+/]{20,}/);
+    expect(text).not.toContain(Buffer.from('okta-hook:').toString('base64').slice(0, 12)); // every header value starts so
+    expect(text).not.toContain('"SecretString"');
+    // No literal that looks like a generated password: 32+ letters and digits that are not a logical id.
+    const logicalIds = new Set(Object.keys(json.Resources));
+    const literals: string[] = [];
+    const walk = (value: unknown): void => {
+      if (typeof value === 'string') literals.push(...(value.match(/[A-Za-z0-9]{32,}/g) ?? []));
+      else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+    };
+    walk(json.Resources);
+    walk(json.Outputs);
+    const suspicious = literals.filter((literal) => !logicalIds.has(literal) && !/^[0-9a-f]{64}$/.test(literal));
+    expect(suspicious).toStrictEqual([]);
+  });
+});
+
+describe('alarms', () => {
+  const alarmOn = (metricName: string) =>
+    template.findResources('AWS::CloudWatch::Alarm', { Properties: Match.objectLike({ MetricName: metricName, Namespace: 'AWS/Lambda' }) });
+
+  it('alarm on errors, throttles and p99 duration above 1 s of the hook', () => {
+    const hookRef = { Name: 'FunctionName', Value: { Ref: logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 3 }) } };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [hookRef],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Throttles',
+      Dimensions: [hookRef],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Duration',
+      Dimensions: [hookRef],
+      ExtendedStatistic: 'p99',
+      Threshold: 1000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(Object.keys(alarmOn('Errors'))).toHaveLength(2); // the hook's and the rotation function's
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+
+  it('notify an email address through an SNS topic that requires TLS', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    const topic = logicalId('AWS::SNS::Topic');
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toStrictEqual([{ Ref: topic }]);
+    }
+  });
+});
+
+describe('outputs', () => {
+  const joined = (name: string) =>
+    ((json.Outputs[name]?.Value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[])
+      .map((part) => (typeof part === 'string' ? part : JSON.stringify(part)))
+      .join('');
+
+  it('give the hook URL at the root of the $default stage', () => {
+    expect(joined('HookUrl')).toBe(
+      `https://{"Ref":"${logicalId('AWS::ApiGatewayV2::Api')}"}.execute-api.{"Ref":"AWS::Region"}.{"Ref":"AWS::URLSuffix"}/tokenHook`,
+    );
+  });
+
+  it('give the table name and the secret ARN, never its value', () => {
+    expect(json.Outputs.PatientsTableName?.Value).toStrictEqual({ Ref: logicalId('AWS::DynamoDB::Table') });
+    expect(json.Outputs.HookSecretId?.Value).toStrictEqual({ Ref: logicalId('AWS::SecretsManager::Secret') });
+  });
+
+  it("give the CLI command that prints Okta's Authentication secret", () => {
+    expect(joined('OktaAuthenticationSecretCommand')).toBe(
+      `aws secretsmanager get-secret-value --region {"Ref":"AWS::Region"} ` +
+        `--secret-id {"Ref":"${logicalId('AWS::SecretsManager::Secret')}"} --query SecretString --output text ` +
+        `| jq -r '"Basic " + ("\\(.username):\\(.password)" | @base64)'`,
+    );
+  });
+});
