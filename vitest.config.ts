@@ -3,6 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Scans what the integration and reliability suites write for secrets and patient data.
+    setupFiles: ['test/support/scan-output.setup.ts'],
+    // The load test compares heap sizes after a full collection (test/reliability/load.test.ts).
+    execArgv: ['--expose-gc'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

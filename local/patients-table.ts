@@ -19,6 +19,16 @@ export const SAMPLE_PATIENTS: readonly PatientRecord[] = [
   { username: 'rajiv.tal@example.com', patientId: '4235' },
 ];
 
+/** The table's key for a login: Okta logins are case-insensitive, so keys are trimmed and lower-cased. */
+export function patientKey(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+/** The table item for a patient: the key normalised, the patient id kept as the string it is. */
+export function patientItem({ username, patientId }: PatientRecord): Record<'username' | 'patientId', { S: string }> {
+  return { username: { S: patientKey(username) }, patientId: { S: patientId } };
+}
+
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
@@ -43,18 +53,31 @@ export async function ensurePatientsTable(client: DynamoDBClient, tableName: str
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await waitUntilActive(client, tableName);
   return 'created';
+}
+
+// CreateTable answers while the table is CREATING, and writes to it fail with ResourceNotFoundException
+// until it is ACTIVE: at once in dynalite, most of the time, and seconds later in AWS.
+async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs = 120_000): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  for (let delayMs = 10; ; delayMs = Math.min(delayMs * 2, 1000)) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > giveUpAt) throw new Error(`table ${tableName} is still ${Table?.TableStatus} after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
 }
 
 /** Puts each patient whose username is not in the table yet; returns how many were added. */
 export async function putPatientsIfAbsent(client: DynamoDBClient, tableName: string, patients: readonly PatientRecord[]): Promise<number> {
   let added = 0;
-  for (const { username, patientId } of patients) {
+  for (const patient of patients) {
     try {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: { username: { S: username.trim().toLowerCase() }, patientId: { S: patientId } },
+          Item: patientItem(patient),
           ConditionExpression: 'attribute_not_exists(username)',
         }),
       );

@@ -1,0 +1,230 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-auth.ts';
+import { describeError } from '../../lambda/observability/redact.ts';
+import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
+import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
+import { treatAsSecret } from '../support/captured-output.ts';
+import { loadFixture } from '../support/fixtures.ts';
+import { startBlackHole, startSeededStore, unusedPort } from './support/fault-endpoints.ts';
+import { type FakeSecretsManager, startFakeSecretsManager } from './support/fake-secrets-manager.ts';
+import { capturedOutput, hookEvent } from './support/in-process.ts';
+
+const SECRET_ID = 'okta-token-hook/basic-credential';
+const OLD: BasicCredential = { username: 'okta-hook', password: 'old-Zq8r1Lx0vT4m' };
+const NEW: BasicCredential = { username: 'okta-hook', password: 'new-Wc3t9Hv5pK2s' };
+const STRANGER: BasicCredential = { username: 'okta-hook', password: 'guess-Rb7n2Yq6' };
+for (const credential of [OLD, NEW, STRANGER]) {
+  treatAsSecret(credential.password);
+  treatAsSecret(basicHeaderValue(credential).slice('Basic '.length));
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+const PATIENT_REQUEST = JSON.stringify(loadFixture('okta-example-patient'));
+
+let store: EmbeddedDynamoDb;
+const cleanup: Array<() => Promise<void>> = [];
+beforeAll(async () => {
+  store = await startSeededStore();
+});
+afterAll(() => store.close());
+afterEach(async () => {
+  vi.useRealTimers();
+  while (cleanup.length > 0) await cleanup.pop()?.();
+});
+
+/** Time as Date.now() sees it: only Date is faked; timers, sockets and deadlines stay real. */
+function setClock(at: number): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(at);
+}
+
+async function secretsManager(credential: BasicCredential, createdAt: number, port?: number): Promise<FakeSecretsManager> {
+  const server = await startFakeSecretsManager({ secretId: SECRET_ID, credential, createdAt, ...(port ? { port } : {}) });
+  cleanup.push(() => server.close());
+  return server;
+}
+
+/** The function as Lambda runs it: wired from the environment, the credential read during init. */
+async function coldStart(secretsManagerUrl: string, env: Record<string, string> = {}, { init = true } = {}) {
+  const output = capturedOutput();
+  const hook = wireHookFromEnvironment(
+    {
+      PATIENTS_TABLE: 'patients',
+      HOOK_SECRET_ID: SECRET_ID,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'local-test-key',
+      AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+      ...env,
+    },
+    output,
+  );
+  // What lambda/handler.ts does at init.
+  if (init) await hook.caller.prepare().catch((error: unknown) => hook.log.error('credential not loaded at init', describeError(error)));
+  return {
+    output,
+    /** The status Okta gets for a patient's sign-in, sending this credential (or none). */
+    async status(credential: BasicCredential | undefined): Promise<number> {
+      const answer = await hook.handle(
+        hookEvent({ body: PATIENT_REQUEST, ...(credential ? { authorization: basicHeaderValue(credential) } : {}) }),
+      );
+      if (answer.statusCode === 200) expect(JSON.parse(answer.body ?? '')).toHaveProperty('commands');
+      return answer.statusCode;
+    },
+    lastLog: () => JSON.parse(output.logs.at(-1) as string) as Record<string, unknown>,
+  };
+}
+
+describe('the fake Secrets Manager', () => {
+  it('speaks the protocol the AWS SDK expects, CreatedDate included', async () => {
+    const server = await secretsManager(OLD, T0);
+    const client = new SecretsManagerClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'local-test-key' },
+    });
+    cleanup.push(async () => client.destroy());
+    const output = await client.send(new GetSecretValueCommand({ SecretId: SECRET_ID, VersionStage: 'AWSCURRENT' }));
+    expect(JSON.parse(output.SecretString ?? '')).toStrictEqual(OLD);
+    expect(output.CreatedDate).toStrictEqual(new Date(T0));
+    await expect(client.send(new GetSecretValueCommand({ SecretId: SECRET_ID, VersionStage: 'AWSPREVIOUS' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+  });
+});
+
+describe('rotation of the Basic credential', () => {
+  it('never fails a sign-in: the old value works until the new one is pasted into Okta and for the grace after', async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    setClock(T0);
+    const hook = await coldStart(server.url);
+    const seen: Array<[string, number]> = [];
+    const okta = async (label: string, credential: BasicCredential, at: number) => {
+      vi.setSystemTime(at);
+      seen.push([label, await hook.status(credential)]);
+    };
+
+    await okta('before the rotation', OLD, T0 + MINUTE);
+    server.rotate(NEW, T0 + HOUR);
+    await okta('rotated, Okta still sends the old value', OLD, T0 + HOUR + 1 * MINUTE);
+    await okta('the operator pasted the new value into Okta', NEW, T0 + HOUR + 3 * MINUTE);
+    await okta('a call Okta started with the old value', OLD, T0 + HOUR + 3 * MINUTE);
+    await okta('near the end of the grace', OLD, T0 + HOUR + DAY - MINUTE);
+    await okta('after the grace, the new value', NEW, T0 + HOUR + DAY + MINUTE);
+    await okta('after the grace, the old value', OLD, T0 + HOUR + DAY + MINUTE);
+
+    expect(seen).toStrictEqual([
+      ['before the rotation', 200],
+      ['rotated, Okta still sends the old value', 200],
+      ['the operator pasted the new value into Okta', 200],
+      ['a call Okta started with the old value', 200],
+      ['near the end of the grace', 200],
+      ['after the grace, the new value', 200],
+      ['after the grace, the old value', 401],
+    ]);
+    expect(hook.lastLog()).toMatchObject({ reason: 'Unauthorized', status: 401 });
+  });
+
+  it('stops accepting the old value after the grace on an instance that never sees the new one', async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    setClock(T0);
+    const hook = await coldStart(server.url);
+    server.rotate(NEW, T0 + MINUTE);
+
+    vi.setSystemTime(T0 + 2 * MINUTE);
+    expect(await hook.status(OLD)).toBe(200);
+    expect(server.readsOf('AWSCURRENT')).toBe(1);
+    // The copy is older than 5 minutes: read again, and so learn of the rotation.
+    vi.setSystemTime(T0 + 10 * MINUTE);
+    expect(await hook.status(OLD)).toBe(200);
+    expect(server.readsOf('AWSCURRENT')).toBe(2);
+    vi.setSystemTime(T0 + MINUTE + DAY + SECOND);
+    expect(await hook.status(OLD)).toBe(401);
+    expect(await hook.status(NEW)).toBe(200);
+  });
+
+  it.each([
+    ['0', 0],
+    ['1', HOUR],
+  ])('takes the grace from ROTATION_GRACE_HOURS=%s', async (hours, graceMs) => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    setClock(T0);
+    const hook = await coldStart(server.url, { ROTATION_GRACE_HOURS: hours });
+    server.rotate(NEW, T0 + MINUTE);
+    vi.setSystemTime(T0 + 2 * MINUTE);
+    expect(await hook.status(NEW)).toBe(200);
+    expect(await hook.status(OLD)).toBe(graceMs > MINUTE ? 200 : 401);
+    vi.setSystemTime(T0 + MINUTE + graceMs + SECOND);
+    expect(await hook.status(OLD)).toBe(401);
+    expect(await hook.status(NEW)).toBe(200);
+  });
+});
+
+describe('Secrets Manager out of reach', () => {
+  it('at init: the failure is not kept, callers get 401 meanwhile, and the first request after recovery is let in', async () => {
+    const port = await unusedPort();
+    const hook = await coldStart(`http://127.0.0.1:${port}`);
+    expect(hook.lastLog()).toMatchObject({ level: 'ERROR', message: 'credential not loaded at init', errorCode: 'ECONNREFUSED' });
+
+    for (const credential of [OLD, undefined, STRANGER, OLD]) {
+      expect(await hook.status(credential)).toBe(401);
+      expect(hook.lastLog()).toMatchObject({ level: 'ERROR', reason: 'CredentialSourceUnavailable', status: 401, errorCode: 'ECONNREFUSED' });
+    }
+
+    const server = await secretsManager(OLD, T0, port);
+    expect(await hook.status(OLD)).toBe(200);
+    expect(await hook.status(STRANGER)).toBe(401);
+    expect(server.readsOf('AWSCURRENT')).toBe(1);
+  });
+
+  it('answers 401 within the read bound when Secrets Manager accepts connections and never answers', async () => {
+    const blackHole = await startBlackHole();
+    cleanup.push(() => blackHole.close());
+    const hook = await coldStart(blackHole.url, {}, { init: false });
+    const started = performance.now();
+    expect(await hook.status(OLD)).toBe(401);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(hook.lastLog()).toMatchObject({ reason: 'CredentialSourceUnavailable', errorCode: 'DeadlineExceeded' });
+  }, 10_000);
+
+  it('after a successful read: a failed re-read keeps the credential, so Okta is never locked out', async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    setClock(T0);
+    const hook = await coldStart(server.url);
+    await server.close();
+
+    vi.setSystemTime(T0 + 31 * SECOND);
+    expect(await hook.status(STRANGER)).toBe(401);
+    expect(await hook.status(OLD)).toBe(200);
+    vi.setSystemTime(T0 + 10 * MINUTE);
+    expect(await hook.status(OLD)).toBe(200);
+  });
+});
+
+describe('re-reading the secret on a mismatch', () => {
+  it('happens at most once per 30 s, however many wrong credentials arrive', async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    setClock(T0);
+    const hook = await coldStart(server.url);
+    const burst = async (at: number) => {
+      vi.setSystemTime(at);
+      const statuses = await Promise.all(Array.from({ length: 20 }, () => hook.status(STRANGER)));
+      expect(new Set(statuses)).toStrictEqual(new Set([401]));
+      return server.readsOf('AWSCURRENT');
+    };
+
+    expect(server.readsOf('AWSCURRENT')).toBe(1);
+    expect(await burst(T0 + 5 * SECOND)).toBe(1);
+    expect(await burst(T0 + 31 * SECOND)).toBe(2);
+    expect(await burst(T0 + 45 * SECOND)).toBe(2);
+    expect(await burst(T0 + 62 * SECOND)).toBe(3);
+    expect(await hook.status(OLD)).toBe(200);
+    expect(server.readsOf('AWSCURRENT')).toBe(3);
+  });
+});
