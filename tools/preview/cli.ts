@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { resolveUserKey } from '../../lambda/core/user-key.ts';
+import type { HookRequest } from '../../lambda/core/hook-request.ts';
+import type { CliIo } from '../cli/cli-io.ts';
+import { painterFor } from '../cli/colour.ts';
+import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
+import { runCommand } from '../cli/run-command.ts';
+import { judgeHookResponse } from '../okta/response-judge.ts';
+import { resolveHookAuthorization } from './hook-credential.ts';
+import { formatJudgement } from './print-judgement.ts';
+import { buildHookRequest, type HookRequestBody, REQUEST_SHAPES, type RequestShape, requestHasUser, withUser } from './request-shapes.ts';
+import { sendHookRequest } from './send-hook-request.ts';
+import { PREVIEW_USAGE } from './usage.ts';
+
+const OPTIONS = {
+  url: { type: 'string' },
+  user: { type: 'string' },
+  shape: { type: 'string' },
+  file: { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  authorization: { type: 'string' },
+  'secret-id': { type: 'string' },
+} as const;
+
+const MAX_BODY_SHOWN = 4000;
+
+/** `npm run preview`: the whole tool as a function of argv, for the script and for tests. */
+export function runPreviewCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  return runCommand(argv, io, { usage: PREVIEW_USAGE, options: OPTIONS }, async ({ values, positionals }) => {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    if (values.shape !== undefined && values.file !== undefined) throw new UsageError('give --shape or --file, not both');
+    const { request, description } = loadRequest(values, io.cwd);
+    const url = hookUrl(values.url, io.env);
+    const authorization = await resolveHookAuthorization(
+      { username: values.username, password: values.password, authorization: values.authorization, secretId: values['secret-id'] },
+      io.env,
+      { local: values.url === undefined },
+    );
+
+    const paint = painterFor(io.stdout, io.env);
+    // The key the hook will look up, found the way the hook finds it.
+    const user = resolveUserKey(request as HookRequest);
+    io.stdout.write(`${paint('bold', `POST ${url}`)}\n`);
+    io.stdout.write(`  request: ${description}, ${user ? `user key ${user}` : 'no user key'}\n  credential: ${authorization.source}\n`);
+    if (new URL(url).protocol !== 'https:' && !isLoopback(url)) io.stdout.write(paint('yellow', '  note: Okta calls HTTPS URLs only\n'));
+
+    const reply = await sendHookRequest(url, authorization.header, JSON.stringify(request)).catch((error: Error) => {
+      const hint = values.url === undefined ? ' Is npm start running (PORT)?' : '';
+      throw new Error(`${error.message}. Okta would mint the tokens without the hook’s changes.${hint}`);
+    });
+    io.stdout.write(`\n${paint('bold', `← ${reply.status} ${reply.statusText}`)} in ${Math.round(reply.elapsedMs)} ms\n${formatBody(reply.body)}\n\n`);
+
+    const judgement = judgeHookResponse({ request, status: reply.status, body: reply.body, elapsedMs: reply.elapsedMs });
+    io.stdout.write(formatJudgement(judgement, paint));
+    return judgement.verdict === 'applied' || judgement.verdict === 'unchanged' ? EXIT.ok : EXIT.failed;
+  });
+}
+
+function loadRequest(values: { shape?: string; file?: string; user?: string }, cwd: string): { request: HookRequestBody; description: string } {
+  let request: HookRequestBody;
+  let description: string;
+  if (values.file !== undefined) {
+    request = readRequestFile(resolve(cwd, values.file), values.file);
+    description = values.file;
+  } else {
+    const shape = (values.shape ?? 'example') as RequestShape;
+    if (!REQUEST_SHAPES.includes(shape)) throw new UsageError(`--shape must be one of ${REQUEST_SHAPES.join(', ')}`);
+    request = buildHookRequest(shape);
+    description = `shape ${shape}`;
+  }
+  if (values.user !== undefined) {
+    if (!requestHasUser(request)) throw new UsageError(`--user does not apply: ${description} has no user (a client-credentials grant)`);
+    request = withUser(request, values.user);
+  }
+  return { request, description };
+}
+
+function readRequestFile(path: string, name: string): HookRequestBody {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`${name}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`);
+  }
+  let request: unknown;
+  try {
+    request = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${name}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new Error(`${name}: not a JSON object`);
+  return request as HookRequestBody;
+}
+
+function hookUrl(flag: string | undefined, env: Record<string, string | undefined>): string {
+  const url = flag ?? `http://127.0.0.1:${env.PORT || 3000}${env.HOOK_PATH || '/tokenHook'}`;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    throw new UsageError(`--url must be an http(s) URL, got "${url}"`);
+  }
+  return url;
+}
+
+function isLoopback(url: string): boolean {
+  const { hostname } = new URL(url);
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
+
+// Shown as it came: that is what Okta reads.
+function formatBody(body: string): string {
+  if (body === '') return '(no body)';
+  return body.length > MAX_BODY_SHOWN ? `${body.slice(0, MAX_BODY_SHOWN)}… (${body.length - MAX_BODY_SHOWN} more characters)` : body;
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+
+export const REQUEST_SHAPES = ['example', 'preview', 'preview-edited', 'refresh', 'client-credentials'] as const;
+export type RequestShape = (typeof REQUEST_SHAPES)[number];
+
+export type HookRequestBody = Record<string, any>;
+
+/** Each shape is one of the Okta request fixtures the tests use, so there is one copy of each. */
+const FIXTURE_OF: Record<RequestShape, string> = {
+  example: 'okta-example-patient',
+  preview: 'preview-without-identity',
+  'preview-edited': 'preview-edited-identity',
+  refresh: 'refresh-grant',
+  'client-credentials': 'client-credentials',
+};
+
+export const SHAPE_DESCRIPTIONS: Record<RequestShape, string> = {
+  example: 'Okta’s published example request (sign-in, ID and access token), for jessie.smith@example.com',
+  preview: 'what the Admin Console Preview tab sends: no ID token (no data.identity)',
+  'preview-edited': 'a Preview request the admin edited to add an identity object',
+  refresh: 'a refresh-token grant (/v1/token, grant_type=refresh_token)',
+  'client-credentials': 'a client-credentials grant: access token only, no user',
+};
+
+const FIXTURES = new URL('../../test/fixtures/', import.meta.url);
+
+/** A fresh copy of the request for a shape, for its own user or, with `user`, for that login. */
+export function buildHookRequest(shape: RequestShape, user?: string): HookRequestBody {
+  const request = JSON.parse(readFileSync(new URL(`${FIXTURE_OF[shape]}.json`, FIXTURES), 'utf8')) as HookRequestBody;
+  return user === undefined ? request : withUser(request, user);
+}
+
+/** True when the request names a user at all (a client-credentials grant does not). */
+export function requestHasUser(request: HookRequestBody): boolean {
+  const { context, identity, access } = request.data ?? {};
+  return Boolean(context?.user || context?.session || identity || (access?.claims?.sub && access.claims.sub !== access.claims.cid));
+}
+
+/**
+ * The same request sent for another login: every place Okta puts the login (user profile, session,
+ * ID token preferred_username and email, access token sub and preferred_username) is changed.
+ */
+export function withUser(request: HookRequestBody, login: string): HookRequestBody {
+  const copy = structuredClone(request);
+  const { context, identity, access } = copy.data ?? {};
+  if (context?.user?.profile) context.user.profile.login = login;
+  if (context?.session) context.session.login = login;
+  if (identity?.claims) {
+    identity.claims.preferred_username = login;
+    identity.claims.email = login;
+  }
+  if (access?.claims) {
+    // In a client-credentials grant the subject is the client, not a user.
+    if (access.claims.sub !== access.claims.cid) access.claims.sub = login;
+    if ('preferred_username' in access.claims) access.claims.preferred_username = login;
+  }
+  return copy;
+}
