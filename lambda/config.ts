@@ -15,8 +15,26 @@ export interface HookConfig {
   failureMessage: string;
   storeTimeoutMs: number;
   logLevel: LogLevel;
-  /** Where the Basic credential comes from: a Secrets Manager secret in AWS, the environment locally. */
-  credential: { secretId: string } | { static: BasicCredential };
+  /** How long after a rotation (the current secret version's CreatedDate) AWSPREVIOUS is still accepted. */
+  rotationGraceHours: number;
+  /** Replay protection: refuse a request whose eventTime is further than this from its arrival. Off when absent. */
+  maxEventAgeSeconds?: number;
+  /**
+   * How a caller proves it is Okta: the Basic credential from a Secrets Manager secret (AWS) or the
+   * environment (local runs), or an OAuth access token from the authorization server `oauth` names.
+   */
+  credential: { secretId: string } | { static: BasicCredential } | { oauth: OAuthSettings };
+}
+
+/** HOOK_AUTH=oauth: what the access token Okta sends must show. */
+export interface OAuthSettings {
+  /** The authorization server's issuer, without a trailing slash; its keys are at `{issuer}/v1/keys`. */
+  issuer: string;
+  audience: string;
+  /** A scope that must be in the token's `scp`. */
+  scope: string;
+  /** When set, the token's `cid` must be this client. */
+  clientId?: string;
 }
 
 export class ConfigError extends Error {
@@ -41,10 +59,22 @@ const environmentSchema = z.object({
     500,
   ),
   LOG_LEVEL: z.optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
+  ROTATION_GRACE_HOURS: z._default(
+    z.coerce.number('must be a number of hours').check(z.gte(0, 'must be at least 0'), z.lte(720, 'must be at most 720')),
+    24,
+  ),
+  MAX_EVENT_AGE_SECONDS: z.optional(
+    z.coerce.number('must be a whole number').check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(86_400, 'must be at most 86400')),
+  ),
   AWS_LAMBDA_LOG_LEVEL: z.optional(z.string()),
   HOOK_SECRET_ID: z.optional(z.string().check(z.trim(), z.minLength(1))),
   HOOK_USERNAME: z.optional(z.string().check(z.minLength(1), z.regex(/^[^:]*$/, 'must not contain ":"'))),
   HOOK_PASSWORD: z.optional(z.string().check(z.minLength(1))),
+  HOOK_AUTH: z._default(z.enum(['basic', 'oauth'], 'must be basic or oauth'), 'basic'),
+  OAUTH_ISSUER: z.optional(z.string().check(z.trim(), z.minLength(1))),
+  OAUTH_AUDIENCE: z.optional(z.string().check(z.trim(), z.minLength(1))),
+  OAUTH_SCOPE: z.optional(z.string().check(z.trim(), z.regex(/^[^\s"\\]+$/, 'must be one scope name, without spaces'))),
+  OAUTH_CLIENT_ID: z.optional(z.string().check(z.trim(), z.minLength(1))),
 });
 
 /** Reads and checks the configuration once; a ConfigError names the variable that is wrong. */
@@ -72,16 +102,52 @@ export function loadConfig(env: Record<string, string | undefined>): HookConfig 
     failureMessage: vars.FAILURE_MESSAGE,
     storeTimeoutMs: vars.STORE_TIMEOUT_MS,
     logLevel: vars.LOG_LEVEL ?? lambdaLogLevel(vars.AWS_LAMBDA_LOG_LEVEL),
+    rotationGraceHours: vars.ROTATION_GRACE_HOURS,
+    ...(vars.MAX_EVENT_AGE_SECONDS === undefined ? {} : { maxEventAgeSeconds: vars.MAX_EVENT_AGE_SECONDS }),
     credential: credentialSetting(vars),
   };
 }
 
 function credentialSetting(vars: z.infer<typeof environmentSchema>): HookConfig['credential'] {
+  if (vars.HOOK_AUTH === 'oauth') return { oauth: oauthSetting(vars) };
   if (vars.HOOK_SECRET_ID) return { secretId: vars.HOOK_SECRET_ID };
   if (vars.HOOK_USERNAME && vars.HOOK_PASSWORD) {
     return { static: { username: vars.HOOK_USERNAME, password: vars.HOOK_PASSWORD } };
   }
   throw new ConfigError('HOOK_SECRET_ID is required (or HOOK_USERNAME and HOOK_PASSWORD, for local runs)');
+}
+
+function oauthSetting(vars: z.infer<typeof environmentSchema>): OAuthSettings {
+  const required = (name: 'OAUTH_ISSUER' | 'OAUTH_AUDIENCE' | 'OAUTH_SCOPE'): string => {
+    const value = vars[name];
+    if (value === undefined) throw new ConfigError(`${name} is required when HOOK_AUTH=oauth`);
+    return value;
+  };
+  return {
+    issuer: checkIssuer(required('OAUTH_ISSUER')),
+    audience: required('OAUTH_AUDIENCE'),
+    scope: required('OAUTH_SCOPE'),
+    ...(vars.OAUTH_CLIENT_ID ? { clientId: vars.OAUTH_CLIENT_ID } : {}),
+  };
+}
+
+// The keys that sign the caller's token come from this URL: plain http would let anyone on the path
+// hand the function their own keys. Loopback is allowed so tests can run a local issuer.
+function checkIssuer(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('OAUTH_ISSUER must be a URL, e.g. https://example.okta.com/oauth2/aus1hooks');
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ConfigError('OAUTH_ISSUER must be an https URL (http only for 127.0.0.1 or localhost)');
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError('OAUTH_ISSUER must be the issuer URL alone, without query, fragment or credentials');
+  }
+  return value.replace(/\/+$/, '');
 }
 
 function lambdaLogLevel(value: string | undefined): LogLevel {

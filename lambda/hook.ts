@@ -1,13 +1,15 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type Answer, commandsAnswer, noContent, problem, signInError } from './core/answers.ts';
-import { verifyBasicAuth } from './core/basic-auth.ts';
 import { buildCommands } from './core/commands.ts';
+import { eventTimeProblem } from './core/event-age.ts';
 import { HookError } from './core/hook-error.ts';
 import { parseHookRequest } from './core/hook-request.ts';
-import type { CredentialSource, PatientStore } from './core/ports.ts';
+import type { CallerAuthenticator, CallerVerdict, CredentialSource, PatientStore } from './core/ports.ts';
 import { tokensToPatch } from './core/tokens.ts';
 import { resolveUserKey } from './core/user-key.ts';
 import type { HookConfig } from './config.ts';
+import { createBasicCallerAuthenticator } from './auth/basic-caller.ts';
+import { createIssuerLoopWarning } from './auth/issuer-loop.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import { describeError } from './observability/redact.ts';
@@ -16,13 +18,15 @@ import { hashUserKey } from './observability/user-hash.ts';
 /** Okta refuses responses over 256 KB and sends requests far smaller; a bigger body is not Okta. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export interface HookDependencies {
+export type HookDependencies = {
   config: HookConfig;
   store: PatientStore;
-  credentials: CredentialSource;
   log: Logger;
   metrics: Metrics;
-}
+} & (
+  | { /** Who may call: the Basic or the Bearer check (lambda/auth). */ caller: CallerAuthenticator }
+  | { /** Shorthand for the Basic check on this source. */ credentials: CredentialSource }
+);
 
 export type HookHandler = (event: APIGatewayProxyEventV2) => Promise<Answer>;
 
@@ -31,30 +35,29 @@ interface Outcome {
   /** Why this answer: the log's and the metric's name for it. */
   reason: string;
   userHash?: string;
+  /** Which check refused the caller (a reason code, never the credential). */
+  authFailure?: string;
   error?: unknown;
 }
-
-const UNAUTHORIZED = { 'www-authenticate': 'Basic realm="okta-token-hook", charset="UTF-8"' };
 
 /**
  * The whole hook as one function of an API Gateway v2 event. It never throws: anything unexpected
  * answers by the failure policy, since Okta treats any failure as "mint without the claim" anyway.
  */
-export function createHookHandler({ config, store, credentials, log, metrics }: HookDependencies): HookHandler {
+export function createHookHandler(dependencies: HookDependencies): HookHandler {
+  const { config, store, log, metrics } = dependencies;
+  const caller = 'caller' in dependencies ? dependencies.caller : createBasicCallerAuthenticator(dependencies.credentials);
+  const warnOnIssuerLoop = createIssuerLoopWarning('oauth' in config.credential ? config.credential.oauth.issuer : undefined, log);
   const onFailure = (): Answer =>
     config.failureMode === 'closed' ? signInError(config.failureMessage) : noContent();
 
   async function authenticate(header: string | undefined): Promise<Outcome | undefined> {
-    let accepted;
-    try {
-      accepted = await credentials.acceptedCredentials();
-    } catch (error) {
-      return { answer: problem(401, 'unauthorized', UNAUTHORIZED), reason: 'CredentialSourceUnavailable', error };
-    }
-    if (verifyBasicAuth(header, accepted)) return undefined;
-    const reloaded = await credentials.reloadAfterMismatch?.().catch(() => undefined);
-    if (reloaded && verifyBasicAuth(header, reloaded)) return undefined;
-    return { answer: problem(401, 'unauthorized', UNAUTHORIZED), reason: 'Unauthorized' };
+    const verdict = await caller
+      .authenticate(header)
+      .catch((error: unknown): CallerVerdict => ({ allowed: false, reason: 'CredentialSourceUnavailable', error }));
+    if (verdict.allowed) return undefined;
+    const answer = problem(401, 'unauthorized', { 'www-authenticate': caller.challenge });
+    return { answer, reason: verdict.reason, authFailure: verdict.detail, error: verdict.error };
   }
 
   async function decide(event: APIGatewayProxyEventV2): Promise<Outcome> {
@@ -70,6 +73,12 @@ export function createHookHandler({ config, store, credentials, log, metrics }: 
     if (refused) return refused;
 
     const request = parseHookRequest(decodeBody(event));
+    if (config.maxEventAgeSeconds !== undefined) {
+      // The arrival time API Gateway stamped, not this function's clock: the check stays a pure function of the event.
+      const stale = eventTimeProblem(request.eventTime, event.requestContext.timeEpoch, config.maxEventAgeSeconds);
+      if (stale) return { answer: problem(400, stale), reason: 'EventTimeOutOfRange' };
+    }
+    warnOnIssuerLoop(request);
     const tokens = tokensToPatch(config.claimTokens, request);
     if (tokens.length === 0) return { answer: noContent(), reason: 'NoTokenToPatch' };
     const userKey = resolveUserKey(request);
@@ -100,6 +109,7 @@ export function createHookHandler({ config, store, credentials, log, metrics }: 
     const fields = {
       requestId: event.requestContext?.requestId,
       reason: outcome.reason,
+      authFailure: outcome.authFailure,
       status: outcome.answer.statusCode,
       userHash: outcome.userHash,
       durationMs: Math.round((performance.now() - started) * 10) / 10,

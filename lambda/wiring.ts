@@ -1,9 +1,11 @@
-import { createAwsJsonClient } from './aws/aws-json-client.ts';
+import { type AwsJsonCall, createAwsJsonClient } from './aws/aws-json-client.ts';
 import { environmentCredentials } from './aws/aws-environment.ts';
 import { createDynamoDbPatientStore } from './aws/dynamodb-patient-store.ts';
 import { createSecretsManagerCredentialSource } from './aws/secrets-manager-credentials.ts';
-import { loadConfig } from './config.ts';
-import type { CredentialSource } from './core/ports.ts';
+import { createBasicCallerAuthenticator } from './auth/basic-caller.ts';
+import { createLazyBearerCallerAuthenticator } from './auth/lazy-bearer-caller.ts';
+import { type HookConfig, loadConfig } from './config.ts';
+import type { CallerAuthenticator } from './core/ports.ts';
 import { createHookHandler, type HookHandler } from './hook.ts';
 import { createJsonLogger, type Logger } from './observability/logger.ts';
 import { createEmfMetrics, type Metrics } from './observability/metrics.ts';
@@ -12,7 +14,8 @@ export const SERVICE_NAME = 'okta-token-hook';
 
 export interface WiredHook {
   handle: HookHandler;
-  credentials: CredentialSource;
+  /** Who may call; `prepare()` during init reads the Basic credential or loads the token verifier. */
+  caller: CallerAuthenticator;
   log: Logger;
 }
 
@@ -31,13 +34,20 @@ export function wireHookFromEnvironment(env: Record<string, string | undefined>,
     createAwsJsonClient({ service: 'dynamodb', env, credentials: credentialsFromEnvironment }),
     config.tableName,
   );
-  const setting = config.credential;
-  const credentials: CredentialSource =
-    'secretId' in setting
-      ? createSecretsManagerCredentialSource(
-          createAwsJsonClient({ service: 'secretsmanager', env, credentials: credentialsFromEnvironment }),
-          setting.secretId,
-        )
-      : { acceptedCredentials: async () => [setting.static] };
-  return { handle: createHookHandler({ config, store, credentials, log, metrics }), credentials, log };
+  const caller = callerAuthenticator(config, () =>
+    createAwsJsonClient({ service: 'secretsmanager', env, credentials: credentialsFromEnvironment }),
+  );
+  return { handle: createHookHandler({ config, store, caller, log, metrics }), caller, log };
+}
+
+function callerAuthenticator(
+  { credential: setting, rotationGraceHours }: HookConfig,
+  secretsManager: () => AwsJsonCall,
+): CallerAuthenticator {
+  if ('oauth' in setting) return createLazyBearerCallerAuthenticator(setting.oauth);
+  if ('secretId' in setting) {
+    const graceMs = rotationGraceHours * 60 * 60_000;
+    return createBasicCallerAuthenticator(createSecretsManagerCredentialSource(secretsManager(), setting.secretId, { graceMs }));
+  }
+  return createBasicCallerAuthenticator({ acceptedCredentials: async () => [setting.static] });
 }

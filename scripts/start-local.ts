@@ -15,10 +15,14 @@ await new Promise<void>((ready) => server.listen(Number(process.env.PORT ?? 3000
 
 const { port } = server.address() as AddressInfo;
 const url = `http://127.0.0.1:${port}${process.env.HOOK_PATH ?? '/tokenHook'}`;
-const authorization = `Basic ${Buffer.from(`${process.env.HOOK_USERNAME}:${process.env.HOOK_PASSWORD}`).toString('base64')}`;
+const oauth = process.env.HOOK_AUTH === 'oauth';
+const authorization = oauth
+  ? 'Bearer <access token>'
+  : `Basic ${Buffer.from(`${process.env.HOOK_USERNAME}:${process.env.HOOK_PASSWORD}`).toString('base64')}`;
 console.log(`Okta token hook listening on ${url}`);
 console.log(`Patients store: ${store.embedded ? `embedded DynamoDB at ${store.endpoint}, data in ${dataDir}` : store.endpoint}`);
-console.log(`Credential: ${process.env.HOOK_USERNAME} / ${process.env.HOOK_PASSWORD}  (authorization: ${authorization})`);
+if (oauth) console.log(`Callers need an access token from ${process.env.OAUTH_ISSUER} for ${process.env.OAUTH_AUDIENCE} with scope ${process.env.OAUTH_SCOPE}`);
+else console.log(`Credential: ${process.env.HOOK_USERNAME} / ${process.env.HOOK_PASSWORD}  (authorization: ${authorization})`);
 console.log('Try it:');
 console.log(`  curl -i ${url} -H 'authorization: ${authorization}' -H 'content-type: application/json' --data @test/fixtures/okta-example-patient.json`);
 

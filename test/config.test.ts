@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       failureMessage: 'Sign-in is temporarily unavailable. Please try again in a few minutes.',
       storeTimeoutMs: 500,
       logLevel: 'info',
+      rotationGraceHours: 24,
       credential: { secretId: minimal.HOOK_SECRET_ID },
     });
   });

@@ -6,6 +6,7 @@ import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_P
 import { createJsonLogger } from '../../lambda/observability/logger.ts';
 import { createEmfMetrics } from '../../lambda/observability/metrics.ts';
 import { SERVICE_NAME, wireHookFromEnvironment } from '../../lambda/wiring.ts';
+import { captureLine } from './captured-output.ts';
 
 export const LOCAL_AUTHORIZATION = `Basic ${Buffer.from('admin:supersecret').toString('base64')}`;
 
@@ -47,8 +48,8 @@ export async function startLocalHook({ env = {}, storeEndpoint }: LocalHookOptio
   const hook = wireHookFromEnvironment(
     localHookEnvironment({ LOG_LEVEL: 'debug', ...env }, storeEndpoint ?? (store as EmbeddedDynamoDb).endpoint),
     {
-      log: createJsonLogger({ level: 'debug', service: SERVICE_NAME, write: (line) => logs.push(line) }),
-      metrics: createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME, write: (line) => metricLines.push(line) }),
+      log: createJsonLogger({ level: 'debug', service: SERVICE_NAME, write: keepIn(logs) }),
+      metrics: createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME, write: keepIn(metricLines) }),
     },
   );
   const server = createApiGatewayServer(hook.handle);
@@ -65,6 +66,14 @@ export async function startLocalHook({ env = {}, storeEndpoint }: LocalHookOptio
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store?.close();
     },
+  };
+}
+
+// Each line is also kept for the output scan of test/support/scan-output.setup.ts.
+function keepIn(lines: string[]): (line: string) => void {
+  return (line) => {
+    lines.push(line);
+    captureLine(line);
   };
 }
 

@@ -1,0 +1,28 @@
+import { verifyBasicAuth } from '../core/basic-auth.ts';
+import type { CallerAuthenticator, CredentialSource } from '../core/ports.ts';
+import { BASIC_CHALLENGE } from './challenges.ts';
+
+/**
+ * The caller must present one of the source's Basic credentials. On a mismatch the source may re-read
+ * once (a rotated secret), so a new credential is accepted without waiting for a cold start.
+ */
+export function createBasicCallerAuthenticator(credentials: CredentialSource): CallerAuthenticator {
+  return {
+    challenge: BASIC_CHALLENGE,
+    async authenticate(header) {
+      let accepted;
+      try {
+        accepted = await credentials.acceptedCredentials();
+      } catch (error) {
+        return { allowed: false, reason: 'CredentialSourceUnavailable', error };
+      }
+      if (verifyBasicAuth(header, accepted)) return { allowed: true };
+      const reloaded = await credentials.reloadAfterMismatch?.().catch(() => undefined);
+      if (reloaded && verifyBasicAuth(header, reloaded)) return { allowed: true };
+      return { allowed: false, reason: 'Unauthorized' };
+    },
+    async prepare() {
+      await credentials.acceptedCredentials();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createBasicCallerAuthenticator } from '../../lambda/auth/basic-caller.ts';
+import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-auth.ts';
+
+const current: BasicCredential = { username: 'okta', password: 'current-password' };
+const rotated: BasicCredential = { username: 'okta', password: 'rotated-password' };
+
+describe('the Basic caller check', () => {
+  it('accepts the credential and refuses others as Unauthorized', async () => {
+    const check = createBasicCallerAuthenticator({ acceptedCredentials: async () => [current] });
+    expect(await check.authenticate(basicHeaderValue(current))).toStrictEqual({ allowed: true });
+    expect(await check.authenticate(basicHeaderValue(rotated))).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
+    expect(check.challenge).toBe('Basic realm="okta-token-hook", charset="UTF-8"');
+  });
+
+  it('re-reads the source once on a mismatch, so a rotated credential is accepted at once', async () => {
+    let reloads = 0;
+    const check = createBasicCallerAuthenticator({
+      acceptedCredentials: async () => [current],
+      reloadAfterMismatch: async () => {
+        reloads++;
+        return [rotated];
+      },
+    });
+    expect(await check.authenticate(basicHeaderValue(rotated))).toStrictEqual({ allowed: true });
+    expect(await check.authenticate(basicHeaderValue(current))).toStrictEqual({ allowed: true });
+    expect(reloads).toBe(1);
+  });
+
+  it('refuses as CredentialSourceUnavailable when the source cannot be read, and prepare() surfaces it', async () => {
+    const failure = new Error('secrets manager is down');
+    const check = createBasicCallerAuthenticator({ acceptedCredentials: () => Promise.reject(failure) });
+    expect(await check.authenticate(basicHeaderValue(current))).toStrictEqual({
+      allowed: false,
+      reason: 'CredentialSourceUnavailable',
+      error: failure,
+    });
+    await expect(check.prepare()).rejects.toBe(failure);
+  });
+
+  it('ignores a reload that fails', async () => {
+    const check = createBasicCallerAuthenticator({
+      acceptedCredentials: async () => [current],
+      reloadAfterMismatch: () => Promise.reject(new Error('throttled')),
+    });
+    expect(await check.authenticate(basicHeaderValue(rotated))).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
+  });
+});

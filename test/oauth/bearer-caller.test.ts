@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBearerCallerAuthenticator, DEFAULT_BEARER_TIMINGS } from '../../lambda/auth/bearer-caller.ts';
+import type { OAuthSettings } from '../../lambda/config.ts';
+import { HOOK_AUDIENCE, HOOK_SCOPE, type LocalIssuer, startLocalIssuer } from './support/local-issuer.ts';
+
+describe('the bearer check when the key set is out of reach', () => {
+  let issuer: LocalIssuer;
+  let settings: OAuthSettings;
+  beforeAll(async () => {
+    issuer = await startLocalIssuer();
+    settings = { issuer: issuer.issuer, audience: HOOK_AUDIENCE, scope: HOOK_SCOPE };
+  });
+  afterAll(() => issuer.close());
+
+  it('waits at most the fetch timeout, well under Okta 3 s, then refuses as CredentialSourceUnavailable', async () => {
+    expect(DEFAULT_BEARER_TIMINGS.keySetTimeoutMs).toBeLessThanOrEqual(1000);
+    const check = createBearerCallerAuthenticator(settings, { ...DEFAULT_BEARER_TIMINGS, keySetTimeoutMs: 150 });
+    issuer.delayKeySet(2000);
+    const started = performance.now();
+    const verdict = await check.authenticate(`Bearer ${await issuer.sign()}`);
+    issuer.delayKeySet(0);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(verdict).toMatchObject({ allowed: false, reason: 'CredentialSourceUnavailable', detail: 'KeySetTimeout' });
+  });
+
+  it('does not keep a failed fetch: the next request fetches again and succeeds', async () => {
+    const check = createBearerCallerAuthenticator(settings);
+    issuer.failKeySet(503);
+    const failed = await check.authenticate(`Bearer ${await issuer.sign()}`);
+    expect(failed).toMatchObject({ allowed: false, reason: 'CredentialSourceUnavailable', detail: 'KeySetUnavailable' });
+    issuer.failKeySet(undefined);
+    expect(await check.authenticate(`Bearer ${await issuer.sign()}`)).toStrictEqual({ allowed: true });
+  });
+
+  it('never fetches the key set for a token it refuses on its header alone', async () => {
+    const check = createBearerCallerAuthenticator(settings);
+    const before = issuer.keySetFetches();
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`;
+    expect(await check.authenticate(`Bearer ${none}`)).toMatchObject({ allowed: false, reason: 'Unauthorized' });
+    expect(await check.authenticate('Bearer not-a-jwt')).toMatchObject({ allowed: false, reason: 'Unauthorized' });
+    expect(issuer.keySetFetches()).toBe(before);
+  });
+});
