@@ -55,7 +55,7 @@ const environmentSchema = z.object({
   FAILURE_MODE: z._default(z.enum(['open', 'closed'], 'must be open or closed'), 'open'),
   FAILURE_MESSAGE: text('Sign-in is temporarily unavailable. Please try again in a few minutes.'),
   STORE_TIMEOUT_MS: z._default(
-    z.coerce.number('must be a whole number').check(z.int('must be a whole number'), z.gte(50, 'must be at least 50'), z.lte(2000, 'must be at most 2000')),
+    z.coerce.number('must be a whole number').check(z.int('must be a whole number'), z.gte(50, 'must be at least 50'), z.lte(800, 'must be at most 800')),
     500,
   ),
   LOG_LEVEL: z.optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),

@@ -4,11 +4,10 @@ import { buildCommands } from './core/commands.ts';
 import { eventTimeProblem } from './core/event-age.ts';
 import { HookError } from './core/hook-error.ts';
 import { parseHookRequest } from './core/hook-request.ts';
-import type { CallerAuthenticator, CallerVerdict, CredentialSource, PatientStore } from './core/ports.ts';
+import type { CallerAuthenticator, CallerVerdict, PatientStore } from './core/ports.ts';
 import { tokensToPatch } from './core/tokens.ts';
 import { resolveUserKey } from './core/user-key.ts';
 import type { HookConfig } from './config.ts';
-import { createBasicCallerAuthenticator } from './auth/basic-caller.ts';
 import { createIssuerLoopWarning } from './auth/issuer-loop.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -18,15 +17,14 @@ import { hashUserKey } from './observability/user-hash.ts';
 /** Okta refuses responses over 256 KB and sends requests far smaller; a bigger body is not Okta. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export type HookDependencies = {
+export interface HookDependencies {
   config: HookConfig;
   store: PatientStore;
+  /** Who may call: the Basic or the Bearer check (lambda/auth). */
+  caller: CallerAuthenticator;
   log: Logger;
   metrics: Metrics;
-} & (
-  | { /** Who may call: the Basic or the Bearer check (lambda/auth). */ caller: CallerAuthenticator }
-  | { /** Shorthand for the Basic check on this source. */ credentials: CredentialSource }
-);
+}
 
 export type HookHandler = (event: APIGatewayProxyEventV2) => Promise<Answer>;
 
@@ -44,9 +42,7 @@ interface Outcome {
  * The whole hook as one function of an API Gateway v2 event. It never throws: anything unexpected
  * answers by the failure policy, since Okta treats any failure as "mint without the claim" anyway.
  */
-export function createHookHandler(dependencies: HookDependencies): HookHandler {
-  const { config, store, log, metrics } = dependencies;
-  const caller = 'caller' in dependencies ? dependencies.caller : createBasicCallerAuthenticator(dependencies.credentials);
+export function createHookHandler({ config, store, caller, log, metrics }: HookDependencies): HookHandler {
   const warnOnIssuerLoop = createIssuerLoopWarning('oauth' in config.credential ? config.credential.oauth.issuer : undefined, log);
   const onFailure = (): Answer =>
     config.failureMode === 'closed' ? signInError(config.failureMessage) : noContent();

@@ -98,8 +98,9 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
 }
 
 // API Gateway's requestContext.time format, e.g. "12/Mar/2020:19:03:58 +0000".
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 function formatApiGatewayTime(date: Date): string {
-  const month = date.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  const month = MONTHS[date.getUTCMonth()];
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(date.getUTCDate())}/${month}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }

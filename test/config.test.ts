@@ -53,7 +53,7 @@ describe('loadConfig', () => {
     [{ HOOK_SECRET_ID: 's' }, 'PATIENTS_TABLE is required'],
     [{ ...minimal, CLAIM_TOKENS: 'refresh' }, 'CLAIM_TOKENS must be one of id, access, both'],
     [{ ...minimal, FAILURE_MODE: 'maybe' }, 'FAILURE_MODE must be open or closed'],
-    [{ ...minimal, STORE_TIMEOUT_MS: '5000' }, 'STORE_TIMEOUT_MS must be at most 2000'],
+    [{ ...minimal, STORE_TIMEOUT_MS: '900' }, 'STORE_TIMEOUT_MS must be at most 800'],
     [{ ...minimal, STORE_TIMEOUT_MS: 'soon' }, 'STORE_TIMEOUT_MS must be a whole number'],
     [{ ...minimal, CLAIM_NAME: 'patient id' }, 'CLAIM_NAME must start with a letter or _ and use only letters, digits and _ . : / ~ -'],
     [{ ...minimal, CLAIM_NAME: 'sub' }, 'CLAIM_NAME "sub" is reserved by Okta in the id token'],

@@ -1,3 +1,4 @@
+import { createBasicCallerAuthenticator } from '../../lambda/auth/basic-caller.ts';
 import { loadConfig } from '../../lambda/config.ts';
 import { createHookHandler } from '../../lambda/hook.ts';
 import { createJsonLogger } from '../../lambda/observability/logger.ts';
@@ -29,7 +30,7 @@ export async function measureWarmHandler({ invocations = 20_000, rounds = 5, war
   const handle = createHookHandler({
     config,
     store: createInMemoryPatientStore({ 'jessie.smith@example.com': '1235' }),
-    credentials: { acceptedCredentials: async () => [BENCH_CREDENTIAL] },
+    caller: createBasicCallerAuthenticator({ acceptedCredentials: async () => [BENCH_CREDENTIAL] }),
     log: createJsonLogger({ level: 'silent', service: 'bench' }),
     metrics: noMetrics,
   });

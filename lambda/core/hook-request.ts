@@ -20,7 +20,7 @@ const hookRequestSchema = z.looseObject({
       }),
     ),
     identity: tokenSchema({ preferred_username: optionalString }),
-    access: tokenSchema({ sub: optionalString }),
+    access: tokenSchema({ sub: optionalString, uid: optionalString }),
   }),
 });
 

@@ -20,8 +20,12 @@ describe('resolveUserKey', () => {
     expect(resolveUserKey(request({ identity: { claims: { preferred_username: ' Pref@Example.COM ' } } }))).toBe('pref@example.com');
   });
 
-  it('falls back to the access token sub', () => {
-    expect(resolveUserKey(request({ access: { claims: { sub: 'SUB@example.com' } } }))).toBe('sub@example.com');
+  it('falls back to the access token sub of a user token', () => {
+    expect(resolveUserKey(request({ access: { claims: { sub: 'SUB@example.com', uid: '00u1' } } }))).toBe('sub@example.com');
+  });
+
+  it('never takes the sub of a token without a user id, which is a client id in client credentials', () => {
+    expect(resolveUserKey(request({ access: { claims: { sub: '0oaServiceClient123', cid: '0oaServiceClient123' } } }))).toBeUndefined();
   });
 
   it('skips blank and absurdly long values', () => {
@@ -29,7 +33,7 @@ describe('resolveUserKey', () => {
       request({
         context: { user: { profile: { login: '   ' } } },
         identity: { claims: { preferred_username: `${'a'.repeat(300)}@example.com` } },
-        access: { claims: { sub: 'kim@example.com' } },
+        access: { claims: { sub: 'kim@example.com', uid: '00u2' } },
       }),
     );
     expect(key).toBe('kim@example.com');

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
+import { localDynamoDbClient, putPatientsIfAbsent } from '../../local/patients-table.ts';
 import { exampleFor, loadFixture } from '../support/fixtures.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 
@@ -190,6 +192,14 @@ describe('the hook configured to patch both tokens', () => {
         { type: 'com.okta.access.patch', value: [add] },
       ],
     });
+  });
+
+  it('never patches a client-credentials token, even when a row is keyed by the client id', async () => {
+    const client = localDynamoDbClient((hook.store as EmbeddedDynamoDb).endpoint);
+    await putPatientsIfAbsent(client, 'patients', [{ username: '0oaServiceClient123', patientId: '999' }]);
+    client.destroy();
+    const reply = await sendToHook(hook, loadFixture('client-credentials'));
+    expect(reply.status).toBe(204);
   });
 
   it('patches only the access token when no ID token is being minted', async () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { withUser } from '../../tools/preview/request-shapes.ts';
 
 export type FixtureName =
   | 'okta-example'
@@ -15,12 +16,5 @@ export function loadFixture(name: FixtureName): Record<string, any> {
 
 /** The published example, sent for another user (login, preferred_username and sub all changed). */
 export function exampleFor(login: string): Record<string, any> {
-  const request = loadFixture('okta-example');
-  request.data.context.user.profile.login = login;
-  request.data.context.session.login = login;
-  request.data.identity.claims.preferred_username = login;
-  request.data.identity.claims.email = login;
-  request.data.access.claims.sub = login;
-  request.data.access.claims.preferred_username = login;
-  return request;
+  return withUser(loadFixture('okta-example'), login);
 }
