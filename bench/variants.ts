@@ -36,15 +36,7 @@ export const VARIANTS: Variant[] = [
   {
     name: 'aws4fetch-signer',
     what: 'the client signed by aws4fetch (global Headers + crypto.subtle), as before this change',
-    swaps: { 'aws/aws-json-client.ts': here('./variants/aws4fetch-json-client.ts') },
-  },
-  {
-    name: 'lazy-aws-client',
-    what: 'current client, its module and node:http/https imported on the first AWS call instead of at init',
-    swaps: {
-      'aws/aws-json-client.ts': here('./variants/lazy-json-client.ts'),
-      'aws/http-transport.ts': here('./variants/lazy-http-transport.ts'),
-    },
+    swaps: { 'aws/sigv4.ts': here('./variants/aws4fetch-sigv4.ts') },
   },
   {
     name: 'sdk-v3-clients',
@@ -68,7 +60,7 @@ function swapPlugin(swaps: Record<string, string>): Plugin {
         if (!args.importer.includes('/lambda/')) return undefined;
         const target = fileURLToPath(new URL(args.path, `file://${args.resolveDir}/`));
         for (const [module, replacement] of Object.entries(swaps)) {
-          if (target.endsWith(`/lambda/${module}`) && args.importer !== replacement && !isSwapTarget(args.importer, swaps)) {
+          if (target.endsWith(`/lambda/${module}`) && args.importer !== replacement) {
             return { path: replacement };
           }
         }
@@ -77,9 +69,6 @@ function swapPlugin(swaps: Record<string, string>): Plugin {
     },
   };
 }
-
-// A variant file that wraps the real module (the lazy client) must reach the real one.
-const isSwapTarget = (importer: string, swaps: Record<string, string>) => Object.values(swaps).includes(importer);
 
 /** Builds a variant into outDir/<name>/index.mjs: the bundle imports only built-ins, so any folder will do. */
 export async function buildVariant(variant: Variant, outDir: string): Promise<{ file: string; metafile: Metafile }> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signAwsRequest } from '../../lambda/aws/aws-json-client.ts';
+import { signAwsRequest } from '../../lambda/aws/sigv4.ts';
 
 // AWS's published Signature Version 4 test suite (aws-sig-v4-test-suite): its credentials, date, region
 // and service, and the Authorization header each case expects.
