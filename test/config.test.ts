@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../lambda/config.ts';
+import { loadConfig } from '../lambda/config.ts';
+import { configError } from './support/config-error.ts';
 
 const minimal = { PATIENTS_TABLE: 'patients', HOOK_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:1:secret:hook' };
-const configError = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('loadConfig', () => {
   it('fills in the defaults', () => {

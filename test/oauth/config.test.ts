@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../lambda/config.ts';
+import { loadConfig } from '../../lambda/config.ts';
+import { configError } from '../support/config-error.ts';
 
 const oauth = {
   PATIENTS_TABLE: 'patients',
@@ -7,15 +8,6 @@ const oauth = {
   OAUTH_ISSUER: 'https://example.okta.com/oauth2/aus1hooks',
   OAUTH_AUDIENCE: 'api://patient-token-hook',
   OAUTH_SCOPE: 'patient.hook',
-};
-const configError = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
 };
 
 describe('HOOK_AUTH', () => {
