@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 
 export interface HookAlarmsProps {
   hookFunction: IFunction;
-  rotationFunction: IFunction;
+  /** Basic mode: the credential's rotation function. OAuth mode has none. */
+  rotationFunction?: IFunction;
   /** Subscribed to an SNS topic that every alarm notifies; no topic when absent. */
   alarmEmail?: string;
 }
@@ -17,7 +18,7 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * Alarms on what makes Okta mint tokens without the claim: the function failing, being throttled or
- * getting slow; and on a failed credential rotation, which leaves a pending version behind.
+ * getting slow; and, in Basic mode, on a failed credential rotation, which leaves a pending version behind.
  */
 export class HookAlarms extends Construct {
   readonly alarms: Alarm[];
@@ -53,19 +54,23 @@ export class HookAlarms extends Construct {
         datapointsToAlarm: 2,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      new Alarm(this, 'RotationErrors', {
-        alarmDescription: 'Rotating the Okta hook credential failed; see the rotation function logs.',
-        metric: props.rotationFunction.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
     ];
+    if (props.rotationFunction) {
+      this.alarms.push(
+        new Alarm(this, 'RotationErrors', {
+          alarmDescription: 'Rotating the Okta hook credential failed; see the rotation function logs.',
+          metric: props.rotationFunction.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
 
     if (props.alarmEmail) {
-      // Notifications hold alarm names and metric values only, never patient data or credentials; the
-      // topic refuses publishers that do not use TLS.
+      // Notifications hold alarm names, metric values and the rotation notice only, never patient data or
+      // credentials; the topic refuses publishers that do not use TLS.
       this.topic = new Topic(this, 'Topic', { displayName: 'Okta token hook alarms', enforceSSL: true });
       this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
       const action: IAlarmAction = new SnsAction(this.topic);

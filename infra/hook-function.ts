@@ -5,47 +5,98 @@ import { ApplicationLogLevel, Architecture, Function, LoggingFormat, Runtime, Sy
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { loadConfig } from '../lambda/config.ts';
+import { ConfigError, loadConfig } from '../lambda/config.ts';
 import { bundleCode } from './bundle-code.ts';
 import { createFunctionRole } from './function-role.ts';
+import { SettingsError } from './settings.ts';
 
 /** The one path the function answers on; the API's route is built from the same constant. */
 export const HOOK_PATH = '/tokenHook';
 
+/** How the function tells Okta from a stranger (`HOOK_AUTH`). */
+export type HookAuth =
+  | {
+      mode: 'basic';
+      /** The Basic credential, `{"username", "password"}`. */
+      secret: ISecret;
+      /** How long after a rotation the previous version is still accepted. */
+      rotationGraceHours: number;
+    }
+  | {
+      mode: 'oauth';
+      // Optional in the type, required by the function: its own configuration check says which is missing.
+      issuer?: string;
+      audience?: string;
+      scope?: string;
+      clientId?: string;
+    };
+
 export interface HookFunctionProps {
   bundleDir: string;
   table: ITable;
-  secret: ISecret;
+  auth: HookAuth;
   claimName: string;
   claimTokens: 'id' | 'access' | 'both';
   failureMode: 'open' | 'closed';
+  /** Replay window (`MAX_EVENT_AGE_SECONDS`); off when absent. */
+  maxEventAgeSeconds?: number;
   logRetention: RetentionDays;
 }
 
-/** The token hook: the `npm run build` bundle, allowed to read one table item and one secret. */
+/**
+ * The setting of the stack behind each variable the stack passes, so a refused value at synth names
+ * what to change (`-c <key>=...` or the prop of the same name).
+ */
+const SETTING_OF_VARIABLE: Record<string, string> = {
+  CLAIM_NAME: 'claimName',
+  CLAIM_TOKENS: 'claimTokens',
+  FAILURE_MODE: 'failureMode',
+  ROTATION_GRACE_HOURS: 'rotationGraceHours',
+  MAX_EVENT_AGE_SECONDS: 'maxEventAgeSeconds',
+  OAUTH_ISSUER: 'oauthIssuer',
+  OAUTH_AUDIENCE: 'oauthAudience',
+  OAUTH_SCOPE: 'oauthScope',
+  OAUTH_CLIENT_ID: 'oauthClientId',
+};
+
+/**
+ * The token hook: the `npm run build` bundle, allowed to read one table item and, in Basic mode, one
+ * secret.
+ */
 export class HookFunction extends Construct {
   readonly function: Function;
 
   constructor(scope: Construct, id: string, props: HookFunctionProps) {
     super(scope, id);
-    const environment = {
+    const { auth } = props;
+    const environment: Record<string, string> = {
       HOOK_PATH,
       PATIENTS_TABLE: props.table.tableName,
-      HOOK_SECRET_ID: props.secret.secretArn,
       CLAIM_NAME: props.claimName,
       CLAIM_TOKENS: props.claimTokens,
       FAILURE_MODE: props.failureMode,
+      HOOK_AUTH: auth.mode,
+      ...(props.maxEventAgeSeconds === undefined ? {} : { MAX_EVENT_AGE_SECONDS: String(props.maxEventAgeSeconds) }),
+      ...(auth.mode === 'basic'
+        ? { HOOK_SECRET_ID: auth.secret.secretArn, ROTATION_GRACE_HOURS: String(auth.rotationGraceHours) }
+        : definedOnly({
+            OAUTH_ISSUER: auth.issuer,
+            OAUTH_AUDIENCE: auth.audience,
+            OAUTH_SCOPE: auth.scope,
+            OAUTH_CLIENT_ID: auth.clientId,
+          })),
     };
-    // The function checks its configuration at start-up; check the same way here, so a reserved or
-    // malformed claim name fails `cdk synth` rather than every sign-in after the deploy.
-    loadConfig({ ...environment, PATIENTS_TABLE: 'checked-at-synth', HOOK_SECRET_ID: 'checked-at-synth' });
+    checkAtSynth(environment);
 
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
     const role = createFunctionRole(this, 'Role', logGroup, 'Okta token inline hook');
-    // Least privilege, and nothing else: read one patient, read the credential. The function asks for
-    // the AWSCURRENT and AWSPREVIOUS versions of the secret; GetSecretValue on its ARN covers both.
+    // Least privilege, and nothing else: read one patient and, in Basic mode, read the credential. The
+    // function asks for the AWSCURRENT and AWSPREVIOUS versions of the secret; GetSecretValue on its ARN
+    // covers both. In OAuth mode it reads only the issuer's public keys, over HTTPS: no AWS permission.
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }));
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.secret.secretArn] }));
+    if (auth.mode === 'basic') {
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [auth.secret.secretArn] }));
+    }
 
     this.function = new Function(this, 'Function', {
       description: 'Okta token inline hook: adds the patient id claim',
@@ -70,4 +121,25 @@ export class HookFunction extends Construct {
       environment,
     });
   }
+}
+
+/**
+ * The function checks its configuration at start-up; check the same way here, with the same code, so a
+ * reserved claim name or an OAuth issuer that is not https fails `cdk synth` rather than every sign-in
+ * after the deploy. References that resolve only at deploy time are stood in for.
+ */
+function checkAtSynth(environment: Record<string, string>): void {
+  const standIns = { PATIENTS_TABLE: 'checked-at-synth', ...(environment.HOOK_SECRET_ID ? { HOOK_SECRET_ID: 'checked-at-synth' } : {}) };
+  try {
+    loadConfig({ ...environment, ...standIns });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const variable = /^[A-Z][A-Z_]+/.exec(error.message)?.[0];
+    const setting = variable === undefined ? undefined : SETTING_OF_VARIABLE[variable];
+    throw new SettingsError(setting ? `${error.message} (setting "${setting}")` : error.message, { cause: error });
+  }
+}
+
+function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }

@@ -17,13 +17,38 @@ export interface TokenHookSettings {
   throttleBurstLimit?: number;
   /** Where alarm notifications go; no SNS topic when absent. */
   alarmEmail?: string;
-  /** Days between automatic rotations of the Basic credential. Default 30. */
+  /**
+   * How Okta proves it is Okta: `basic` (default), a Basic credential in Secrets Manager that rotates; or
+   * `oauth`, an access token from an Okta authorization server, which the function verifies itself. In
+   * OAuth mode the stack has no secret and no rotation, and `oauthIssuer`, `oauthAudience` and
+   * `oauthScope` are required.
+   */
+  authMode?: AuthMode;
+  /** OAuth mode: the issuer of the authorization server Okta gets hook tokens from (`OAUTH_ISSUER`). */
+  oauthIssuer?: string;
+  /** OAuth mode: the audience the token must be for (`OAUTH_AUDIENCE`). */
+  oauthAudience?: string;
+  /** OAuth mode: the scope the token's `scp` must hold (`OAUTH_SCOPE`). */
+  oauthScope?: string;
+  /** OAuth mode, optional: the only client whose tokens are accepted, the token's `cid` (`OAUTH_CLIENT_ID`). */
+  oauthClientId?: string;
+  /** Basic mode: days between automatic rotations of the credential. Default 30. */
   rotationDays?: number;
+  /**
+   * Basic mode: hours after a rotation during which the previous credential is still accepted, the time
+   * the operator has to paste the new one into Okta (`ROTATION_GRACE_HOURS`, 0 to 720). Default 24.
+   */
+  rotationGraceHours?: number;
+  /** Replay protection: refuse a request whose `eventTime` is further than this from now (`MAX_EVENT_AGE_SECONDS`). Off by default. */
+  maxEventAgeSeconds?: number;
   /** How long the function and access logs are kept. Default three months. */
   logRetention?: RetentionDays;
 }
 
+export type AuthMode = 'basic' | 'oauth';
+
 export const DEFAULT_SETTINGS = {
+  authMode: 'basic',
   claimName: 'extPatientId',
   claimTokens: 'id',
   failureMode: 'open',
@@ -32,23 +57,53 @@ export const DEFAULT_SETTINGS = {
   throttleRateLimit: 50,
   throttleBurstLimit: 100,
   rotationDays: 30,
+  // The function's own default (lambda/config.ts); the stack passes it explicitly, so the rotation
+  // notice can say how long the operator has.
+  rotationGraceHours: 24,
   logRetention: RetentionDays.THREE_MONTHS,
-} as const satisfies Omit<Required<TokenHookSettings>, 'stageName' | 'alarmEmail'>;
+} as const satisfies Omit<Required<TokenHookSettings>, 'stageName' | OptionalSetting>;
 
-export type ResolvedSettings = Required<Omit<TokenHookSettings, 'alarmEmail'>> & Pick<TokenHookSettings, 'alarmEmail'>;
+/** Settings that have no default: absent means "none" (no topic, no replay window, no OAuth issuer...). */
+type OptionalSetting = 'alarmEmail' | 'maxEventAgeSeconds' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'oauthClientId';
 
-/** The settings with every default filled in. */
+export type ResolvedSettings = Required<Omit<TokenHookSettings, OptionalSetting>> & Pick<TokenHookSettings, OptionalSetting>;
+
+/** The settings OAuth mode cannot do without: the function refuses to start without them. */
+export const OAUTH_REQUIRED = ['oauthIssuer', 'oauthAudience', 'oauthScope'] as const;
+
+/**
+ * The settings with every default filled in. OAuth mode without its issuer, audience or scope stops
+ * here, naming every one that is missing; their values are checked by the function's own rules later.
+ */
 export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
+  if (settings.authMode === 'oauth') {
+    const missing = OAUTH_REQUIRED.filter((key) => !settings[key]?.trim());
+    if (missing.length > 0) {
+      throw new SettingsError(
+        `authMode "oauth" needs ${OAUTH_REQUIRED.join(', ')}; missing: ${missing.join(', ')} ` +
+          `(cdk.json context or -c ${missing[0]}=...; see docs/deploy.md)`,
+      );
+    }
+  }
   return {
     stageName: settings.stageName,
+    authMode: settings.authMode ?? DEFAULT_SETTINGS.authMode,
     claimName: settings.claimName ?? DEFAULT_SETTINGS.claimName,
     claimTokens: settings.claimTokens ?? DEFAULT_SETTINGS.claimTokens,
     failureMode: settings.failureMode ?? DEFAULT_SETTINGS.failureMode,
     throttleRateLimit: settings.throttleRateLimit ?? DEFAULT_SETTINGS.throttleRateLimit,
     throttleBurstLimit: settings.throttleBurstLimit ?? DEFAULT_SETTINGS.throttleBurstLimit,
     rotationDays: settings.rotationDays ?? DEFAULT_SETTINGS.rotationDays,
+    rotationGraceHours: settings.rotationGraceHours ?? DEFAULT_SETTINGS.rotationGraceHours,
     logRetention: settings.logRetention ?? DEFAULT_SETTINGS.logRetention,
-    ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+    ...withoutUndefined({
+      alarmEmail: settings.alarmEmail || undefined,
+      maxEventAgeSeconds: settings.maxEventAgeSeconds,
+      oauthIssuer: settings.oauthIssuer || undefined,
+      oauthAudience: settings.oauthAudience || undefined,
+      oauthScope: settings.oauthScope || undefined,
+      oauthClientId: settings.oauthClientId || undefined,
+    }),
   };
 }
 
@@ -64,7 +119,14 @@ const CONTEXT_KEYS = [
   'throttleRateLimit',
   'throttleBurstLimit',
   'alarmEmail',
+  'authMode',
+  'oauthIssuer',
+  'oauthAudience',
+  'oauthScope',
+  'oauthClientId',
   'rotationDays',
+  'rotationGraceHours',
+  'maxEventAgeSeconds',
   'logRetentionDays',
 ] as const;
 
@@ -84,6 +146,7 @@ export function settingsFromContext(node: Node): TokenHookSettings {
   }
   const claimTokens = oneOf(read('claimTokens'), ['id', 'access', 'both'], 'claimTokens');
   const failureMode = oneOf(read('failureMode'), ['open', 'closed'], 'failureMode');
+  const authMode = oneOf(read('authMode'), ['basic', 'oauth'], 'authMode');
   const alarmEmail = read('alarmEmail');
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
     throw new SettingsError('context "alarmEmail" must be an email address');
@@ -100,7 +163,15 @@ export function settingsFromContext(node: Node): TokenHookSettings {
     throttleRateLimit: wholeNumber(read('throttleRateLimit'), 'throttleRateLimit', 1, 10_000),
     throttleBurstLimit: wholeNumber(read('throttleBurstLimit'), 'throttleBurstLimit', 1, 5_000),
     alarmEmail,
+    authMode,
+    // Checked where the function's own checks run (HookFunction): the same rules as at its start-up.
+    oauthIssuer: read('oauthIssuer'),
+    oauthAudience: read('oauthAudience'),
+    oauthScope: read('oauthScope'),
+    oauthClientId: read('oauthClientId'),
     rotationDays: wholeNumber(read('rotationDays'), 'rotationDays', 1, 365),
+    rotationGraceHours: hours(read('rotationGraceHours'), 'rotationGraceHours', 0, 720),
+    maxEventAgeSeconds: wholeNumber(read('maxEventAgeSeconds'), 'maxEventAgeSeconds', 1, 86_400),
     logRetention: logRetentionDays as RetentionDays | undefined,
   });
 }
@@ -116,6 +187,15 @@ function wholeNumber(value: string | undefined, key: string, min: number, max: n
   const number = Number(value);
   if (!Number.isInteger(number) || number < min || number > max) {
     throw new SettingsError(`context "${key}" must be a whole number from ${min} to ${max}`);
+  }
+  return number;
+}
+
+function hours(value: string | undefined, key: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min || number > max) {
+    throw new SettingsError(`context "${key}" must be a number of hours from ${min} to ${max}`);
   }
   return number;
 }

@@ -6,6 +6,7 @@ import { HookApi } from './hook-api.ts';
 import { HookCredential } from './hook-credential.ts';
 import { HOOK_PATH, HookFunction } from './hook-function.ts';
 import { PatientsTable } from './patients-table.ts';
+import { RotationNotice } from './rotation-notice.ts';
 import { resolveSettings, type TokenHookSettings } from './settings.ts';
 
 export interface TokenHookStackProps extends StackProps, TokenHookSettings {
@@ -22,8 +23,9 @@ export function tokenHookStackName(stageName: string): string {
 
 /**
  * Everything the Okta token inline hook needs in one account and region: the patients table, the Basic
- * credential and its rotation, the function, the HTTP API and the alarms. No physical names are set,
- * so CloudFormation derives unique ones for every stage.
+ * credential, its rotation and the notice that tells the operator to update Okta (Basic mode only), the
+ * function, the HTTP API and the alarms. No physical names are set, so CloudFormation derives unique ones
+ * for every stage.
  */
 export class TokenHookStack extends Stack {
   readonly hookUrl: string;
@@ -38,33 +40,56 @@ export class TokenHookStack extends Stack {
     Tags.of(this).add('stage', settings.stageName);
 
     const { table } = new PatientsTable(this, 'Patients');
-    const credential = new HookCredential(this, 'Credential', {
-      rotationBundleDir: props.rotationBundleDir ?? ROTATION_BUNDLE_DIR,
-      rotationDays: settings.rotationDays,
-      logRetention: settings.logRetention,
-    });
+    // OAuth mode: no shared secret at all, so nothing to store, rotate or hand to Okta.
+    const credential =
+      settings.authMode === 'basic'
+        ? new HookCredential(this, 'Credential', {
+            rotationBundleDir: props.rotationBundleDir ?? ROTATION_BUNDLE_DIR,
+            rotationDays: settings.rotationDays,
+            logRetention: settings.logRetention,
+          })
+        : undefined;
     const hook = new HookFunction(this, 'Hook', {
       bundleDir: props.hookBundleDir ?? BUNDLE_DIR,
       table,
-      secret: credential.secret,
+      auth: credential
+        ? { mode: 'basic', secret: credential.secret, rotationGraceHours: settings.rotationGraceHours }
+        : {
+            mode: 'oauth',
+            issuer: settings.oauthIssuer,
+            audience: settings.oauthAudience,
+            scope: settings.oauthScope,
+            clientId: settings.oauthClientId,
+          },
       claimName: settings.claimName,
       claimTokens: settings.claimTokens,
       failureMode: settings.failureMode,
+      ...(settings.maxEventAgeSeconds === undefined ? {} : { maxEventAgeSeconds: settings.maxEventAgeSeconds }),
       logRetention: settings.logRetention,
     });
     const api = new HookApi(this, 'Api', {
       stageName: settings.stageName,
+      authMode: settings.authMode,
       hookFunction: hook.function,
       hookPath: HOOK_PATH,
       throttleRateLimit: settings.throttleRateLimit,
       throttleBurstLimit: settings.throttleBurstLimit,
       logRetention: settings.logRetention,
     });
-    new HookAlarms(this, 'Alarms', {
+    const alarms = new HookAlarms(this, 'Alarms', {
       hookFunction: hook.function,
-      rotationFunction: credential.rotationFunction,
+      ...(credential ? { rotationFunction: credential.rotationFunction } : {}),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
+    if (credential && alarms.topic) {
+      // Every automatic rotation needs a person to update Okta within the grace period: tell them.
+      new RotationNotice(this, 'RotationNotice', {
+        secret: credential.secret,
+        topic: alarms.topic,
+        rotationGraceHours: settings.rotationGraceHours,
+        stageName: settings.stageName,
+      });
+    }
     this.hookUrl = api.hookUrl;
 
     new CfnOutput(this, 'HookUrl', {
@@ -75,16 +100,18 @@ export class TokenHookStack extends Stack {
       description: 'The patients table (username -> patientId)',
       value: table.tableName,
     });
-    new CfnOutput(this, 'HookSecretId', {
-      description: 'ARN of the Secrets Manager secret holding the Basic credential (not the value)',
-      value: credential.secret.secretArn,
-    });
-    new CfnOutput(this, 'OktaAuthenticationSecretCommand', {
-      description: "Prints the value for Okta's Authentication secret field (Authentication field: authorization)",
-      value:
-        `aws secretsmanager get-secret-value --region ${this.region} --secret-id ${credential.secret.secretArn} ` +
-        `--query SecretString --output text | jq -r '"Basic " + ("\\(.username):\\(.password)" | @base64)'`,
-    });
+    if (credential) {
+      new CfnOutput(this, 'HookSecretId', {
+        description: 'ARN of the Secrets Manager secret holding the Basic credential (not the value)',
+        value: credential.secret.secretArn,
+      });
+      new CfnOutput(this, 'OktaAuthenticationSecretCommand', {
+        description: "Prints the value for Okta's Authentication secret field (Authentication field: authorization)",
+        value:
+          `aws secretsmanager get-secret-value --region ${this.region} --secret-id ${credential.secret.secretArn} ` +
+          `--query SecretString --output text | jq -r '"Basic " + ("\\(.username):\\(.password)" | @base64)'`,
+      });
+    }
   }
 }
 
@@ -100,7 +127,14 @@ function stackPropsOf(props: TokenHookStackProps): StackProps {
     throttleRateLimit: _throttleRateLimit,
     throttleBurstLimit: _throttleBurstLimit,
     alarmEmail: _alarmEmail,
+    authMode: _authMode,
+    oauthIssuer: _oauthIssuer,
+    oauthAudience: _oauthAudience,
+    oauthScope: _oauthScope,
+    oauthClientId: _oauthClientId,
     rotationDays: _rotationDays,
+    rotationGraceHours: _rotationGraceHours,
+    maxEventAgeSeconds: _maxEventAgeSeconds,
     logRetention: _logRetention,
     ...stackProps
   } = props;

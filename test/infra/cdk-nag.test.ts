@@ -7,7 +7,8 @@ import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { tokenHookApp, type Synthesized } from './synth.ts';
+import { NO_AUTHORIZER_REASON } from '../../infra/hook-api.ts';
+import { OAUTH, tokenHookApp, type Synthesized } from './synth.ts';
 
 // cdk-nag 3 is a policy-validation plugin: it reports into the cloud assembly's validation report and
 // fails the synth, not through construct annotations. So the findings are read from the pack itself and
@@ -16,12 +17,20 @@ let synthesized: Synthesized;
 let assembly: CloudAssembly;
 
 beforeAll(() => {
-  // With an alarm email, so the optional SNS topic is checked too. Synth throws on any finding.
-  synthesized = tokenHookApp([{ stageName: 'nag', alarmEmail: 'ops@example.com' }]);
+  // Both auth modes in one app, synthesized once. With an alarm email, so the optional SNS topic and the
+  // rotation notice are checked too. Synth throws on any finding.
+  synthesized = tokenHookApp([
+    { stageName: 'nag', alarmEmail: 'ops@example.com' },
+    { ...OAUTH, stageName: 'nag-oauth', alarmEmail: 'ops@example.com' },
+  ]);
   assembly = synthesized.app.synth();
 });
 
-describe('cdk-nag AwsSolutions', () => {
+describe('cdk-nag AwsSolutions, in Basic and in OAuth mode', () => {
+  it('checks a Basic stack with its rotation notice and an OAuth stack', () => {
+    expect(synthesized.stacks.map((stack) => stack.node.tryFindChild('RotationNotice') !== undefined)).toStrictEqual([true, false]);
+  });
+
   it('finds no unacknowledged error or warning', () => {
     expect(new AwsSolutionsChecks().validateScope(synthesized.app)).toStrictEqual({ success: true, violations: [] });
   });
@@ -33,7 +42,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(report.pluginReports.flatMap((plugin) => plugin.violations ?? [])).toStrictEqual([]);
   });
 
-  it('acknowledges exactly two findings, each where it arises and with a reason', () => {
+  it('acknowledges exactly these findings, each where it arises and with a reason that fits the mode', () => {
     const acknowledged = synthesized.app.node
       .findAll()
       .flatMap((construct) =>
@@ -50,8 +59,13 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledged.map(({ path, id }) => ({ path, id }))).toStrictEqual([
       { path: 'OktaTokenHook-nag/Credential/RotationRole', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'OktaTokenHook-nag/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
+      { path: 'OktaTokenHook-nag-oauth/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
     ]);
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(80);
+    expect(acknowledged[1]?.reason).toBe(NO_AUTHORIZER_REASON.basic);
+    expect(acknowledged[2]?.reason).toBe(NO_AUTHORIZER_REASON.oauth);
+    expect(NO_AUTHORIZER_REASON.basic).toMatch(/Basic credential/);
+    expect(NO_AUTHORIZER_REASON.oauth).toMatch(/access token.*verifies itself.*JWT authorizer/);
   });
 
   it('fails the synth on a finding nobody acknowledged', () => {
@@ -62,9 +76,11 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('annotations', () => {
-  it('has no CDK warning or error on the stack', () => {
-    const annotations = Annotations.fromStack(synthesized.stacks[0]!);
-    expect(annotations.findError('*', Match.anyValue())).toStrictEqual([]);
-    expect(annotations.findWarning('*', Match.anyValue())).toStrictEqual([]);
+  it('has no CDK warning or error on either stack', () => {
+    for (const stack of synthesized.stacks) {
+      const annotations = Annotations.fromStack(stack);
+      expect(annotations.findError('*', Match.anyValue())).toStrictEqual([]);
+      expect(annotations.findWarning('*', Match.anyValue())).toStrictEqual([]);
+    }
   });
 });

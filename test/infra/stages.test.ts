@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { loadConfig } from '../../lambda/config.ts';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings.ts';
 import { TokenHookStack } from '../../infra/token-hook-stack.ts';
 import { cdkJsonContext, stubBundles, tokenHookApp } from './synth.ts';
@@ -22,6 +23,9 @@ beforeAll(() => {
       throttleRateLimit: 10,
       throttleBurstLimit: 20,
       rotationDays: 7,
+      rotationGraceHours: 48,
+      maxEventAgeSeconds: 300,
+      alarmEmail: 'ops@example.com',
       logRetention: 365,
     },
   ]);
@@ -50,10 +54,22 @@ describe('two stages', () => {
     prod.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'okta-token-hook-prod' });
   });
 
-  it('take their own claim, tokens, failure policy, throttling, rotation and retention', () => {
+  it('take their own claim, tokens, failure policy, replay window, throttling, rotation and retention', () => {
     prod.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 3,
-      Environment: { Variables: { CLAIM_NAME: 'patient_id', CLAIM_TOKENS: 'both', FAILURE_MODE: 'closed' } },
+      Environment: {
+        Variables: {
+          CLAIM_NAME: 'patient_id',
+          CLAIM_TOKENS: 'both',
+          FAILURE_MODE: 'closed',
+          ROTATION_GRACE_HOURS: '48',
+          MAX_EVENT_AGE_SECONDS: '300',
+        },
+      },
+    });
+    dev.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 3,
+      Environment: { Variables: Match.objectLike({ ROTATION_GRACE_HOURS: '24', MAX_EVENT_AGE_SECONDS: Match.absent() }) },
     });
     prod.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
@@ -61,6 +77,15 @@ describe('two stages', () => {
     prod.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
     prod.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     dev.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  it('announce a rotation only where there is a topic to notify, with the stage and its grace period', () => {
+    dev.resourceCountIs('AWS::Events::Rule', 0);
+    prod.resourceCountIs('AWS::Events::Rule', 1);
+    const rule = Object.values(prod.findResources('AWS::Events::Rule'))[0]!;
+    const text = JSON.stringify(rule.Properties.Targets[0].InputTransformer.InputTemplate);
+    expect(text).toContain('(stage prod)');
+    expect(text).toContain('for 48 hours after the rotation');
   });
 });
 
@@ -75,9 +100,15 @@ describe('settings from context', () => {
       failureMode: DEFAULT_SETTINGS.failureMode,
       throttleRateLimit: DEFAULT_SETTINGS.throttleRateLimit,
       throttleBurstLimit: DEFAULT_SETTINGS.throttleBurstLimit,
+      authMode: DEFAULT_SETTINGS.authMode,
       rotationDays: DEFAULT_SETTINGS.rotationDays,
+      rotationGraceHours: DEFAULT_SETTINGS.rotationGraceHours,
       logRetention: DEFAULT_SETTINGS.logRetention,
     });
+  });
+
+  it("the default grace period is the function's own", () => {
+    expect(loadConfig({ PATIENTS_TABLE: 't', HOOK_SECRET_ID: 's' }).rotationGraceHours).toBe(DEFAULT_SETTINGS.rotationGraceHours);
   });
 
   it('reads -c values, which arrive as strings', () => {
@@ -90,7 +121,14 @@ describe('settings from context', () => {
         throttleBurstLimit: '40',
         alarmEmail: 'ops@example.com',
         rotationDays: '14',
+        rotationGraceHours: '12.5',
+        maxEventAgeSeconds: '300',
         logRetentionDays: '30',
+        authMode: 'oauth',
+        oauthIssuer: ' https://example.okta.com/oauth2/aus1hookcalls ',
+        oauthAudience: 'api://patient-token-hook',
+        oauthScope: 'patient.hook',
+        oauthClientId: '0oa1hookclient',
       }),
     ).toStrictEqual({
       stageName: 'prod',
@@ -100,7 +138,14 @@ describe('settings from context', () => {
       throttleBurstLimit: 40,
       alarmEmail: 'ops@example.com',
       rotationDays: 14,
+      rotationGraceHours: 12.5,
+      maxEventAgeSeconds: 300,
       logRetention: 30,
+      authMode: 'oauth',
+      oauthIssuer: 'https://example.okta.com/oauth2/aus1hookcalls',
+      oauthAudience: 'api://patient-token-hook',
+      oauthScope: 'patient.hook',
+      oauthClientId: '0oa1hookclient',
     });
   });
 
@@ -112,6 +157,10 @@ describe('settings from context', () => {
     [{ rotationDays: '0' }, /"rotationDays" must be a whole number from 1 to 365/],
     [{ logRetentionDays: '45' }, /"logRetentionDays" must be a CloudWatch Logs retention/],
     [{ alarmEmail: 'ops' }, /"alarmEmail" must be an email address/],
+    [{ authMode: 'jwt' }, /"authMode" must be one of basic, oauth/],
+    [{ rotationGraceHours: '721' }, /"rotationGraceHours" must be a number of hours from 0 to 720/],
+    [{ rotationGraceHours: 'a day' }, /"rotationGraceHours" must be a number of hours/],
+    [{ maxEventAgeSeconds: '0' }, /"maxEventAgeSeconds" must be a whole number from 1 to 86400/],
   ])('refuses %j', (context, message) => {
     expect(() => fromContext(context)).toThrow(message);
   });

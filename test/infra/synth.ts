@@ -21,6 +21,15 @@ export function stubBundles(): Required<Pick<TokenHookStackProps, 'hookBundleDir
   return { hookBundleDir, rotationBundleDir };
 }
 
+/** The least an OAuth-mode stage needs: the mode, and the issuer, audience and scope Okta's token must show. */
+export const OAUTH = {
+  stageName: 'oauth',
+  authMode: 'oauth',
+  oauthIssuer: 'https://example.okta.com/oauth2/aus1hookcalls',
+  oauthAudience: 'api://patient-token-hook',
+  oauthScope: 'patient.hook',
+} as const satisfies TokenHookSettings;
+
 export interface Synthesized {
   app: App;
   stacks: TokenHookStack[];

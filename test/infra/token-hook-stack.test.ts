@@ -67,6 +67,8 @@ describe('hook function', () => {
         CLAIM_NAME: 'extPatientId',
         CLAIM_TOKENS: 'id',
         FAILURE_MODE: 'open',
+        HOOK_AUTH: 'basic',
+        ROTATION_GRACE_HOURS: '24',
       },
     });
   });
@@ -277,6 +279,61 @@ describe('alarms', () => {
     for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toStrictEqual([{ Ref: topic }]);
     }
+  });
+});
+
+describe('rotation notice', () => {
+  const rule = () => json.Resources[logicalId('AWS::Events::Rule')]!.Properties!;
+  const message = () => {
+    const target = (rule().Targets as { InputTransformer: { InputTemplate: { 'Fn::Join': [string, unknown[]] } } }[])[0]!;
+    return target.InputTransformer.InputTemplate['Fn::Join'][1]
+      .map((part) => (typeof part === 'string' ? part : JSON.stringify(part)))
+      .join('');
+  };
+
+  it("matches Secrets Manager's RotationSucceeded service event for this secret only", () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    expect(rule()).toMatchObject({
+      State: 'ENABLED',
+      EventPattern: {
+        source: ['aws.secretsmanager'],
+        'detail-type': ['AWS Service Event via CloudTrail'],
+        detail: {
+          eventSource: ['secretsmanager.amazonaws.com'],
+          eventName: ['RotationSucceeded'],
+          additionalEventData: { SecretId: [{ Ref: logicalId('AWS::SecretsManager::Secret') }] },
+        },
+      },
+    });
+  });
+
+  it('notifies the alarm topic, which only this rule may publish to from EventBridge', () => {
+    const topic = logicalId('AWS::SNS::Topic');
+    expect(rule().Targets).toStrictEqual([
+      { Id: 'Target0', Arn: { Ref: topic }, InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: expect.anything() } },
+    ]);
+    const policy = json.Resources[logicalId('AWS::SNS::TopicPolicy')]!.Properties!.PolicyDocument as { Statement: unknown[] };
+    const fromEvents = policy.Statement.filter((statement) => JSON.stringify(statement).includes('events.amazonaws.com'));
+    expect(fromEvents).toStrictEqual([
+      {
+        Sid: 'RotationNoticeFromEventBridge',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId('AWS::Events::Rule'), 'Arn'] } } },
+      },
+    ]);
+  });
+
+  it('tells the operator to run npm run okta:secret and update Okta within the grace period', () => {
+    const text = message();
+    expect(text).toContain('rotated at <time>');
+    expect(text).toContain('for 24 hours after the rotation');
+    expect(text).toContain(`npm run okta:secret -- --secret-id {"Ref":"${logicalId('AWS::SecretsManager::Secret')}"}`);
+    expect(text).toContain('Workflow > Inline Hooks > the hook > Edit > Authentication secret');
+    // One JSON string a line, as EventBridge's input template wants for text.
+    for (const line of text.split('\n')) expect(line).toMatch(/^".*"$/);
   });
 });
 
