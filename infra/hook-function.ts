@@ -107,7 +107,7 @@ export class HookFunction extends Construct {
       // Okta waits 3 s and never retries, so time is what this function is sized for. Lambda gives CPU in
       // proportion to memory: at 512 MB the init (a 40 KB bundle and one Secrets Manager read) and the
       // TLS handshakes of a cold start take a fraction of what they take at 128 MB, while a warm
-      // invocation (one GetItem) still bills only a few milliseconds; see docs/deploy.md for the cost.
+      // invocation (one GetItem) still bills only a few milliseconds; see README.md for the cost.
       memorySize: 512,
       // The handler bounds its own calls (store deadline 500 ms, credential read 1.5 s) and answers by the
       // failure policy when they run out. The timeout is the backstop, set to Okta's 3 s: an answer later

@@ -67,6 +67,6 @@ function rotationNoticeText(props: Pick<RotationNoticeProps, 'rotationGraceHours
     grace,
     `Before the grace period ends, print the new value: npm run okta:secret -- --secret-id ${secretId}`,
     'and paste the printed Basic value into Okta: Workflow > Inline Hooks > the hook > Edit > Authentication secret, then Save (or run npm run okta:register with --rotate-secret).',
-    'Runbook: docs/deploy.md, "Rotating the credential".',
+    'Runbook: README.md, "Rotating the credential".',
   ].join('\n');
 }

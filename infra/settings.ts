@@ -81,7 +81,7 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
     if (missing.length > 0) {
       throw new SettingsError(
         `authMode "oauth" needs ${OAUTH_REQUIRED.join(', ')}; missing: ${missing.join(', ')} ` +
-          `(cdk.json context or -c ${missing[0]}=...; see docs/deploy.md)`,
+          `(cdk.json context or -c ${missing[0]}=...; see README.md, "Deploy to AWS")`,
       );
     }
   }
