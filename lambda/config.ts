@@ -19,6 +19,8 @@ export interface HookConfig {
   rotationGraceHours: number;
   /** Replay protection: refuse a request whose eventTime is further than this from its arrival. Off when absent. */
   maxEventAgeSeconds?: number;
+  /** The HMAC key of the user hash in log lines; a random one per process when absent. */
+  userHashKey?: string;
   /**
    * How a caller proves it is Okta: the Basic credential from a Secrets Manager secret (AWS) or the
    * environment (local runs), or an OAuth access token from the authorization server `oauth` names.
@@ -75,6 +77,7 @@ const environmentSchema = z.object({
   OAUTH_AUDIENCE: z.optional(z.string().check(z.trim(), z.minLength(1))),
   OAUTH_SCOPE: z.optional(z.string().check(z.trim(), z.regex(/^[^\s"\\]+$/, 'must be one scope name, without spaces'))),
   OAUTH_CLIENT_ID: z.optional(z.string().check(z.trim(), z.minLength(1))),
+  USER_HASH_KEY: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
 });
 
 /** Reads and checks the configuration once; a ConfigError names the variable that is wrong. */
@@ -104,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>): HookConfig 
     logLevel: vars.LOG_LEVEL ?? lambdaLogLevel(vars.AWS_LAMBDA_LOG_LEVEL),
     rotationGraceHours: vars.ROTATION_GRACE_HOURS,
     ...(vars.MAX_EVENT_AGE_SECONDS === undefined ? {} : { maxEventAgeSeconds: vars.MAX_EVENT_AGE_SECONDS }),
+    ...(vars.USER_HASH_KEY === undefined ? {} : { userHashKey: vars.USER_HASH_KEY }),
     credential: credentialSetting(vars),
   };
 }

@@ -12,7 +12,7 @@ import { createIssuerLoopWarning } from './auth/issuer-loop.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import { describeError } from './observability/redact.ts';
-import { hashUserKey } from './observability/user-hash.ts';
+import { createUserHasher } from './observability/user-hash.ts';
 
 /** Okta refuses responses over 256 KB and sends requests far smaller; a bigger body is not Okta. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -44,6 +44,7 @@ interface Outcome {
  */
 export function createHookHandler({ config, store, caller, log, metrics }: HookDependencies): HookHandler {
   const warnOnIssuerLoop = createIssuerLoopWarning('oauth' in config.credential ? config.credential.oauth.issuer : undefined, log);
+  const hashUser = createUserHasher(config.userHashKey);
   const onFailure = (): Answer =>
     config.failureMode === 'closed' ? signInError(config.failureMessage) : noContent();
 
@@ -58,8 +59,11 @@ export function createHookHandler({ config, store, caller, log, metrics }: HookD
 
   async function decide(event: APIGatewayProxyEventV2): Promise<Outcome> {
     const http = event.requestContext?.http;
-    if (http?.path !== config.hookPath) return { answer: problem(404, 'not found'), reason: 'RouteNotFound' };
-    if (http.method !== 'POST') {
+    // Behind a custom domain's API mapping or a named stage the path carries a prefix; the route API
+    // Gateway matched does not. The local server sends `$default`, so the path decides there.
+    const routed = event.routeKey === `POST ${config.hookPath}`;
+    if (!routed && http?.path !== config.hookPath) return { answer: problem(404, 'not found'), reason: 'RouteNotFound' };
+    if (http?.method !== 'POST') {
       return { answer: problem(405, 'method not allowed', { allow: 'POST' }), reason: 'MethodNotAllowed' };
     }
     if (bodyBytes(event) > MAX_BODY_BYTES) {
@@ -79,7 +83,7 @@ export function createHookHandler({ config, store, caller, log, metrics }: HookD
     if (tokens.length === 0) return { answer: noContent(), reason: 'NoTokenToPatch' };
     const userKey = resolveUserKey(request);
     if (userKey === undefined) return { answer: noContent(), reason: 'NoUserKey' };
-    const userHash = hashUserKey(userKey);
+    const userHash = hashUser(userKey);
 
     let patient;
     try {

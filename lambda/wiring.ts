@@ -28,7 +28,9 @@ export interface WiringOverrides {
 export function wireHookFromEnvironment(env: Record<string, string | undefined>, overrides: WiringOverrides = {}): WiredHook {
   const config = loadConfig(env);
   const log = overrides.log ?? createJsonLogger({ level: config.logLevel, service: SERVICE_NAME });
-  const metrics = overrides.metrics ?? createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME });
+  const metrics =
+    overrides.metrics ??
+    createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME, functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' });
   const credentialsFromEnvironment = () => environmentCredentials(env);
   const store = createDynamoDbPatientStore(
     createAwsJsonClient({ service: 'dynamodb', env, credentials: credentialsFromEnvironment }),
@@ -37,6 +39,9 @@ export function wireHookFromEnvironment(env: Record<string, string | undefined>,
   const caller = callerAuthenticator(config, () =>
     createAwsJsonClient({ service: 'secretsmanager', env, credentials: credentialsFromEnvironment }),
   );
+  if ('oauth' in config.credential && config.credential.oauth.clientId === undefined) {
+    log.warn('OAUTH_CLIENT_ID is not set: any client of the issuer holding the scope may call the hook');
+  }
   return { handle: createHookHandler({ config, store, caller, log, metrics }), caller, log };
 }
 

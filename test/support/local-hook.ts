@@ -49,7 +49,7 @@ export async function startLocalHook({ env = {}, storeEndpoint }: LocalHookOptio
     localHookEnvironment({ LOG_LEVEL: 'debug', ...env }, storeEndpoint ?? (store as EmbeddedDynamoDb).endpoint),
     {
       log: createJsonLogger({ level: 'debug', service: SERVICE_NAME, write: keepIn(logs) }),
-      metrics: createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME, write: keepIn(metricLines) }),
+      metrics: createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME, functionName: 'local', write: keepIn(metricLines) }),
     },
   );
   const server = createApiGatewayServer(hook.handle);

@@ -66,7 +66,7 @@ export function capturedOutput(): CapturedOutput {
   };
   return {
     log: createJsonLogger({ level: 'debug', service: SERVICE_NAME, write: keepIn(logs) }),
-    metrics: createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME, write: keepIn(metricLines) }),
+    metrics: createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME, functionName: 'local', write: keepIn(metricLines) }),
     logs,
     metricLines,
   };
