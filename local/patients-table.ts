@@ -6,6 +6,7 @@ import {
   PutItemCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import { normalizeUserKey } from '../lambda/core/user-key.ts';
 
 export interface PatientRecord {
   username: string;
@@ -21,7 +22,7 @@ export const SAMPLE_PATIENTS: readonly PatientRecord[] = [
 
 /** The table's key for a login: Okta logins are case-insensitive, so keys are trimmed and lower-cased. */
 export function patientKey(username: string): string {
-  return username.trim().toLowerCase();
+  return normalizeUserKey(username);
 }
 
 /** The table item for a patient: the key normalised, the patient id kept as the string it is. */

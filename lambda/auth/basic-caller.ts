@@ -1,4 +1,4 @@
-import { verifyBasicAuth } from '../core/basic-auth.ts';
+import { decodeBasicHeader, verifyBasicAuth } from '../core/basic-auth.ts';
 import type { CallerAuthenticator, CredentialSource } from '../core/ports.ts';
 import { BASIC_CHALLENGE } from './challenges.ts';
 
@@ -17,6 +17,8 @@ export function createBasicCallerAuthenticator(credentials: CredentialSource): C
         return { allowed: false, reason: 'CredentialSourceUnavailable', error };
       }
       if (verifyBasicAuth(header, accepted)) return { allowed: true };
+      // Only a well-formed Basic credential may be a rotated one worth a re-read; anything else is refused as is.
+      if (decodeBasicHeader(header) === undefined) return { allowed: false, reason: 'Unauthorized' };
       const reloaded = await credentials.reloadAfterMismatch?.().catch(() => undefined);
       if (reloaded && verifyBasicAuth(header, reloaded)) return { allowed: true };
       return { allowed: false, reason: 'Unauthorized' };

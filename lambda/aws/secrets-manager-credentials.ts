@@ -7,7 +7,7 @@ export interface SecretsManagerCredentialOptions {
   graceMs?: number;
   /** Re-reads after a mismatch, and of a stale copy, start at most this often. */
   reloadIntervalMs?: number;
-  /** A copy older than this is read again before use, so every instance learns of a rotation. */
+  /** A copy older than this is read again in the background, so every instance learns of a rotation. */
   maxAgeMs?: number;
   /** Bound on one read: Okta waits 3 s in all, and the patient lookup still has to run. */
   fetchTimeoutMs?: number;
@@ -17,7 +17,9 @@ export interface SecretsManagerCredentialOptions {
 export const DEFAULT_ROTATION_GRACE_MS = 24 * 60 * 60_000;
 const RELOAD_INTERVAL_MS = 30_000;
 const MAX_AGE_MS = 5 * 60_000;
-const FETCH_TIMEOUT_MS = 1500;
+// A read in the same region takes tens of milliseconds; this bound keeps a request that must wait for
+// one (a cold start whose init read failed, a credential after a rotation) well inside Okta's 3 s.
+const FETCH_TIMEOUT_MS = 700;
 
 interface SecretVersions {
   current: BasicCredential;
@@ -41,8 +43,8 @@ interface SecretValue {
  * Kept between requests. A failed first read is not kept: the next request tries again, and callers get
  * 401 meanwhile. A presented credential that matches none re-reads the secret (a rotation this instance
  * has not seen), at most once per 30 s so wrong credentials cannot drive calls to Secrets Manager; a copy
- * older than 5 minutes is re-read too. A failed re-read keeps the copy: a Secrets Manager outage after a
- * successful read never locks Okta out.
+ * older than 5 minutes is re-read in the background, while requests go on with it. A failed re-read keeps
+ * the copy: a Secrets Manager outage after a successful read never locks Okta out.
  */
 export function createSecretsManagerCredentialSource(
   call: AwsJsonCall,
@@ -103,7 +105,7 @@ export function createSecretsManagerCredentialSource(
   return {
     async acceptedCredentials() {
       if (kept === undefined) return accepted(await reread());
-      if (now() - kept.readAt >= maxAgeMs && mayReread()) await reread().catch(() => undefined);
+      if (now() - kept.readAt >= maxAgeMs && mayReread()) reread().catch(() => undefined);
       return accepted(kept);
     },
     async reloadAfterMismatch() {

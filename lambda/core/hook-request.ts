@@ -5,18 +5,20 @@ export const TOKEN_TRANSFORM_EVENT = 'com.okta.oauth2.tokens.transform';
 // Okta's own requests are about 6 levels deep; far deeper is hostile or broken.
 export const MAX_BODY_DEPTH = 32;
 
-const optionalString = z.optional(z.string());
+// Okta has sent `null` for parts it lacked (e.g. `context.user` in some flows): null reads as absent.
+const absentOr = <Schema extends z.core.SomeType>(schema: Schema) => z.nullish(schema);
+const optionalString = absentOr(z.string());
 const tokenSchema = <Claims extends z.core.$ZodLooseShape>(claims: Claims) =>
-  z.optional(z.looseObject({ claims: z.optional(z.looseObject(claims)) }));
+  absentOr(z.looseObject({ claims: absentOr(z.looseObject(claims)) }));
 
 // Only the fields the hook reads are checked; the rest of Okta's request passes through untouched.
 const hookRequestSchema = z.looseObject({
   eventType: z.literal(TOKEN_TRANSFORM_EVENT),
-  eventTime: optionalString,
+  eventTime: z.optional(z.string()),
   data: z.looseObject({
-    context: z.optional(
+    context: absentOr(
       z.looseObject({
-        user: z.optional(z.looseObject({ profile: z.optional(z.looseObject({ login: optionalString })) })),
+        user: absentOr(z.looseObject({ profile: absentOr(z.looseObject({ login: optionalString })) })),
       }),
     ),
     identity: tokenSchema({ preferred_username: optionalString }),

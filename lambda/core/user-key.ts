@@ -11,11 +11,16 @@ const MAX_USER_KEY_LENGTH = 256;
  */
 export function resolveUserKey(request: HookRequest): string | undefined {
   const { context, identity, access } = request.data;
-  const accessSubject = access?.claims?.uid === undefined ? undefined : access.claims.sub;
-  const candidates: Array<string | undefined> = [context?.user?.profile?.login, identity?.claims?.preferred_username, accessSubject];
+  const accessSubject = access?.claims?.uid == null ? undefined : access.claims.sub;
+  const candidates: Array<string | null | undefined> = [context?.user?.profile?.login, identity?.claims?.preferred_username, accessSubject];
   for (const candidate of candidates) {
-    const key = candidate?.trim().toLowerCase();
+    const key = candidate == null ? undefined : normalizeUserKey(candidate);
     if (key && key.length <= MAX_USER_KEY_LENGTH) return key;
   }
   return undefined;
+}
+
+/** The table's form of a login: Okta logins are case-insensitive, so keys are written and read lower-cased. */
+export function normalizeUserKey(login: string): string {
+  return login.trim().toLowerCase();
 }

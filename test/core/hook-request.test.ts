@@ -40,7 +40,7 @@ describe('parseHookRequest', () => {
       'data.access.claims.sub must be a string',
     ],
     [
-      '{"eventType":"com.okta.oauth2.tokens.transform","data":{"identity":{"claims":null}}}',
+      '{"eventType":"com.okta.oauth2.tokens.transform","data":{"identity":{"claims":"all"}}}',
       'data.identity.claims must be an object',
     ],
   ])('refuses %j with 400: %s', (body, message) => {
@@ -51,6 +51,13 @@ describe('parseHookRequest', () => {
     const nest = (levels: number) => `{"eventType":"com.okta.oauth2.tokens.transform","data":${'{"x":'.repeat(levels - 1)}1${'}'.repeat(levels - 1)}}`;
     expect(parseHookRequest(nest(32)).eventType).toBe('com.okta.oauth2.tokens.transform');
     expect(badRequest(nest(33)).message).toBe('body is nested more than 32 levels deep');
+  });
+
+  it('reads null as absent in the parts the hook reads', () => {
+    const body = '{"eventType":"com.okta.oauth2.tokens.transform","data":{"context":{"user":null},"identity":{"claims":{"preferred_username":"kim@example.com"}},"access":null}}';
+    const parsed = parseHookRequest(body);
+    expect(parsed.data.context?.user).toBeNull();
+    expect(parsed.data.access).toBeNull();
   });
 
   it('does not let a __proto__ key reach the prototype', () => {
