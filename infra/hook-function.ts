@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../lambda/config.ts';
 import { bundleCode } from './bundle-code.ts';
 import { createFunctionRole } from './function-role.ts';
 import { SettingsError } from './settings.ts';
+import { USER_HASH_KEY_LENGTH } from './user-hash-key.ts';
 
 /** The one path the function answers on; the API's route is built from the same constant. */
 export const HOOK_PATH = '/tokenHook';
@@ -40,6 +41,11 @@ export interface HookFunctionProps {
   failureMode: 'open' | 'closed';
   /** Replay window (`MAX_EVENT_AGE_SECONDS`); off when absent. */
   maxEventAgeSeconds?: number;
+  /**
+   * The HMAC key of the user hash in log lines (`USER_HASH_KEY`), a plain-string secret. CloudFormation
+   * resolves it into the function's environment at deploy time; the function is given no access to it.
+   */
+  userHashKey: ISecret;
   logRetention: RetentionDays;
 }
 
@@ -61,7 +67,7 @@ const SETTING_OF_VARIABLE: Record<string, string> = {
 
 /**
  * The token hook: the `npm run build` bundle, allowed to read one table item and, in Basic mode, one
- * secret.
+ * secret. The user hash key reaches it through CloudFormation, not through a permission.
  */
 export class HookFunction extends Construct {
   readonly function: Function;
@@ -77,6 +83,10 @@ export class HookFunction extends Construct {
       FAILURE_MODE: props.failureMode,
       HOOK_AUTH: auth.mode,
       ...(props.maxEventAgeSeconds === undefined ? {} : { MAX_EVENT_AGE_SECONDS: String(props.maxEventAgeSeconds) }),
+      // A dynamic reference, `{{resolve:secretsmanager:<arn>:SecretString:::}}`: the template holds only the
+      // reference and CloudFormation puts the value in at deploy time, with the deployer's rights. Like any
+      // environment variable, the value is then readable by whoever may read the function's configuration.
+      USER_HASH_KEY: props.userHashKey.secretValue.unsafeUnwrap(),
       ...(auth.mode === 'basic'
         ? { HOOK_SECRET_ID: auth.secret.secretArn, ROTATION_GRACE_HOURS: String(auth.rotationGraceHours) }
         : definedOnly({
@@ -105,7 +115,7 @@ export class HookFunction extends Construct {
       handler: 'index.handler',
       code: bundleCode(props.bundleDir),
       // Okta waits 3 s and never retries, so time is what this function is sized for. Lambda gives CPU in
-      // proportion to memory: at 512 MB the init (a 40 KB bundle and one Secrets Manager read) and the
+      // proportion to memory: at 512 MB the init (a 62 KB bundle and one Secrets Manager read) and the
       // TLS handshakes of a cold start take a fraction of what they take at 128 MB, while a warm
       // invocation (one GetItem) still bills only a few milliseconds; see README.md for the cost.
       memorySize: 512,
@@ -129,7 +139,12 @@ export class HookFunction extends Construct {
  * after the deploy. References that resolve only at deploy time are stood in for.
  */
 function checkAtSynth(environment: Record<string, string>): void {
-  const standIns = { PATIENTS_TABLE: 'checked-at-synth', ...(environment.HOOK_SECRET_ID ? { HOOK_SECRET_ID: 'checked-at-synth' } : {}) };
+  const standIns = {
+    PATIENTS_TABLE: 'checked-at-synth',
+    // What AWS generates: letters and digits, as many as the key secret asks for.
+    USER_HASH_KEY: 'k'.repeat(USER_HASH_KEY_LENGTH),
+    ...(environment.HOOK_SECRET_ID ? { HOOK_SECRET_ID: 'checked-at-synth' } : {}),
+  };
   try {
     loadConfig({ ...environment, ...standIns });
   } catch (error) {

@@ -8,6 +8,7 @@ import { HOOK_PATH, HookFunction } from './hook-function.ts';
 import { PatientsTable } from './patients-table.ts';
 import { RotationNotice } from './rotation-notice.ts';
 import { resolveSettings, type TokenHookSettings } from './settings.ts';
+import { UserHashKey } from './user-hash-key.ts';
 
 export interface TokenHookStackProps extends StackProps, TokenHookSettings {
   /** The directory holding the hook's `index.mjs`. Default: what `npm run build` writes, dist/lambda. */
@@ -22,10 +23,10 @@ export function tokenHookStackName(stageName: string): string {
 }
 
 /**
- * Everything the Okta token inline hook needs in one account and region: the patients table, the Basic
- * credential, its rotation and the notice that tells the operator to update Okta (Basic mode only), the
- * function, the HTTP API and the alarms. No physical names are set, so CloudFormation derives unique ones
- * for every stage.
+ * Everything the Okta token inline hook needs in one account and region: the patients table, the key of
+ * the user hash in the logs, the Basic credential, its rotation and the notice that tells the operator to
+ * update Okta (Basic mode only), the function, the HTTP API and the alarms. No physical names are set, so
+ * CloudFormation derives unique ones for every stage.
  */
 export class TokenHookStack extends Stack {
   readonly hookUrl: string;
@@ -49,6 +50,8 @@ export class TokenHookStack extends Stack {
             logRetention: settings.logRetention,
           })
         : undefined;
+    // Both modes: the key that keeps logins out of the logs' user hashes.
+    const userHashKey = new UserHashKey(this, 'UserHashKey');
     const hook = new HookFunction(this, 'Hook', {
       bundleDir: props.hookBundleDir ?? BUNDLE_DIR,
       table,
@@ -65,6 +68,7 @@ export class TokenHookStack extends Stack {
       claimTokens: settings.claimTokens,
       failureMode: settings.failureMode,
       ...(settings.maxEventAgeSeconds === undefined ? {} : { maxEventAgeSeconds: settings.maxEventAgeSeconds }),
+      userHashKey: userHashKey.secret,
       logRetention: settings.logRetention,
     });
     const api = new HookApi(this, 'Api', {
@@ -78,6 +82,7 @@ export class TokenHookStack extends Stack {
     });
     const alarms = new HookAlarms(this, 'Alarms', {
       hookFunction: hook.function,
+      apiStage: api.stage,
       ...(credential ? { rotationFunction: credential.rotationFunction } : {}),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });

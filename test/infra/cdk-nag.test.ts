@@ -8,6 +8,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { NO_AUTHORIZER_REASON } from '../../infra/hook-api.ts';
+import { NO_ROTATION_REASON } from '../../infra/user-hash-key.ts';
 import { OAUTH, tokenHookApp, type Synthesized } from './synth.ts';
 
 // cdk-nag 3 is a policy-validation plugin: it reports into the cloud assembly's validation report and
@@ -58,12 +59,19 @@ describe('cdk-nag AwsSolutions, in Basic and in OAuth mode', () => {
       );
     expect(acknowledged.map(({ path, id }) => ({ path, id }))).toStrictEqual([
       { path: 'OktaTokenHook-nag/Credential/RotationRole', id: 'AwsSolutions-IAM5[Resource::*]' },
+      { path: 'OktaTokenHook-nag/UserHashKey/Secret', id: 'AwsSolutions-SMG4' },
       { path: 'OktaTokenHook-nag/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
+      { path: 'OktaTokenHook-nag-oauth/UserHashKey/Secret', id: 'AwsSolutions-SMG4' },
       { path: 'OktaTokenHook-nag-oauth/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
     ]);
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(80);
-    expect(acknowledged[1]?.reason).toBe(NO_AUTHORIZER_REASON.basic);
-    expect(acknowledged[2]?.reason).toBe(NO_AUTHORIZER_REASON.oauth);
+    const reasonAt = (path: string) => acknowledged.find((entry) => entry.path === path)?.reason;
+    expect(reasonAt('OktaTokenHook-nag/Api/Api/POST--tokenHook')).toBe(NO_AUTHORIZER_REASON.basic);
+    expect(reasonAt('OktaTokenHook-nag-oauth/Api/Api/POST--tokenHook')).toBe(NO_AUTHORIZER_REASON.oauth);
+    expect(reasonAt('OktaTokenHook-nag/UserHashKey/Secret')).toBe(NO_ROTATION_REASON);
+    expect(reasonAt('OktaTokenHook-nag-oauth/UserHashKey/Secret')).toBe(NO_ROTATION_REASON);
+    // The Basic credential rotates: nothing to acknowledge there.
+    expect(NO_ROTATION_REASON).toMatch(/grants no access.*correlat/s);
     expect(NO_AUTHORIZER_REASON.basic).toMatch(/Basic credential/);
     expect(NO_AUTHORIZER_REASON.oauth).toMatch(/access token.*verifies itself.*JWT authorizer/);
   });

@@ -6,7 +6,8 @@ import { TokenHookStack } from '../../infra/token-hook-stack.ts';
 import { OAUTH, stubBundles, tokenHookApp } from './synth.ts';
 
 // OAuth mode: Okta sends a bearer token the function verifies itself, so there is no shared secret to
-// store, rotate or announce. With an alarm email, to show the topic gets no rotation notice either.
+// store, rotate or announce; the one secret is the user hash key, as in Basic mode. With an alarm email,
+// to show the topic gets no rotation notice either.
 
 let template: Template;
 let json: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Outputs: Record<string, unknown> };
@@ -23,15 +24,27 @@ const hookFunction = () => {
   return functions[0]!.Properties;
 };
 const tableId = () => Object.keys(template.findResources('AWS::DynamoDB::Table'))[0]!;
+const hashKeyId = () => {
+  const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+  expect(secrets).toHaveLength(1); // the user hash key; no Basic credential
+  return secrets[0]!;
+};
 
 describe('an OAuth-mode stack', () => {
   it('has no Basic secret, no rotation, no rotation alarm and no rotation notice', () => {
-    for (const type of ['AWS::SecretsManager::Secret', 'AWS::SecretsManager::RotationSchedule', 'AWS::Events::Rule']) {
+    for (const type of ['AWS::SecretsManager::RotationSchedule', 'AWS::Events::Rule']) {
       template.resourceCountIs(type, 0);
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
+    });
+    // Errors, throttles, p99, four outcome counts and API 5xx; no rotation errors.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'OktaTokenHook' }, 4);
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    expect(JSON.stringify(json)).not.toMatch(/secretsmanager/i);
+    // Secrets Manager appears only as the user hash key and its reference: no permission, no output.
+    const mentions = JSON.stringify(json).match(/[^"]*secretsmanager[^"]*/gi);
+    expect(mentions).toStrictEqual(['AWS::SecretsManager::Secret', '{{resolve:secretsmanager:']);
   });
 
   it('passes the function HOOK_AUTH=oauth and the issuer settings, and nothing of Basic mode', () => {
@@ -43,6 +56,7 @@ describe('an OAuth-mode stack', () => {
         CLAIM_TOKENS: 'id',
         FAILURE_MODE: 'open',
         HOOK_AUTH: 'oauth',
+        USER_HASH_KEY: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: hashKeyId() }, ':SecretString:::}}']] },
         OAUTH_ISSUER: 'https://example.okta.com/oauth2/aus1hookcalls',
         OAUTH_AUDIENCE: 'api://patient-token-hook',
         OAUTH_SCOPE: 'patient.hook',

@@ -1,0 +1,38 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** Letters and digits AWS generates for the key; the function wants at least 32 (`USER_HASH_KEY`). */
+export const USER_HASH_KEY_LENGTH = 48;
+
+/** Why the key does not rotate (cdk-nag AwsSolutions-SMG4). */
+export const NO_ROTATION_REASON =
+  'The key only makes the userHash in log lines an HMAC, so someone holding the logs and a staff directory ' +
+  'cannot tell who is a patient. It authenticates nobody and grants no access, so an old value is worth ' +
+  'nothing to an attacker beyond the log lines it was used for, and rotating it would only stop old and new ' +
+  'log lines of one user from correlating.';
+
+/**
+ * The HMAC key of the user hash in the hook's log lines. AWS generates it, so no value is in the template,
+ * and CloudFormation hands it to the function at deploy time through a dynamic reference
+ * (`{{resolve:secretsmanager:...}}` in `USER_HASH_KEY`): the function needs no permission and makes no
+ * call for it. Kept when the stack is destroyed or the secret replaced, so the hashes of old log lines
+ * can still be matched.
+ */
+export class UserHashKey extends Construct {
+  readonly secret: Secret;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.secret = new Secret(this, 'Secret', {
+      description: 'HMAC key of the user hash in the Okta token hook logs (USER_HASH_KEY); not a credential',
+      generateSecretString: {
+        passwordLength: USER_HASH_KEY_LENGTH,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: NO_ROTATION_REASON });
+  }
+}

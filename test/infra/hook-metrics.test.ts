@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, OUTCOME_ALARMS } from '../../infra/hook-alarms.ts';
+import { createJsonLogger } from '../../lambda/observability/logger.ts';
+import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
+
+// The alarms watch metrics the function writes itself, in Embedded Metric Format: if the namespace, a
+// dimension or a metric name drifts on either side, the alarms watch nothing and never fire. So the
+// function is wired as in Lambda and its own EMF line is compared with what the alarms expect.
+
+const FUNCTION_NAME = 'OktaTokenHook-test-HookFunctionC89345B9-AbCdEf123456';
+
+const event = (authorization: string): APIGatewayProxyEventV2 => ({
+  version: '2.0',
+  routeKey: 'POST /tokenHook',
+  rawPath: '/tokenHook',
+  rawQueryString: '',
+  headers: { authorization, 'content-type': 'application/json' },
+  requestContext: {
+    accountId: '123456789012',
+    apiId: 'abc123',
+    domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    domainPrefix: 'abc123',
+    http: { method: 'POST', path: '/tokenHook', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'Okta' },
+    requestId: 'req-metrics',
+    routeKey: 'POST /tokenHook',
+    stage: '$default',
+    time: '29/Nov/2026:06:00:00 +0000',
+    timeEpoch: Date.now(),
+  },
+  body: '{}',
+  isBase64Encoded: false,
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("the function's outcome metrics", () => {
+  it('land in the namespace, with the dimensions and the name the Unauthorized alarm watches', async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const { handle } = wireHookFromEnvironment(
+      {
+        PATIENTS_TABLE: 'patients',
+        HOOK_USERNAME: 'okta-hook',
+        HOOK_PASSWORD: 'the-password-okta-sends',
+        AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+        AWS_REGION: 'eu-west-1',
+      },
+      { log: createJsonLogger({ level: 'silent', service: 'test' }) },
+    );
+    const wrong = `Basic ${Buffer.from('okta-hook:a-rotated-away-password').toString('base64')}`;
+    expect((await handle(event(wrong))).statusCode).toBe(401);
+
+    const emf = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => '_aws' in line);
+    expect(emf).toHaveLength(1);
+    const { _aws, ...values } = emf[0] as { _aws: { CloudWatchMetrics: unknown[] } } & Record<string, unknown>;
+    expect(_aws.CloudWatchMetrics).toStrictEqual([
+      {
+        Namespace: HOOK_METRICS_NAMESPACE,
+        Dimensions: [['Service', 'FunctionName']],
+        Metrics: [{ Name: 'Unauthorized', Unit: 'Count' }],
+      },
+    ]);
+    // The dimension values the alarms give: { Service: 'okta-token-hook', FunctionName: fn.functionName }.
+    expect(values).toStrictEqual({ Service: HOOK_METRICS_SERVICE, FunctionName: FUNCTION_NAME, Unauthorized: 1 });
+  });
+
+  it('include every outcome an alarm watches, as a reason the function gives', () => {
+    const lambdaDir = new URL('../../lambda/', import.meta.url).pathname;
+    const source = readdirSync(lambdaDir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => readFileSync(join(lambdaDir, file), 'utf8'))
+      .join('\n');
+    for (const { metricName } of OUTCOME_ALARMS) expect(source, metricName).toContain(`reason: '${metricName}'`);
+  });
+});
