@@ -5,18 +5,17 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { App } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { BUNDLE_FILE, ROTATION_BUNDLE_FILE, buildBundle } from '../../scripts/build.ts';
+import { BUNDLE_FILE, ROTATION_BUNDLE_FILE } from '../../scripts/build.ts';
 import { TokenHookStack } from '../../infra/token-hook-stack.ts';
 import { stubBundles, tokenHookApp } from './synth.ts';
 
-// The one place the real bundles are under test: build them as `npm run build` does, synthesize with
+// The one place the real bundles are under test: built as `npm run build` does (test/support/build-bundle.global.ts), synthesize with
 // the stack's default bundle directories, and compare what the cloud assembly would upload.
 let assembly: CloudAssembly;
 let template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 let assets: { files: Record<string, { source: { path: string; packaging: string } }> };
 
-beforeAll(async () => {
-  await buildBundle();
+beforeAll(() => {
   const { app, stacks } = tokenHookApp([{ stageName: 'bundle' }], {});
   assembly = app.synth();
   const stackName = stacks[0]!.stackName;
