@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { parseBasicCredentialSecret } from '../lambda/aws/secrets-manager-credentials.ts';
-import { basicHeaderValue } from '../lambda/core/basic-auth.ts';
+import { basicValueFromSecret } from '../tools/okta/hook-secret.ts';
 
 /**
  * Prints the two values to enter in Okta (Workflow > Inline Hooks > the hook > Authentication):
@@ -34,11 +32,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
   });
   if (values.help) return USAGE;
   const secretId = values['secret-id'] ?? env.HOOK_SECRET_ID ?? secretIdFromOutputs(values['outputs-file'], values.stage);
-  const region = regionOfArn(secretId);
-  const client = new SecretsManagerClient(region ? { region } : {});
-  const output = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: values['version-stage'] }));
-  const credential = parseBasicCredentialSecret(output.SecretString);
-  return [`Authentication field: ${AUTHENTICATION_FIELD}`, `Authentication secret: ${basicHeaderValue(credential)}`].join('\n');
+  const value = await basicValueFromSecret(secretId, { versionStage: values['version-stage'] });
+  return [`Authentication field: ${AUTHENTICATION_FIELD}`, `Authentication secret: ${value}`].join('\n');
 }
 
 /** The secret's ARN from the outputs file `cdk deploy --outputs-file` writes: `{ stackName: { output: value } }`. */
@@ -55,10 +50,6 @@ export function secretIdFromOutputs(path: string, stage: string | undefined): st
     throw new Error(`${path}: expected one stack with ${SECRET_OUTPUT}${stage ? ` for stage ${stage}` : ''}, found ${found}; use --stage`);
   }
   return stacks[0]?.[1]?.[SECRET_OUTPUT] as string;
-}
-
-function regionOfArn(secretId: string): string | undefined {
-  return /^arn:[^:]+:secretsmanager:([^:]+):/.exec(secretId)?.[1];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

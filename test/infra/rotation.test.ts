@@ -3,7 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { basicHeaderValue } from '../../lambda/core/basic-auth.ts';
 import { rotateBasicCredential, type RotationEvent } from '../../lambda/rotation/rotate-basic-credential.ts';
 import { main as oktaSecret } from '../../scripts/okta-secret.ts';
-import { startFakeSecretsManager, type FakeSecretsManager } from './fake-secrets-manager.ts';
+import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager.ts';
 
 // The rotation steps and `npm run okta:secret` against a real HTTP server speaking Secrets Manager's
 // JSON protocol, through the real SDK client: no mocks of the SDK.

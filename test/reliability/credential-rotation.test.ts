@@ -7,7 +7,7 @@ import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { treatAsSecret } from '../support/captured-output.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { startBlackHole, startSeededStore, unusedPort } from './support/fault-endpoints.ts';
-import { type FakeSecretsManager, startFakeSecretsManager } from './support/fake-secrets-manager.ts';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager.ts';
 import { capturedOutput, hookEvent } from './support/in-process.ts';
 
 const SECRET_ID = 'okta-token-hook/basic-credential';
@@ -44,7 +44,7 @@ function setClock(at: number): void {
 }
 
 async function secretsManager(credential: BasicCredential, createdAt: number, port?: number): Promise<FakeSecretsManager> {
-  const server = await startFakeSecretsManager({ secretId: SECRET_ID, credential, createdAt, ...(port ? { port } : {}) });
+  const server = await startFakeSecretsManager(credential, { name: SECRET_ID, createdAt, ...(port ? { port } : {}) });
   cleanup.push(() => server.close());
   return server;
 }
@@ -85,7 +85,7 @@ describe('the fake Secrets Manager', () => {
   it('speaks the protocol the AWS SDK expects, CreatedDate included', async () => {
     const server = await secretsManager(OLD, T0);
     const client = new SecretsManagerClient({
-      endpoint: server.url,
+      endpoint: server.endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'local-test-key' },
     });
@@ -103,7 +103,7 @@ describe('rotation of the Basic credential', () => {
   it('never fails a sign-in: the old value works until the new one is pasted into Okta and for the grace after', async () => {
     const server = await secretsManager(OLD, T0 - 30 * DAY);
     setClock(T0);
-    const hook = await coldStart(server.url);
+    const hook = await coldStart(server.endpoint);
     const seen: Array<[string, number]> = [];
     const okta = async (label: string, credential: BasicCredential, at: number) => {
       vi.setSystemTime(at);
@@ -134,7 +134,7 @@ describe('rotation of the Basic credential', () => {
   it('stops accepting the old value after the grace on an instance that never sees the new one', async () => {
     const server = await secretsManager(OLD, T0 - 30 * DAY);
     setClock(T0);
-    const hook = await coldStart(server.url);
+    const hook = await coldStart(server.endpoint);
     server.rotate(NEW, T0 + MINUTE);
 
     vi.setSystemTime(T0 + 2 * MINUTE);
@@ -155,7 +155,7 @@ describe('rotation of the Basic credential', () => {
   ])('takes the grace from ROTATION_GRACE_HOURS=%s', async (hours, graceMs) => {
     const server = await secretsManager(OLD, T0 - 30 * DAY);
     setClock(T0);
-    const hook = await coldStart(server.url, { ROTATION_GRACE_HOURS: hours });
+    const hook = await coldStart(server.endpoint, { ROTATION_GRACE_HOURS: hours });
     server.rotate(NEW, T0 + MINUTE);
     vi.setSystemTime(T0 + 2 * MINUTE);
     expect(await hook.status(NEW)).toBe(200);
@@ -196,7 +196,7 @@ describe('Secrets Manager out of reach', () => {
   it('after a successful read: a failed re-read keeps the credential, so Okta is never locked out', async () => {
     const server = await secretsManager(OLD, T0 - 30 * DAY);
     setClock(T0);
-    const hook = await coldStart(server.url);
+    const hook = await coldStart(server.endpoint);
     await server.close();
 
     vi.setSystemTime(T0 + 31 * SECOND);
@@ -211,7 +211,7 @@ describe('re-reading the secret on a mismatch', () => {
   it('happens at most once per 30 s, however many wrong credentials arrive', async () => {
     const server = await secretsManager(OLD, T0 - 30 * DAY);
     setClock(T0);
-    const hook = await coldStart(server.url);
+    const hook = await coldStart(server.endpoint);
     const burst = async (at: number) => {
       vi.setSystemTime(at);
       const statuses = await Promise.all(Array.from({ length: 20 }, () => hook.status(STRANGER)));

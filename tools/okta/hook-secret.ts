@@ -1,12 +1,29 @@
 import { parseBasicCredentialSecret } from '../../lambda/aws/secrets-manager-credentials.ts';
-import { basicHeaderValue, decodeBasicHeader } from '../../lambda/core/basic-auth.ts';
+import { type BasicCredential, basicHeaderValue, decodeBasicHeader } from '../../lambda/core/basic-auth.ts';
 
-/** Reads a secret's current string; the default goes to Secrets Manager with the SDK's credential chain. */
-export type SecretReader = (secretId: string) => Promise<string | undefined>;
+/** Reads one version of a secret's string; the default goes to Secrets Manager ({@link readSecretString}). */
+export type SecretReader = (secretId: string, versionStage: string) => Promise<string | undefined>;
 
-/** The `Basic ...` value Okta must send, from the hook's secret `{"username", "password"}`. */
-export async function basicValueFromSecret(secretId: string, read: SecretReader = readFromSecretsManager): Promise<string> {
-  return basicHeaderValue(parseBasicCredentialSecret(await read(secretId)));
+export interface HookSecretOptions {
+  /** AWSCURRENT unless given: AWSPREVIOUS is the value Okta may still send during the grace after a rotation. */
+  versionStage?: string | undefined;
+  read?: SecretReader | undefined;
+}
+
+/**
+ * The hook's Basic credential from its secret `{"username", "password"}`, by secret name or ARN: what
+ * `npm run okta:secret`, `okta:register` and `preview` all read.
+ */
+export async function readHookCredential(
+  secretId: string,
+  { versionStage = 'AWSCURRENT', read = readSecretString }: HookSecretOptions = {},
+): Promise<BasicCredential> {
+  return parseBasicCredentialSecret(await read(secretId, versionStage));
+}
+
+/** The `Basic ...` value Okta must send, from the hook's secret. */
+export async function basicValueFromSecret(secretId: string, options: HookSecretOptions = {}): Promise<string> {
+  return basicHeaderValue(await readHookCredential(secretId, options));
 }
 
 /**
@@ -20,13 +37,22 @@ export function checkBasicValue(value: string): string {
   return value;
 }
 
-async function readFromSecretsManager(secretId: string): Promise<string | undefined> {
-  // Loaded only for --secret-id: the rest of the tool needs no AWS SDK.
+/** The region in a Secrets Manager ARN (`arn:<partition>:secretsmanager:<region>:...`); none for a name. */
+export function regionOfSecretArn(secretId: string): string | undefined {
+  return /^arn:[^:]+:secretsmanager:([^:]+):/.exec(secretId)?.[1];
+}
+
+/**
+ * One version of the secret's string from Secrets Manager, with the SDK's default credential chain. The
+ * region is the ARN's when given one, so an ARN works whatever the default region; else the default chain's.
+ */
+export async function readSecretString(secretId: string, versionStage = 'AWSCURRENT'): Promise<string | undefined> {
+  // Loaded only when a secret is read: the rest of the tools need no AWS SDK.
   const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const region = /^arn:[^:]+:secretsmanager:([^:]+):/.exec(secretId)?.[1];
+  const region = regionOfSecretArn(secretId);
   const client = new SecretsManagerClient(region ? { region } : {});
   try {
-    const output = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' }));
+    const output = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: versionStage }));
     return output.SecretString;
   } finally {
     client.destroy();

@@ -106,7 +106,7 @@ function basicSecret(values: Values, env: Record<string, string | undefined>, re
     return async () => literal;
   }
   if (secretId === undefined) throw new UsageError('Basic mode needs --secret-id <arn> or --authorization "Basic ..."');
-  return () => basicValueFromSecret(secretId, readSecret);
+  return () => basicValueFromSecret(secretId, { read: readSecret });
 }
 
 function oauthChannel(values: Values, env: Record<string, string | undefined>): { channel: Extract<HookChannel, { type: 'OAUTH' }>; secret: () => Promise<string | undefined> } {

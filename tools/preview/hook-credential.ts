@@ -1,8 +1,7 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { basicHeaderValue } from '../../lambda/core/basic-auth.ts';
-import { parseBasicCredentialSecret } from '../../lambda/aws/secrets-manager-credentials.ts';
 import { LOCAL_DEFAULTS } from '../../local/local-environment.ts';
 import { UsageError } from '../cli/exit-codes.ts';
+import { readHookCredential } from '../okta/hook-secret.ts';
 
 export interface CredentialFlags {
   username?: string | undefined;
@@ -34,7 +33,7 @@ export async function resolveHookAuthorization(
     return { header: basicHeaderValue({ username: flags.username, password: flags.password }), source: `--username ${flags.username}` };
   }
   if (flags.secretId) {
-    const credential = parseBasicCredentialSecret(await readSecretString(flags.secretId));
+    const credential = await readHookCredential(flags.secretId);
     return { header: basicHeaderValue(credential), source: `secret ${flags.secretId} (user ${credential.username})` };
   }
   if (env.HOOK_USERNAME && env.HOOK_PASSWORD) {
@@ -45,15 +44,4 @@ export async function resolveHookAuthorization(
     return { header: basicHeaderValue(credential), source: `the local default (${credential.username})` };
   }
   throw new UsageError('no credential for --url: pass --username and --password, --authorization, --secret-id, or set HOOK_USERNAME and HOOK_PASSWORD');
-}
-
-/** The secret's string from Secrets Manager, with the SDK's default credential chain and region. */
-export async function readSecretString(secretId: string): Promise<string | undefined> {
-  const client = new SecretsManagerClient({});
-  try {
-    const output = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    return output.SecretString;
-  } finally {
-    client.destroy();
-  }
 }

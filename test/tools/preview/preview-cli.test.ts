@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runPreviewCli } from '../../../tools/preview/cli.ts';
 import { buildHookRequest } from '../../../tools/preview/request-shapes.ts';
+import { FAKE_SECRET_REGION, startFakeSecretsManager } from '../../support/fake-secrets-manager.ts';
 import { LOCAL_AUTHORIZATION, type LocalHook, startLocalHook } from '../../support/local-hook.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
 
@@ -130,6 +131,25 @@ describe('preview against a deployed URL', () => {
       expect(secretsManagerCalls).toStrictEqual(['okta/hook']);
     } finally {
       vi.unstubAllEnvs();
+    }
+  });
+
+  it("reads a secret given by ARN in the ARN's region, whatever the default region", async () => {
+    const secretsManager = await startFakeSecretsManager({ username: 'admin', password: 'supersecret' });
+    vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', secretsManager.endpoint);
+    vi.stubEnv('AWS_REGION', 'us-west-2');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+    try {
+      const result = await preview(['--url', hook.hookUrl, '--secret-id', secretsManager.arn]);
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(`credential: secret ${secretsManager.arn} (user admin)`);
+      expect(secretsManager.calls.map((call) => [call.operation, call.input.SecretId, call.region])).toStrictEqual([
+        ['GetSecretValue', secretsManager.arn, FAKE_SECRET_REGION],
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+      await secretsManager.close();
     }
   });
 

@@ -1,0 +1,227 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BasicCredential } from '../../lambda/core/basic-auth.ts';
+
+export interface SecretVersion {
+  stages: string[];
+  /** None for the version Secrets Manager stages AWSPENDING before calling createSecret. */
+  secretString?: string;
+  /** ms since the epoch */
+  createdAt: number;
+}
+
+export interface SecretsManagerCall {
+  operation: string;
+  input: Record<string, unknown>;
+  /** The region of the SigV4 credential scope the call was signed for. */
+  region: string | undefined;
+}
+
+/**
+ * A local HTTP server speaking Secrets Manager's JSON 1.1 protocol for one secret, through which the real
+ * SDK client and the hook's own client both talk: `POST /` with `X-Amz-Target: secretsmanager.<Operation>`,
+ * a SigV4 Authorization header (an unsigned call is refused) and a JSON body. Enough of it for the hook's
+ * reads and for single-user rotation: versions, staging labels, DescribeSecret, GetRandomPassword,
+ * PutSecretValue, UpdateSecretVersionStage. Answers as the service does, errors included (`__type`,
+ * `Message`, HTTP 400) and `CreatedDate` in epoch seconds.
+ */
+export interface FakeSecretsManager {
+  endpoint: string;
+  /** `arn:aws:secretsmanager:eu-west-1:123456789012:secret:<name>-AbCdEf`; the secret answers to its name or its ARN. */
+  arn: string;
+  name: string;
+  versions: Map<string, SecretVersion>;
+  rotationEnabled: boolean;
+  /** Every signed call, in order: the operation, its input and the region it was signed for. */
+  calls: SecretsManagerCall[];
+  /** The GetSecretValue calls for a staging label (AWSCURRENT when the call names no version). */
+  readsOf(stage: string): number;
+  /** What Secrets Manager does before calling createSecret: a new version id staged AWSPENDING, no value. */
+  startRotation(): string;
+  /** What a finished rotation leaves: the new value is AWSCURRENT, the old one AWSPREVIOUS. */
+  rotate(next: string | BasicCredential, createdAt?: number): string;
+  close(): Promise<void>;
+}
+
+export interface FakeSecretsManagerOptions {
+  /** The secret's name (default OktaHookCredential). */
+  name?: string;
+  /** When the current version was created, ms since the epoch (default now). */
+  createdAt?: number;
+  /** Default: any free port. */
+  port?: number;
+}
+
+export const FAKE_SECRET_REGION = 'eu-west-1';
+
+const LETTERS_AND_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+
+class ServiceError extends Error {
+  constructor(readonly type: string, message: string) {
+    super(message);
+  }
+}
+
+/** Starts the fake with one version, AWSCURRENT: the given string, or a credential as the hook's secret holds it. */
+export async function startFakeSecretsManager(
+  initial: string | BasicCredential,
+  { name = 'OktaHookCredential', createdAt = Date.now(), port = 0 }: FakeSecretsManagerOptions = {},
+): Promise<FakeSecretsManager> {
+  const arn = `arn:aws:secretsmanager:${FAKE_SECRET_REGION}:123456789012:secret:${name}-AbCdEf`;
+  const versions = new Map<string, SecretVersion>([[randomUUID(), { stages: ['AWSCURRENT'], secretString: secretString(initial), createdAt }]]);
+  const calls: SecretsManagerCall[] = [];
+  const fake = { rotationEnabled: true };
+
+  const stageOf = (input: Record<string, unknown>) =>
+    (input.VersionStage as string | undefined) ?? (input.VersionId === undefined ? 'AWSCURRENT' : undefined);
+
+  const versionWith = (input: Record<string, unknown>) => {
+    const versionId = input.VersionId as string | undefined;
+    const stage = stageOf(input);
+    for (const [id, version] of versions) {
+      if ((versionId === undefined || id === versionId) && (stage === undefined || version.stages.includes(stage))) {
+        if (version.secretString === undefined) break;
+        return { id, version: version as SecretVersion & { secretString: string } };
+      }
+    }
+    const label = stage !== undefined ? `staging label: ${stage}` : `VersionId: ${versionId}`;
+    throw new ServiceError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for ${label}`);
+  };
+
+  const operations: Record<string, (input: Record<string, unknown>) => object> = {
+    DescribeSecret: () => ({
+      ARN: arn,
+      Name: name,
+      RotationEnabled: fake.rotationEnabled,
+      VersionIdsToStages: Object.fromEntries([...versions].map(([id, version]) => [id, [...version.stages]])),
+    }),
+    GetSecretValue: (input) => {
+      const { id, version } = versionWith(input);
+      return {
+        ARN: arn,
+        Name: name,
+        VersionId: id,
+        SecretString: version.secretString,
+        VersionStages: [...version.stages],
+        CreatedDate: version.createdAt / 1000,
+      };
+    },
+    GetRandomPassword: (input) => {
+      const alphabet = LETTERS_AND_DIGITS + (input.ExcludePunctuation ? '' : PUNCTUATION);
+      const length = (input.PasswordLength as number | undefined) ?? 32;
+      return { RandomPassword: Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('') };
+    },
+    PutSecretValue: (input) => {
+      const id = input.ClientRequestToken as string;
+      const stages = (input.VersionStages as string[] | undefined) ?? ['AWSCURRENT'];
+      for (const version of versions.values()) version.stages = version.stages.filter((stage) => !stages.includes(stage));
+      versions.set(id, { stages, secretString: input.SecretString as string, createdAt: Date.now() });
+      return { ARN: arn, Name: name, VersionId: id, VersionStages: stages };
+    },
+    UpdateSecretVersionStage: (input) => {
+      const stage = input.VersionStage as string;
+      const moveTo = versions.get(input.MoveToVersionId as string);
+      const removeFrom = versions.get(input.RemoveFromVersionId as string);
+      if (!moveTo) throw new ServiceError('ResourceNotFoundException', 'no such version');
+      if (removeFrom && !removeFrom.stages.includes(stage)) throw new ServiceError('InvalidParameterException', 'stage not on that version');
+      const holders = [...versions.values()].filter((version) => version !== moveTo && version.stages.includes(stage));
+      if (holders.length > 0 && !removeFrom) throw new ServiceError('InvalidParameterException', 'RemoveFromVersionId is required');
+      for (const version of versions.values()) version.stages = version.stages.filter((s) => s !== stage && !(stage === 'AWSCURRENT' && s === 'AWSPREVIOUS'));
+      // As the service does: the version that loses AWSCURRENT becomes AWSPREVIOUS.
+      if (stage === 'AWSCURRENT' && removeFrom) removeFrom.stages.push('AWSPREVIOUS');
+      moveTo.stages.push(stage);
+      return { ARN: arn, Name: name };
+    },
+  };
+
+  function answer(request: IncomingMessage, input: Record<string, unknown>): object {
+    const authorization = String(request.headers.authorization ?? '');
+    if (!authorization.startsWith('AWS4-HMAC-SHA256 Credential=')) {
+      throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+    }
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const operation = target.startsWith('secretsmanager.') ? target.slice('secretsmanager.'.length) : target;
+    calls.push({ operation, input, region: /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/secretsmanager\/aws4_request/.exec(authorization)?.[1] });
+    const handle = target.startsWith('secretsmanager.') ? operations[operation] : undefined;
+    if (!handle) throw new ServiceError('UnknownOperationException', `Unknown operation ${target}`);
+    if (input.SecretId !== undefined && input.SecretId !== arn && input.SecretId !== name) {
+      throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    }
+    return handle(input);
+  }
+
+  const server = createServer((request, response) => {
+    readJson(request).then(
+      (input) => {
+        try {
+          send(response, 200, answer(request, input));
+        } catch (error) {
+          if (!(error instanceof ServiceError)) throw error;
+          send(response, 400, { __type: error.type, Message: error.message });
+        }
+      },
+      () => send(response, 400, { __type: 'SerializationException', Message: 'the request body is not JSON' }),
+    );
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  let closed: Promise<void> | undefined;
+
+  return Object.assign(fake, {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arn,
+    name,
+    versions,
+    calls,
+    readsOf: (stage: string) => calls.filter((call) => call.operation === 'GetSecretValue' && stageOf(call.input) === stage).length,
+    startRotation() {
+      const token = randomUUID();
+      for (const version of versions.values()) version.stages = version.stages.filter((stage) => stage !== 'AWSPENDING');
+      versions.set(token, { stages: ['AWSPENDING'], createdAt: Date.now() });
+      return token;
+    },
+    rotate(next: string | BasicCredential, at = Date.now()) {
+      const token = randomUUID();
+      for (const version of versions.values()) {
+        const wasCurrent = version.stages.includes('AWSCURRENT');
+        version.stages = version.stages.filter((stage) => stage !== 'AWSCURRENT' && stage !== 'AWSPREVIOUS');
+        if (wasCurrent) version.stages.push('AWSPREVIOUS');
+      }
+      versions.set(token, { stages: ['AWSCURRENT'], secretString: secretString(next), createdAt: at });
+      return token;
+    },
+    // Safe to call twice: a test may close it to play an outage, and its cleanup close it again.
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      })),
+  });
+}
+
+function secretString(value: string | BasicCredential): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>);
+      } catch (error) {
+        reject(error);
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: object): void {
+  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
+  response.end(JSON.stringify(body));
+}
