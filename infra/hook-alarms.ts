@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IAlarmAction, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -86,23 +86,24 @@ export class HookAlarms extends Construct {
   constructor(scope: Construct, id: string, props: HookAlarmsProps) {
     super(scope, id);
     const fn = props.hookFunction;
+    // Most alarms: `threshold` or more in one five-minute window; no request, no data point: quiet is healthy.
+    const countAlarm = (alarmId: string, description: string, metric: IMetric, threshold = 1) =>
+      new Alarm(this, alarmId, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    const sum = { period: FIVE_MINUTES, statistic: 'Sum' };
     this.alarms = [
-      new Alarm(this, 'Errors', {
-        alarmDescription: 'The token hook failed (an uncaught error or a timeout): Okta minted tokens without the claim.',
-        metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'Throttles', {
-        alarmDescription: 'Lambda throttled the token hook: Okta minted tokens without the claim.',
-        metric: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      countAlarm(
+        'Errors',
+        'The token hook failed (an uncaught error or a timeout): Okta minted tokens without the claim.',
+        fn.metricErrors(sum),
+      ),
+      countAlarm('Throttles', 'Lambda throttled the token hook: Okta minted tokens without the claim.', fn.metricThrottles(sum)),
       new Alarm(this, 'SlowP99', {
         alarmDescription: "The token hook's p99 duration is above 1 s, a third of Okta's 3 s budget.",
         metric: fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' }),
@@ -113,45 +114,33 @@ export class HookAlarms extends Construct {
         datapointsToAlarm: 2,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      ...OUTCOME_ALARMS.map(
-        ({ id, metricName, threshold, description }) =>
-          new Alarm(this, id, {
-            alarmDescription: description,
-            metric: new Metric({
-              namespace: HOOK_METRICS_NAMESPACE,
-              metricName,
-              dimensionsMap: { Service: HOOK_METRICS_SERVICE, FunctionName: fn.functionName },
-              period: FIVE_MINUTES,
-              statistic: 'Sum',
-            }),
-            threshold,
-            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            evaluationPeriods: 1,
-            // No request, no data point: quiet is healthy.
-            treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...OUTCOME_ALARMS.map(({ id: alarmId, metricName, threshold, description }) =>
+        countAlarm(
+          alarmId,
+          description,
+          new Metric({
+            namespace: HOOK_METRICS_NAMESPACE,
+            metricName,
+            dimensionsMap: { Service: HOOK_METRICS_SERVICE, FunctionName: fn.functionName },
+            ...sum,
           }),
+          threshold,
+        ),
       ),
-      new Alarm(this, 'ApiServerErrors', {
-        alarmDescription:
-          'API Gateway answered 5xx on the hook route (the function failed, timed out or could not be invoked): ' +
+      countAlarm(
+        'ApiServerErrors',
+        'API Gateway answered 5xx on the hook route (the function failed, timed out or could not be invoked): ' +
           'Okta minted tokens without the claim.',
-        metric: props.apiStage.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+        props.apiStage.metricServerError(sum),
+      ),
     ];
     if (props.rotationFunction) {
       this.alarms.push(
-        new Alarm(this, 'RotationErrors', {
-          alarmDescription: 'Rotating the Okta hook credential failed; see the rotation function logs.',
-          metric: props.rotationFunction.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
-          threshold: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
+        countAlarm(
+          'RotationErrors',
+          'Rotating the Okta hook credential failed; see the rotation function logs.',
+          props.rotationFunction.metricErrors(sum),
+        ),
       );
     }
 
