@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
 import type { BasicCredential } from './core/basic-auth.ts';
 import { isReservedClaim } from './core/reserved-claims.ts';
+import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN } from './core/patient-record.ts';
 import type { TokenKind } from './core/tokens.ts';
+import { USER_KEY_KINDS, type UserKeyKind } from './core/user-key.ts';
 import type { LogLevel } from './observability/logger.ts';
 
 export type FailureMode = 'open' | 'closed';
@@ -9,6 +11,10 @@ export type FailureMode = 'open' | 'closed';
 export interface HookConfig {
   hookPath: string;
   tableName: string;
+  /** What the patients table is keyed by: the Okta login or Okta's user id. */
+  userKey: UserKeyKind;
+  /** A stored patient id must match this whole, or it is a data fault and no claim is made. */
+  patientIdPattern: RegExp;
   claimName: string;
   claimTokens: TokenKind[];
   failureMode: FailureMode;
@@ -50,6 +56,8 @@ const text = (fallback: string) => z._default(z.string().check(z.trim(), z.minLe
 const environmentSchema = z.object({
   HOOK_PATH: text('/tokenHook').check(z.regex(/^\/[\w\-./]*$/, 'must be a path starting with /')),
   PATIENTS_TABLE: z.string().check(z.trim(), z.minLength(1, 'is required')),
+  USER_KEY: z._default(z.enum(USER_KEY_KINDS as [UserKeyKind, ...UserKeyKind[]], 'must be login or oktaId'), 'login'),
+  PATIENT_ID_PATTERN: z._default(z.string().check(z.maxLength(1000, 'must be at most 1000 characters')), DEFAULT_PATIENT_ID_PATTERN),
   CLAIM_NAME: text('extPatientId').check(
     z.regex(/^[A-Za-z_][\w.:/~-]{0,99}$/, 'must start with a letter or _ and use only letters, digits and _ . : / ~ -'),
   ),
@@ -99,6 +107,8 @@ export function loadConfig(env: Record<string, string | undefined>): HookConfig 
   return {
     hookPath: vars.HOOK_PATH,
     tableName: vars.PATIENTS_TABLE,
+    userKey: vars.USER_KEY,
+    patientIdPattern: patientIdPattern(vars.PATIENT_ID_PATTERN),
     claimName: vars.CLAIM_NAME,
     claimTokens,
     failureMode: vars.FAILURE_MODE,
@@ -152,6 +162,14 @@ function checkIssuer(value: string): string {
     throw new ConfigError('OAUTH_ISSUER must be the issuer URL alone, without query, fragment or credentials');
   }
   return value.replace(/\/+$/, '');
+}
+
+function patientIdPattern(source: string): RegExp {
+  try {
+    return compilePatientIdPattern(source);
+  } catch {
+    throw new ConfigError('PATIENT_ID_PATTERN must be a regular expression, e.g. [A-Za-z0-9._-]{1,64}');
+  }
 }
 
 function lambdaLogLevel(value: string | undefined): LogLevel {

@@ -6,6 +6,7 @@ import { HookError } from './core/hook-error.ts';
 import { parseHookRequest } from './core/hook-request.ts';
 import type { CallerAuthenticator, CallerVerdict, PatientStore } from './core/ports.ts';
 import { tokensToPatch } from './core/tokens.ts';
+import { patientIdProblem } from './core/patient-record.ts';
 import { resolveUserKey } from './core/user-key.ts';
 import type { HookConfig } from './config.ts';
 import { createIssuerLoopWarning } from './auth/issuer-loop.ts';
@@ -13,6 +14,7 @@ import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import { describeError } from './observability/redact.ts';
 import { createUserHasher } from './observability/user-hash.ts';
+import { type RequestDeadline, startRequestDeadline } from './request-deadline.ts';
 
 /** Okta refuses responses over 256 KB and sends requests far smaller; a bigger body is not Okta. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -33,9 +35,11 @@ interface Outcome {
   /** Why this answer: the log's and the metric's name for it. */
   reason: string;
   userHash?: string;
-  /** Which check refused the caller (a reason code, never the credential). */
-  authFailure?: string;
+  /** Which check refused the caller or the record (a reason code, never the value). */
+  detail?: string;
   error?: unknown;
+  /** Logged as an error although nothing was thrown (a bad record in the table). */
+  fault?: boolean;
 }
 
 /**
@@ -48,16 +52,16 @@ export function createHookHandler({ config, store, caller, log, metrics }: HookD
   const onFailure = (): Answer =>
     config.failureMode === 'closed' ? signInError(config.failureMessage) : noContent();
 
-  async function authenticate(header: string | undefined): Promise<Outcome | undefined> {
+  async function authenticate(header: string | undefined, deadline: RequestDeadline): Promise<Outcome | undefined> {
     const verdict = await caller
-      .authenticate(header)
+      .authenticate(header, deadline.signal)
       .catch((error: unknown): CallerVerdict => ({ allowed: false, reason: 'CredentialSourceUnavailable', error }));
     if (verdict.allowed) return undefined;
     const answer = problem(401, 'unauthorized', { 'www-authenticate': caller.challenge });
-    return { answer, reason: verdict.reason, authFailure: verdict.detail, error: verdict.error };
+    return { answer, reason: verdict.reason, detail: verdict.detail, error: verdict.error };
   }
 
-  async function decide(event: APIGatewayProxyEventV2): Promise<Outcome> {
+  async function decide(event: APIGatewayProxyEventV2, deadline: RequestDeadline): Promise<Outcome> {
     const http = event.requestContext?.http;
     // Behind a custom domain's API mapping or a named stage the path carries a prefix; the route API
     // Gateway matched does not. The local server sends `$default`, so the path decides there.
@@ -69,7 +73,7 @@ export function createHookHandler({ config, store, caller, log, metrics }: HookD
     if (bodyBytes(event) > MAX_BODY_BYTES) {
       return { answer: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`), reason: 'BodyTooLarge' };
     }
-    const refused = await authenticate(event.headers?.authorization);
+    const refused = await authenticate(event.headers?.authorization, deadline);
     if (refused) return refused;
 
     const request = parseHookRequest(decodeBody(event));
@@ -81,41 +85,50 @@ export function createHookHandler({ config, store, caller, log, metrics }: HookD
     warnOnIssuerLoop(request);
     const tokens = tokensToPatch(config.claimTokens, request);
     if (tokens.length === 0) return { answer: noContent(), reason: 'NoTokenToPatch' };
-    const userKey = resolveUserKey(request);
-    if (userKey === undefined) return { answer: noContent(), reason: 'NoUserKey' };
-    const userHash = hashUser(userKey);
+    const user = resolveUserKey(request, config.userKey);
+    if ('problem' in user) {
+      return { answer: noContent(), reason: user.problem, ...('detail' in user ? { detail: user.detail } : {}) };
+    }
+    const userHash = hashUser(user.key);
 
-    let patient;
+    let stored;
     try {
-      patient = await store.findPatient(userKey, AbortSignal.timeout(config.storeTimeoutMs));
+      stored = await store.findPatient(user.key, deadline.within(config.storeTimeoutMs));
     } catch (error) {
       return { answer: onFailure(), reason: 'StoreFailure', userHash, error };
     }
-    if (!patient) return { answer: noContent(), reason: 'NotAPatient', userHash };
+    if (!stored) return { answer: noContent(), reason: 'NotAPatient', userHash };
+    const invalid = patientIdProblem(stored.patientId, config.patientIdPattern);
+    // A data fault, not an outage: this user gets no claim whatever the failure policy, and the value stays out of the log.
+    if (invalid) return { answer: noContent(), reason: 'InvalidPatientRecord', detail: invalid, userHash, fault: true };
+    const patient = { patientId: stored.patientId as string };
     return { answer: commandsAnswer(buildCommands(config.claimName, patient, tokens)), reason: 'ClaimAdded', userHash };
   }
 
   return async function handle(event) {
     const started = performance.now();
+    const deadline = startRequestDeadline();
     let outcome: Outcome;
     try {
-      outcome = await decide(event);
+      outcome = await decide(event, deadline);
     } catch (error) {
       outcome =
         error instanceof HookError
           ? { answer: problem(error.status, error.message), reason: 'BadRequest' }
           : { answer: onFailure(), reason: 'UnexpectedError', error };
+    } finally {
+      deadline.clear();
     }
     const fields = {
       requestId: event.requestContext?.requestId,
       reason: outcome.reason,
-      authFailure: outcome.authFailure,
+      detail: outcome.detail,
       status: outcome.answer.statusCode,
       userHash: outcome.userHash,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
       ...(outcome.error === undefined ? {} : describeError(outcome.error)),
     };
-    if (outcome.error === undefined) log.info('hook answered', fields);
+    if (outcome.error === undefined && !outcome.fault) log.info('hook answered', fields);
     else log.error('hook failed', { ...fields, failureMode: config.failureMode });
     metrics.count(outcome.reason);
     return outcome.answer;

@@ -6,6 +6,7 @@ import { createBasicCallerAuthenticator } from './auth/basic-caller.ts';
 import { createLazyBearerCallerAuthenticator } from './auth/lazy-bearer-caller.ts';
 import { type HookConfig, loadConfig } from './config.ts';
 import type { CallerAuthenticator } from './core/ports.ts';
+import { TABLE_KEY_ATTRIBUTE } from './core/user-key.ts';
 import { createHookHandler, type HookHandler } from './hook.ts';
 import { createJsonLogger, type Logger } from './observability/logger.ts';
 import { createEmfMetrics, type Metrics } from './observability/metrics.ts';
@@ -35,6 +36,7 @@ export function wireHookFromEnvironment(env: Record<string, string | undefined>,
   const store = createDynamoDbPatientStore(
     createAwsJsonClient({ service: 'dynamodb', env, credentials: credentialsFromEnvironment }),
     config.tableName,
+    TABLE_KEY_ATTRIBUTE[config.userKey],
   );
   const caller = callerAuthenticator(config, () =>
     createAwsJsonClient({ service: 'secretsmanager', env, credentials: credentialsFromEnvironment }),

@@ -6,7 +6,7 @@ import {
   PutItemCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { normalizeUserKey } from '../lambda/core/user-key.ts';
+import { canonicalUserKey } from '../lambda/core/user-key.ts';
 
 export interface PatientRecord {
   username: string;
@@ -20,9 +20,11 @@ export const SAMPLE_PATIENTS: readonly PatientRecord[] = [
   { username: 'rajiv.tal@example.com', patientId: '4235' },
 ];
 
-/** The table's key for a login: Okta logins are case-insensitive, so keys are trimmed and lower-cased. */
+/** The table's key for a login (canonicalUserKey); throws for a value that can be no login. */
 export function patientKey(username: string): string {
-  return normalizeUserKey(username);
+  const key = canonicalUserKey(username, 'login');
+  if (key === undefined) throw new Error('not a valid login: control characters, surrounding white space or over 256 characters');
+  return key;
 }
 
 /** The table item for a patient: the key normalised, the patient id kept as the string it is. */

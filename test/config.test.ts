@@ -9,6 +9,8 @@ describe('loadConfig', () => {
     expect(loadConfig(minimal)).toStrictEqual({
       hookPath: '/tokenHook',
       tableName: 'patients',
+      userKey: 'login',
+      patientIdPattern: /^(?:[A-Za-z0-9._-]{1,64})$/u,
       claimName: 'extPatientId',
       claimTokens: ['id'],
       failureMode: 'open',

@@ -9,22 +9,22 @@ import { BASIC_CHALLENGE } from './challenges.ts';
 export function createBasicCallerAuthenticator(credentials: CredentialSource): CallerAuthenticator {
   return {
     challenge: BASIC_CHALLENGE,
-    async authenticate(header) {
+    async authenticate(header, deadline) {
+      // Without a well-formed Basic credential there is nothing to compare: no secret read for it, ever.
+      if (decodeBasicHeader(header) === undefined) return { allowed: false, reason: 'Unauthorized', detail: 'NotABasicCredential' };
       let accepted;
       try {
-        accepted = await credentials.acceptedCredentials();
+        accepted = await credentials.acceptedCredentials(deadline);
       } catch (error) {
         return { allowed: false, reason: 'CredentialSourceUnavailable', error };
       }
       if (verifyBasicAuth(header, accepted)) return { allowed: true };
-      // Only a well-formed Basic credential may be a rotated one worth a re-read; anything else is refused as is.
-      if (decodeBasicHeader(header) === undefined) return { allowed: false, reason: 'Unauthorized' };
-      const reloaded = await credentials.reloadAfterMismatch?.().catch(() => undefined);
+      const reloaded = await credentials.reloadAfterMismatch?.(deadline).catch(() => undefined);
       if (reloaded && verifyBasicAuth(header, reloaded)) return { allowed: true };
       return { allowed: false, reason: 'Unauthorized' };
     },
     async prepare() {
-      await credentials.acceptedCredentials();
+      await credentials.acceptedCredentials(new AbortController().signal);
     },
   };
 }

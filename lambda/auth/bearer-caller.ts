@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { OAuthSettings } from '../config.ts';
 import type { CallerAuthenticator, CallerVerdict } from '../core/ports.ts';
+import { DeadlineExceededError, untilDeadline } from '../request-deadline.ts';
 import { BEARER_CHALLENGE } from './challenges.ts';
 
 export interface BearerTimings {
@@ -41,18 +42,22 @@ export function createBearerCallerAuthenticator(
   });
   return {
     challenge: BEARER_CHALLENGE,
-    async authenticate(header) {
+    async authenticate(header, deadline) {
       const token = bearerToken(header);
       if (token === undefined) return refused('NotABearerToken');
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, keySet, {
-          issuer: settings.issuer,
-          audience: settings.audience,
-          algorithms: ['RS256'],
-          clockTolerance: timings.clockToleranceSeconds,
-          requiredClaims: ['exp'],
-        }));
+        ({ payload } = await untilDeadline(
+          jwtVerify(token, keySet, {
+            issuer: settings.issuer,
+            audience: settings.audience,
+            algorithms: ['RS256'],
+            clockTolerance: timings.clockToleranceSeconds,
+            requiredClaims: ['exp'],
+          }),
+          deadline,
+          'the key set fetch',
+        ));
       } catch (error) {
         return verdictFor(error);
       }
@@ -93,7 +98,7 @@ function verdictFor(error: unknown): CallerVerdict {
   if (error instanceof errors.JOSEAlgNotAllowed) return refused('AlgorithmNotAllowed');
   if (error instanceof errors.JWKSNoMatchingKey) return refused('KeyUnknown');
   if (error instanceof errors.JWSSignatureVerificationFailed) return refused('SignatureInvalid');
-  if (error instanceof errors.JWKSTimeout) {
+  if (error instanceof errors.JWKSTimeout || error instanceof DeadlineExceededError) {
     return { allowed: false, reason: 'CredentialSourceUnavailable', detail: 'KeySetTimeout', error };
   }
   if (error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC') {

@@ -18,14 +18,14 @@ export function createLazyBearerCallerAuthenticator(settings: OAuthSettings, tim
       }));
   return {
     challenge: BEARER_CHALLENGE,
-    async authenticate(header) {
+    async authenticate(header, deadline) {
       let verifier: CallerAuthenticator;
       try {
         verifier = await load();
       } catch (error) {
         return { allowed: false, reason: 'CredentialSourceUnavailable', detail: 'VerifierNotLoaded', error };
       }
-      return verifier.authenticate(header);
+      return verifier.authenticate(header, deadline);
     },
     async prepare() {
       await load();

@@ -1,24 +1,29 @@
-import type { Patient, PatientStore } from '../core/ports.ts';
+import type { PatientStore, StoredPatient } from '../core/ports.ts';
 import type { AwsJsonCall } from './aws-json-client.ts';
 
-type AttributeValue = { S?: string; N?: string };
+type AttributeValue = Record<string, unknown>;
 
-/** The patients table: partition key `username` (lower-case login), attribute `patientId`. */
-export function createDynamoDbPatientStore(call: AwsJsonCall, tableName: string): PatientStore {
+/**
+ * The patients table: partition key `keyAttribute` (the canonical user key), attribute `patientId`.
+ * A String comes back as the string; any other type as the attribute itself, which the core refuses:
+ * nothing is coerced (a Number "04235" would lose its leading zero).
+ */
+export function createDynamoDbPatientStore(call: AwsJsonCall, tableName: string, keyAttribute: string): PatientStore {
   return {
-    async findPatient(username, deadline): Promise<Patient | undefined> {
+    async findPatient(userKey, deadline): Promise<StoredPatient | undefined> {
       const output = await call<{ Item?: Record<string, AttributeValue> }>(
         'GetItem',
         {
           TableName: tableName,
-          Key: { username: { S: username } },
+          Key: { [keyAttribute]: { S: userKey } },
           ProjectionExpression: '#patientId',
           ExpressionAttributeNames: { '#patientId': 'patientId' },
         },
         deadline,
       );
-      const patientId = output.Item?.patientId?.S ?? output.Item?.patientId?.N;
-      return patientId ? { patientId } : undefined;
+      if (!output.Item) return undefined;
+      const stored = output.Item.patientId;
+      return { patientId: stored !== undefined && typeof stored.S === 'string' ? stored.S : stored };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { BasicCredential } from '../core/basic-auth.ts';
 import type { CredentialSource } from '../core/ports.ts';
+import { untilDeadline } from '../request-deadline.ts';
 import type { AwsJsonCall } from './aws-json-client.ts';
 
 export interface SecretsManagerCredentialOptions {
@@ -103,15 +104,15 @@ export function createSecretsManagerCredentialSource(
   }
 
   return {
-    async acceptedCredentials() {
-      if (kept === undefined) return accepted(await reread());
+    async acceptedCredentials(deadline) {
+      if (kept === undefined) return accepted(await untilDeadline(reread(), deadline, 'the hook secret read'));
       if (now() - kept.readAt >= maxAgeMs && mayReread()) reread().catch(() => undefined);
       return accepted(kept);
     },
-    async reloadAfterMismatch() {
-      if (reading) return accepted(await reading);
+    async reloadAfterMismatch(deadline) {
+      if (reading) return accepted(await untilDeadline(reading, deadline, 'the hook secret read'));
       if (!mayReread()) return undefined;
-      return accepted(await reread());
+      return accepted(await untilDeadline(reread(), deadline, 'the hook secret read'));
     },
   };
 }

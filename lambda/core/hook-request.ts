@@ -18,7 +18,7 @@ const hookRequestSchema = z.looseObject({
   data: z.looseObject({
     context: absentOr(
       z.looseObject({
-        user: absentOr(z.looseObject({ profile: absentOr(z.looseObject({ login: optionalString })) })),
+        user: absentOr(z.looseObject({ id: optionalString, profile: absentOr(z.looseObject({ login: optionalString })) })),
       }),
     ),
     identity: tokenSchema({ preferred_username: optionalString }),

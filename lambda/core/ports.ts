@@ -1,19 +1,28 @@
 import type { BasicCredential } from './basic-auth.ts';
 
+/** A patient whose id has passed the patient id check: what a claim is made of. */
 export interface Patient {
   patientId: string;
 }
 
-/** Where patients live. The deadline aborts the lookup; the caller applies the failure policy. */
-export interface PatientStore {
-  findPatient(username: string, deadline: AbortSignal): Promise<Patient | undefined>;
+/**
+ * A patients-table item as read: `patientId` is a string when the table holds a DynamoDB String, and
+ * anything else (absent, a Number, a map...) as something that is not one. The core checks it.
+ */
+export interface StoredPatient {
+  patientId: unknown;
 }
 
-/** The Basic credentials a caller may present. Throws when they cannot be had right now. */
+/** Where patients live. The deadline aborts the lookup; the caller applies the failure policy. */
+export interface PatientStore {
+  findPatient(userKey: string, deadline: AbortSignal): Promise<StoredPatient | undefined>;
+}
+
+/** The Basic credentials a caller may present. Throws when they cannot be had before the deadline. */
 export interface CredentialSource {
-  acceptedCredentials(): Promise<readonly BasicCredential[]>;
+  acceptedCredentials(deadline: AbortSignal): Promise<readonly BasicCredential[]>;
   /** Called when a presented credential matched none: a source may re-read (e.g. after a rotation). */
-  reloadAfterMismatch?(): Promise<readonly BasicCredential[] | undefined>;
+  reloadAfterMismatch?(deadline: AbortSignal): Promise<readonly BasicCredential[] | undefined>;
 }
 
 /**
@@ -23,7 +32,8 @@ export interface CredentialSource {
 export interface CallerAuthenticator {
   /** The WWW-Authenticate value of a 401. */
   readonly challenge: string;
-  authenticate(authorization: string | undefined): Promise<CallerVerdict>;
+  /** Waits for nothing past the deadline: what cannot be had by then is `CredentialSourceUnavailable`. */
+  authenticate(authorization: string | undefined, deadline: AbortSignal): Promise<CallerVerdict>;
   /** Work worth doing during init, so the first request does not wait for it. May throw: requests retry it. */
   prepare(): Promise<void>;
 }

@@ -1,45 +1,116 @@
 import { describe, expect, it } from 'vitest';
 import type { HookRequest } from '../../lambda/core/hook-request.ts';
-import { resolveUserKey } from '../../lambda/core/user-key.ts';
+import { canonicalUserKey, resolveUserKey, userKeyProblem } from '../../lambda/core/user-key.ts';
 
 const request = (data: HookRequest['data']): HookRequest => ({ eventType: 'com.okta.oauth2.tokens.transform', data });
+const byLogin = (login: string) => request({ context: { user: { id: '00uKim', profile: { login } } } });
 
-describe('resolveUserKey', () => {
-  it('prefers the Okta login from the request context', () => {
-    const key = resolveUserKey(
+/** Logins Okta holds as users other than kim.sato@example.com; the old key (trim + toLowerCase) mapped 8 of them onto hers. */
+export const LOOK_ALIKE_LOGINS: ReadonlyArray<[string, string]> = [
+  ['Kelvin sign for K', '\u212aim.sato@example.com'],
+  ['trailing no-break space', 'kim.sato@example.com\u00a0'],
+  ['leading em space', '\u2003kim.sato@example.com'],
+  ['trailing ideographic space', 'kim.sato@example.com\u3000'],
+  ['leading byte order mark', '\ufeffkim.sato@example.com'],
+  ['trailing line separator', 'kim.sato@example.com\u2028'],
+  ['leading tab', '\tkim.sato@example.com'],
+  ['trailing newline', 'kim.sato@example.com\n'],
+  ['Cyrillic i', 'k\u0456m.sato@example.com'],
+  ['fullwidth k', '\uff4bim.sato@example.com'],
+  ['zero-width space inside', 'kim.\u200bsato@example.com'],
+];
+
+describe('resolveUserKey by login', () => {
+  it('prefers the Okta login from the request context, lower-cased in ASCII', () => {
+    const resolution = resolveUserKey(
       request({
         context: { user: { profile: { login: 'Login@Example.com' } } },
         identity: { claims: { preferred_username: 'preferred@example.com' } },
         access: { claims: { sub: 'sub@example.com' } },
       }),
+      'login',
     );
-    expect(key).toBe('login@example.com');
+    expect(resolution).toStrictEqual({ key: 'login@example.com' });
   });
 
   it('falls back to the ID token preferred_username', () => {
-    expect(resolveUserKey(request({ identity: { claims: { preferred_username: ' Pref@Example.COM ' } } }))).toBe('pref@example.com');
+    expect(resolveUserKey(request({ identity: { claims: { preferred_username: 'Pref@Example.COM' } } }), 'login')).toStrictEqual({
+      key: 'pref@example.com',
+    });
   });
 
   it('falls back to the access token sub of a user token', () => {
-    expect(resolveUserKey(request({ access: { claims: { sub: 'SUB@example.com', uid: '00u1' } } }))).toBe('sub@example.com');
+    expect(resolveUserKey(request({ access: { claims: { sub: 'SUB@example.com', uid: '00u1' } } }), 'login')).toStrictEqual({ key: 'sub@example.com' });
   });
 
   it('never takes the sub of a token without a user id, which is a client id in client credentials', () => {
-    expect(resolveUserKey(request({ access: { claims: { sub: '0oaServiceClient123', cid: '0oaServiceClient123' } } }))).toBeUndefined();
+    const clientCredentials = request({ access: { claims: { sub: '0oaServiceClient123', cid: '0oaServiceClient123' } } });
+    expect(resolveUserKey(clientCredentials, 'login')).toStrictEqual({ problem: 'NoUserKey' });
   });
 
-  it('skips blank and absurdly long values', () => {
-    const key = resolveUserKey(
+  it('gives NoUserKey when no source has a user, and skips empty values', () => {
+    expect(resolveUserKey(request({ context: {} }), 'login')).toStrictEqual({ problem: 'NoUserKey' });
+    expect(resolveUserKey(request({ context: { user: { profile: { login: '' } } }, identity: { claims: { preferred_username: 'kim@example.com' } } }), 'login')).toStrictEqual({
+      key: 'kim@example.com',
+    });
+  });
+
+  it('lets an invalid first value decide rather than passing over it to the next', () => {
+    const resolution = resolveUserKey(
       request({
-        context: { user: { profile: { login: '   ' } } },
-        identity: { claims: { preferred_username: `${'a'.repeat(300)}@example.com` } },
-        access: { claims: { sub: 'kim@example.com', uid: '00u2' } },
+        context: { user: { profile: { login: ' kim.sato@example.com' } } },
+        identity: { claims: { preferred_username: 'kim.sato@example.com' } },
       }),
+      'login',
     );
-    expect(key).toBe('kim@example.com');
+    expect(resolution).toStrictEqual({ problem: 'InvalidUserKey', detail: 'SurroundingWhiteSpace' });
   });
 
-  it('gives nothing when no source has a user', () => {
-    expect(resolveUserKey(request({ context: {} }))).toBeUndefined();
+  it.each(LOOK_ALIKE_LOGINS)('never maps a look-alike (%s) onto kim.sato@example.com', (_name, login) => {
+    const resolution = resolveUserKey(byLogin(login), 'login');
+    expect(resolution).not.toStrictEqual({ key: 'kim.sato@example.com' });
+    if ('key' in resolution) expect(resolution.key).toBe(login);
+  });
+
+  it('folds nothing outside ASCII A–Z', () => {
+    expect(canonicalUserKey('ÉLODIE@Example.com', 'login')).toBe('Élodie@example.com');
+    expect(canonicalUserKey('\u212a@example.com', 'login')).toBe('\u212a@example.com');
+    expect(canonicalUserKey('ẞ@EXAMPLE.COM', 'login')).toBe('ẞ@example.com');
+  });
+});
+
+describe('resolveUserKey by Okta user id', () => {
+  it('takes the context user id exactly as sent, ignoring the login', () => {
+    const resolution = resolveUserKey(request({ context: { user: { id: '00uAbC123', profile: { login: 'kim.sato@example.com' } } } }), 'oktaId');
+    expect(resolution).toStrictEqual({ key: '00uAbC123' });
+  });
+
+  it("falls back to the access token's uid, never its sub", () => {
+    expect(resolveUserKey(request({ access: { claims: { sub: 'kim.sato@example.com', uid: '00uXyZ' } } }), 'oktaId')).toStrictEqual({ key: '00uXyZ' });
+    expect(resolveUserKey(request({ access: { claims: { sub: '0oaClient', cid: '0oaClient' } } }), 'oktaId')).toStrictEqual({ problem: 'NoUserKey' });
+  });
+
+  it('refuses an id with white space or control characters', () => {
+    expect(resolveUserKey(request({ context: { user: { id: '00uAbC123 ' } } }), 'oktaId')).toMatchObject({ problem: 'InvalidUserKey' });
+  });
+});
+
+describe('userKeyProblem', () => {
+  it.each([
+    ['a control character', 'kim\u0000@example.com', 'ControlCharacter'],
+    ['DEL', 'kim\u007f@example.com', 'ControlCharacter'],
+    ['a C1 control', 'kim\u0085@example.com', 'ControlCharacter'],
+    ['leading space', ' kim@example.com', 'SurroundingWhiteSpace'],
+    ['trailing NBSP', 'kim@example.com\u00a0', 'SurroundingWhiteSpace'],
+    ['over 256 characters', `${'k'.repeat(250)}@example.com`, 'TooLong'],
+    ['a lone surrogate', 'kim\ud800@example.com', 'MalformedUnicode'],
+  ])('finds %s', (_name, value, problem) => {
+    expect(userKeyProblem(value)).toBe(problem);
+    expect(canonicalUserKey(value, 'login')).toBeUndefined();
+  });
+
+  it('accepts exactly 256 characters and inner spaces', () => {
+    expect(userKeyProblem('k'.repeat(256))).toBeUndefined();
+    expect(userKeyProblem('kim sato@example.com')).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_DEADLINE } from '../support/no-deadline.ts';
 import { createBasicCallerAuthenticator } from '../../lambda/auth/basic-caller.ts';
 import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-auth.ts';
 
@@ -8,8 +9,8 @@ const rotated: BasicCredential = { username: 'okta', password: 'rotated-password
 describe('the Basic caller check', () => {
   it('accepts the credential and refuses others as Unauthorized', async () => {
     const check = createBasicCallerAuthenticator({ acceptedCredentials: async () => [current] });
-    expect(await check.authenticate(basicHeaderValue(current))).toStrictEqual({ allowed: true });
-    expect(await check.authenticate(basicHeaderValue(rotated))).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
+    expect(await check.authenticate(basicHeaderValue(current), NO_DEADLINE)).toStrictEqual({ allowed: true });
+    expect(await check.authenticate(basicHeaderValue(rotated), NO_DEADLINE)).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
     expect(check.challenge).toBe('Basic realm="okta-token-hook", charset="UTF-8"');
   });
 
@@ -22,15 +23,15 @@ describe('the Basic caller check', () => {
         return [rotated];
       },
     });
-    expect(await check.authenticate(basicHeaderValue(rotated))).toStrictEqual({ allowed: true });
-    expect(await check.authenticate(basicHeaderValue(current))).toStrictEqual({ allowed: true });
+    expect(await check.authenticate(basicHeaderValue(rotated), NO_DEADLINE)).toStrictEqual({ allowed: true });
+    expect(await check.authenticate(basicHeaderValue(current), NO_DEADLINE)).toStrictEqual({ allowed: true });
     expect(reloads).toBe(1);
   });
 
   it('refuses as CredentialSourceUnavailable when the source cannot be read, and prepare() surfaces it', async () => {
     const failure = new Error('secrets manager is down');
     const check = createBasicCallerAuthenticator({ acceptedCredentials: () => Promise.reject(failure) });
-    expect(await check.authenticate(basicHeaderValue(current))).toStrictEqual({
+    expect(await check.authenticate(basicHeaderValue(current), NO_DEADLINE)).toStrictEqual({
       allowed: false,
       reason: 'CredentialSourceUnavailable',
       error: failure,
@@ -43,6 +44,6 @@ describe('the Basic caller check', () => {
       acceptedCredentials: async () => [current],
       reloadAfterMismatch: () => Promise.reject(new Error('throttled')),
     });
-    expect(await check.authenticate(basicHeaderValue(rotated))).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
+    expect(await check.authenticate(basicHeaderValue(rotated), NO_DEADLINE)).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_DEADLINE } from '../support/no-deadline.ts';
 import { createBearerCallerAuthenticator, DEFAULT_BEARER_TIMINGS } from '../../lambda/auth/bearer-caller.ts';
 import type { OAuthSettings } from '../../lambda/config.ts';
 import { HOOK_AUDIENCE, HOOK_SCOPE, type LocalIssuer, startLocalIssuer } from './support/local-issuer.ts';
@@ -17,7 +18,7 @@ describe('the bearer check when the key set is out of reach', () => {
     const check = createBearerCallerAuthenticator(settings, { ...DEFAULT_BEARER_TIMINGS, keySetTimeoutMs: 150 });
     issuer.delayKeySet(2000);
     const started = performance.now();
-    const verdict = await check.authenticate(`Bearer ${await issuer.sign()}`);
+    const verdict = await check.authenticate(`Bearer ${await issuer.sign()}`, NO_DEADLINE);
     issuer.delayKeySet(0);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(verdict).toMatchObject({ allowed: false, reason: 'CredentialSourceUnavailable', detail: 'KeySetTimeout' });
@@ -26,18 +27,18 @@ describe('the bearer check when the key set is out of reach', () => {
   it('does not keep a failed fetch: the next request fetches again and succeeds', async () => {
     const check = createBearerCallerAuthenticator(settings);
     issuer.failKeySet(503);
-    const failed = await check.authenticate(`Bearer ${await issuer.sign()}`);
+    const failed = await check.authenticate(`Bearer ${await issuer.sign()}`, NO_DEADLINE);
     expect(failed).toMatchObject({ allowed: false, reason: 'CredentialSourceUnavailable', detail: 'KeySetUnavailable' });
     issuer.failKeySet(undefined);
-    expect(await check.authenticate(`Bearer ${await issuer.sign()}`)).toStrictEqual({ allowed: true });
+    expect(await check.authenticate(`Bearer ${await issuer.sign()}`, NO_DEADLINE)).toStrictEqual({ allowed: true });
   });
 
   it('never fetches the key set for a token it refuses on its header alone', async () => {
     const check = createBearerCallerAuthenticator(settings);
     const before = issuer.keySetFetches();
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.`;
-    expect(await check.authenticate(`Bearer ${none}`)).toMatchObject({ allowed: false, reason: 'Unauthorized' });
-    expect(await check.authenticate('Bearer not-a-jwt')).toMatchObject({ allowed: false, reason: 'Unauthorized' });
+    expect(await check.authenticate(`Bearer ${none}`, NO_DEADLINE)).toMatchObject({ allowed: false, reason: 'Unauthorized' });
+    expect(await check.authenticate('Bearer not-a-jwt', NO_DEADLINE)).toMatchObject({ allowed: false, reason: 'Unauthorized' });
     expect(issuer.keySetFetches()).toBe(before);
   });
 });

@@ -115,7 +115,7 @@ describe('the hook in OAuth mode, over HTTP with a real local issuer', () => {
       expect(reply.status).toBe(401);
       expect(reply.json).toStrictEqual({ message: 'unauthorized' });
       expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="okta-token-hook"');
-      expect(lastLine(hook)).toMatchObject({ reason: 'Unauthorized', authFailure: detail, status: 401 });
+      expect(lastLine(hook)).toMatchObject({ reason: 'Unauthorized', detail, status: 401 });
       const token = header?.split(' ')[1];
       if (token && token.length > 20) expect(hook.logs.join('\n')).not.toContain(token.slice(0, 40));
     });
@@ -178,7 +178,7 @@ describe('keys rotated at the issuer', () => {
       vi.setSystemTime(start + i * 10_000);
       const reply = await sendToHook(hook, patient, { authorization: bearer(await issuer.sign({}, { key: next })) });
       expect(reply.status).toBe(401);
-      expect(lastLine(hook)).toMatchObject({ authFailure: 'KeyUnknown' });
+      expect(lastLine(hook)).toMatchObject({ detail: 'KeyUnknown' });
     }
     expect(issuer.keySetFetches()).toBe(1);
 

@@ -172,10 +172,13 @@ describe('Secrets Manager out of reach', () => {
     const hook = await coldStart(`http://127.0.0.1:${port}`);
     expect(hook.lastLog()).toMatchObject({ level: 'ERROR', message: 'credential not loaded at init', errorCode: 'ECONNREFUSED' });
 
-    for (const credential of [OLD, undefined, STRANGER, OLD]) {
+    for (const credential of [OLD, STRANGER, OLD]) {
       expect(await hook.status(credential)).toBe(401);
       expect(hook.lastLog()).toMatchObject({ level: 'ERROR', reason: 'CredentialSourceUnavailable', status: 401, errorCode: 'ECONNREFUSED' });
     }
+    // No credential at all needs no secret to refuse.
+    expect(await hook.status(undefined)).toBe(401);
+    expect(hook.lastLog()).toMatchObject({ level: 'INFO', reason: 'Unauthorized', detail: 'NotABasicCredential', status: 401 });
 
     const server = await secretsManager(OLD, T0, port);
     expect(await hook.status(OLD)).toBe(200);

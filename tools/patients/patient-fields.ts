@@ -1,4 +1,4 @@
-import { patientKey } from '../../local/patients-table.ts';
+import { canonicalUserKey, USER_KEY_PROBLEM_TEXT, userKeyProblem } from '../../lambda/core/user-key.ts';
 
 /** Okta's limit for a login. */
 export const MAX_USERNAME_LENGTH = 100;
@@ -31,7 +31,9 @@ export function checkPatientFields(username: unknown, patientId: unknown): Field
 function checkUsername(username: unknown): string | undefined {
   if (username === undefined || username === null || (typeof username === 'string' && username.trim() === '')) return 'missing';
   if (typeof username !== 'string') return 'must be a string';
-  const key = patientKey(username);
+  const problem = userKeyProblem(username);
+  if (problem) return USER_KEY_PROBLEM_TEXT[problem];
+  const key = canonicalUserKey(username, 'login') as string;
   if (key.length > MAX_USERNAME_LENGTH) return `longer than ${MAX_USERNAME_LENGTH} characters (${key.length})`;
   if (!EMAIL_LIKE.test(key)) return 'not an email-like login (name@domain.tld)';
   return undefined;

@@ -1,3 +1,4 @@
+import { canonicalUserKey } from '../../lambda/core/user-key.ts';
 import { type PatientRecord, patientKey } from '../../local/patients-table.ts';
 import { checkPatientFields } from './patient-fields.ts';
 import type { RosterRow } from './roster-row.ts';
@@ -28,7 +29,8 @@ export function validateRoster(rows: readonly RosterRow[]): ValidatedRoster {
   const badLines = new Set<number>();
 
   for (const row of rows) {
-    if (typeof row.username === 'string' && row.username.trim() !== '') mentionedUsernames.add(patientKey(row.username));
+    const mentioned = typeof row.username === 'string' ? canonicalUserKey(row.username, 'login') : undefined;
+    if (mentioned) mentionedUsernames.add(mentioned);
     if (row.problem) {
       problems.push({ line: row.line, field: 'row', reason: row.problem });
       badLines.add(row.line);

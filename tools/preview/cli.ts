@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveUserKey } from '../../lambda/core/user-key.ts';
+import { resolveUserKey, type UserKeyKind } from '../../lambda/core/user-key.ts';
 import type { HookRequest } from '../../lambda/core/hook-request.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { painterFor } from '../cli/colour.ts';
@@ -41,9 +41,9 @@ export function runPreviewCli(argv: readonly string[], io: CliIo): Promise<ExitC
 
     const paint = painterFor(io.stdout, io.env);
     // The key the hook will look up, found the way the hook finds it.
-    const user = resolveUserKey(request as HookRequest);
+    const user = resolveUserKey(request as HookRequest, userKeyKind(io.env));
     io.stdout.write(`${paint('bold', `POST ${url}`)}\n`);
-    io.stdout.write(`  request: ${description}, ${user ? `user key ${user}` : 'no user key'}\n  credential: ${authorization.source}\n`);
+    io.stdout.write(`  request: ${description}, ${'key' in user ? `user key ${user.key}` : user.problem === 'InvalidUserKey' ? `invalid user key (${user.detail})` : 'no user key'}\n  credential: ${authorization.source}\n`);
     if (new URL(url).protocol !== 'https:' && !isLoopback(url)) io.stdout.write(paint('yellow', '  note: Okta calls HTTPS URLs only\n'));
 
     const reply = await sendHookRequest(url, authorization.header, JSON.stringify(request)).catch((error: Error) => {
@@ -92,6 +92,11 @@ function readRequestFile(path: string, name: string): HookRequestBody {
   }
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new Error(`${name}: not a JSON object`);
   return request as HookRequestBody;
+}
+
+// The key the hook is configured with (USER_KEY, as npm start reads it).
+function userKeyKind(env: Record<string, string | undefined>): UserKeyKind {
+  return env.USER_KEY === 'oktaId' ? 'oktaId' : 'login';
 }
 
 function hookUrl(flag: string | undefined, env: Record<string, string | undefined>): string {

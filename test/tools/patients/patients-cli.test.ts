@@ -57,7 +57,7 @@ function rosterFile(name: string, text: string): string {
 describe('patients put, get, delete, list', () => {
   it('keeps one patient at a time, keyed by the lower-cased login, with the patient id as written', async () => {
     const table = await freshTable();
-    expect(await patients(['put', ' Ana@Example.COM ', '0042', '--table', table])).toMatchObject({ code: 0, out: 'ana@example.com → 0042: added\n' });
+    expect(await patients(['put', 'Ana@Example.COM', '0042', '--table', table])).toMatchObject({ code: 0, out: 'ana@example.com → 0042: added\n' });
     expect(await patients(['put', 'ana@example.com', '0043', '--table', table])).toMatchObject({ out: 'ana@example.com → 0043: changed (was 0042)\n' });
     expect(await patients(['get', 'ANA@example.com', '--table', table])).toMatchObject({ code: 0, out: '0043\n' });
     expect(await patients(['list', '--table', table])).toMatchObject({ code: 0, out: 'ana@example.com\t0043\n', err: `1 patient in table ${table} at http://127.0.0.1:${port}\n` });

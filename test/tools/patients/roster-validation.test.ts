@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { validateRoster } from '../../../tools/patients/roster-validation.ts';
 
 describe('validateRoster', () => {
-  it('trims and lower-cases usernames and keeps patient ids exactly as written', () => {
-    const roster = validateRoster([{ line: 2, username: '  Jessie.Smith@Example.COM ', patientId: '0042' }]);
+  it('lower-cases usernames in ASCII and keeps patient ids exactly as written', () => {
+    const roster = validateRoster([{ line: 2, username: 'Jessie.Smith@Example.COM', patientId: '0042' }]);
     expect(roster.records).toStrictEqual([{ username: 'jessie.smith@example.com', patientId: '0042' }]);
     expect(roster.problems).toStrictEqual([]);
+  });
+
+  it('refuses a username with surrounding white space rather than trimming it into another login', () => {
+    const roster = validateRoster([{ line: 2, username: ' kim.sato@example.com\u00a0', patientId: '6789' }]);
+    expect(roster.records).toStrictEqual([]);
+    expect(roster.problems).toStrictEqual([{ line: 2, field: 'username', reason: 'has leading or trailing white space' }]);
   });
 
   it('reports every bad field with its line, without quoting the value', () => {

@@ -1,0 +1,70 @@
+/**
+ * Every answer leaves within 1 s, whatever is slow (a credential read, a key set fetch, the store):
+ * Okta waits 3 s and mints without the claim after that. One budget for the whole request, shared by
+ * every outbound call in it; the last 100 ms are kept for the answer itself.
+ */
+export const REQUEST_BUDGET_MS = 900;
+
+export class DeadlineExceededError extends Error {
+  override name = 'DeadlineExceededError';
+  readonly code = 'DeadlineExceeded';
+  constructor(what: string) {
+    super(`${what} did not finish before the request's deadline`);
+  }
+}
+
+/** One timer per request: its signal aborts when the budget is spent. `clear()` when the answer is made. */
+export interface RequestDeadline {
+  readonly signal: AbortSignal;
+  /** Brings the deadline forward to at most `ms` from now (a tighter bound for the call about to start). */
+  within(ms: number): AbortSignal;
+  clear(): void;
+}
+
+export function startRequestDeadline(budgetMs: number = REQUEST_BUDGET_MS, now: () => number = performance.now.bind(performance)): RequestDeadline {
+  const controller = new AbortController();
+  let endsAt = now() + budgetMs;
+  const expire = () => controller.abort(new DeadlineExceededError('the request'));
+  let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(expire, budgetMs);
+  return {
+    signal: controller.signal,
+    within(ms) {
+      const end = now() + ms;
+      if (timer !== undefined && end < endsAt) {
+        clearTimeout(timer);
+        endsAt = end;
+        timer = setTimeout(expire, ms);
+      }
+      return controller.signal;
+    },
+    clear() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/**
+ * Waits for shared work (a read other requests wait on too) no longer than this request may: the work
+ * goes on for the others, this request stops waiting when its signal aborts.
+ */
+export function untilDeadline<T>(work: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(new DeadlineExceededError(what));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DeadlineExceededError(what));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
