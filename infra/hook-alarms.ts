@@ -57,6 +57,14 @@ export const OUTCOME_ALARMS = [
       'keys in OAuth mode) and answered 401: Okta minted tokens without the claim.',
   },
   {
+    id: 'InvalidPatientRecords',
+    metricName: 'InvalidPatientRecord',
+    threshold: 1,
+    description:
+      'A patients-table item failed the patient id check (not a String, empty, too long or off the pattern): that ' +
+      'patient signed in without the claim. Find and fix the item: npm run patients -- list, then put.',
+  },
+  {
     id: 'UnexpectedErrors',
     metricName: 'UnexpectedError',
     threshold: 1,

@@ -6,6 +6,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ConfigError, loadConfig } from '../lambda/config.ts';
+import type { UserKeyKind } from '../lambda/core/user-key.ts';
 import { bundleCode } from './bundle-code.ts';
 import { createFunctionRole } from './function-role.ts';
 import { SettingsError } from './settings.ts';
@@ -36,6 +37,8 @@ export interface HookFunctionProps {
   bundleDir: string;
   table: ITable;
   auth: HookAuth;
+  userKey: UserKeyKind;
+  patientIdPattern: string;
   claimName: string;
   claimTokens: 'id' | 'access' | 'both';
   failureMode: 'open' | 'closed';
@@ -54,6 +57,8 @@ export interface HookFunctionProps {
  * what to change (`-c <key>=...` or the prop of the same name).
  */
 const SETTING_OF_VARIABLE: Record<string, string> = {
+  USER_KEY: 'userKey',
+  PATIENT_ID_PATTERN: 'patientIdPattern',
   CLAIM_NAME: 'claimName',
   CLAIM_TOKENS: 'claimTokens',
   FAILURE_MODE: 'failureMode',
@@ -78,6 +83,8 @@ export class HookFunction extends Construct {
     const environment: Record<string, string> = {
       HOOK_PATH,
       PATIENTS_TABLE: props.table.tableName,
+      USER_KEY: props.userKey,
+      PATIENT_ID_PATTERN: props.patientIdPattern,
       CLAIM_NAME: props.claimName,
       CLAIM_TOKENS: props.claimTokens,
       FAILURE_MODE: props.failureMode,
@@ -119,8 +126,8 @@ export class HookFunction extends Construct {
       // TLS handshakes of a cold start take a fraction of what they take at 128 MB, while a warm
       // invocation (one GetItem) still bills only a few milliseconds; see README.md for the cost.
       memorySize: 512,
-      // The handler bounds its own calls (store deadline 500 ms, credential read 1.5 s) and answers by the
-      // failure policy when they run out. The timeout is the backstop, set to Okta's 3 s: an answer later
+      // The handler bounds the whole request (lambda/request-deadline.ts: 900 ms for every call in it) and
+      // answers by the failure policy when that runs out. The timeout is the backstop, set to Okta's 3 s: an answer later
       // than that is thrown away by Okta, so running longer would only hold concurrency.
       timeout: Duration.seconds(3),
       role,

@@ -1,5 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { DEFAULT_PATIENT_ID_PATTERN } from '../lambda/core/patient-record.ts';
+import { USER_KEY_KINDS, type UserKeyKind } from '../lambda/core/user-key.ts';
 
 /** What differs between deployments of the hook. Every field has a default except the stage name. */
 export interface TokenHookSettings {
@@ -7,6 +9,15 @@ export interface TokenHookSettings {
   stageName: string;
   /** The claim added to the token. Default `extPatientId`. */
   claimName?: string;
+  /**
+   * What the patients table is keyed by (`USER_KEY`): `login` (default, the seed guide's design) or
+   * `oktaId`, Okta's immutable user id, which survives renames and is never re-used. Switching creates a
+   * new table keyed by `oktaUserId` and keeps the old one: fill the new one with
+   * `npm run patients -- migrate` before switching (README.md, "Keying patients by Okta user id").
+   */
+  userKey?: UserKeyKind;
+  /** What a patient id must match, whole (`PATIENT_ID_PATTERN`). Default 1 to 64 of `A-Z a-z 0-9 . _ -`. */
+  patientIdPattern?: string;
   /** Which tokens get the claim: `id` (default), `access` or `both`. */
   claimTokens?: 'id' | 'access' | 'both';
   /** What a store failure answers: `open` (default; token without the claim) or `closed` (sign-in fails). */
@@ -49,6 +60,8 @@ export type AuthMode = 'basic' | 'oauth';
 
 export const DEFAULT_SETTINGS = {
   authMode: 'basic',
+  userKey: 'login',
+  patientIdPattern: DEFAULT_PATIENT_ID_PATTERN,
   claimName: 'extPatientId',
   claimTokens: 'id',
   failureMode: 'open',
@@ -88,6 +101,8 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
   return {
     stageName: settings.stageName,
     authMode: settings.authMode ?? DEFAULT_SETTINGS.authMode,
+    userKey: settings.userKey ?? DEFAULT_SETTINGS.userKey,
+    patientIdPattern: settings.patientIdPattern ?? DEFAULT_SETTINGS.patientIdPattern,
     claimName: settings.claimName ?? DEFAULT_SETTINGS.claimName,
     claimTokens: settings.claimTokens ?? DEFAULT_SETTINGS.claimTokens,
     failureMode: settings.failureMode ?? DEFAULT_SETTINGS.failureMode,
@@ -113,6 +128,8 @@ export class SettingsError extends Error {
 
 const CONTEXT_KEYS = [
   'stage',
+  'userKey',
+  'patientIdPattern',
   'claimName',
   'claimTokens',
   'failureMode',
@@ -157,6 +174,9 @@ export function settingsFromContext(node: Node): TokenHookSettings {
   }
   return withoutUndefined({
     stageName,
+    userKey: oneOf(read('userKey'), USER_KEY_KINDS, 'userKey'),
+    // Checked where the function's own checks run (HookFunction), as PATIENT_ID_PATTERN.
+    patientIdPattern: read('patientIdPattern'),
     claimName: read('claimName'),
     claimTokens,
     failureMode,

@@ -5,6 +5,7 @@ import { HookAlarms } from './hook-alarms.ts';
 import { HookApi } from './hook-api.ts';
 import { HookCredential } from './hook-credential.ts';
 import { HOOK_PATH, HookFunction } from './hook-function.ts';
+import { TABLE_KEY_ATTRIBUTE } from '../lambda/core/user-key.ts';
 import { PatientsTable } from './patients-table.ts';
 import { RotationNotice } from './rotation-notice.ts';
 import { resolveSettings, type TokenHookSettings } from './settings.ts';
@@ -40,7 +41,9 @@ export class TokenHookStack extends Stack {
     Tags.of(this).add('project', 'okta-token-hook');
     Tags.of(this).add('stage', settings.stageName);
 
-    const { table } = new PatientsTable(this, 'Patients');
+    // A table's key cannot change: an Okta-id-keyed table is a new resource beside the login-keyed one,
+    // which RETAIN leaves in the account for `npm run patients -- migrate` to read.
+    const { table } = new PatientsTable(this, settings.userKey === 'oktaId' ? 'PatientsByOktaId' : 'Patients', { userKey: settings.userKey });
     // OAuth mode: no shared secret at all, so nothing to store, rotate or hand to Okta.
     const credential =
       settings.authMode === 'basic'
@@ -64,6 +67,8 @@ export class TokenHookStack extends Stack {
             scope: settings.oauthScope,
             clientId: settings.oauthClientId,
           },
+      userKey: settings.userKey,
+      patientIdPattern: settings.patientIdPattern,
       claimName: settings.claimName,
       claimTokens: settings.claimTokens,
       failureMode: settings.failureMode,
@@ -102,7 +107,7 @@ export class TokenHookStack extends Stack {
       value: api.hookUrl,
     });
     new CfnOutput(this, 'PatientsTableName', {
-      description: 'The patients table (username -> patientId)',
+      description: `The patients table (${TABLE_KEY_ATTRIBUTE[settings.userKey]} -> patientId)`,
       value: table.tableName,
     });
     if (credential) {
@@ -126,6 +131,8 @@ function stackPropsOf(props: TokenHookStackProps): StackProps {
     hookBundleDir: _hookBundleDir,
     rotationBundleDir: _rotationBundleDir,
     stageName: _stageName,
+    userKey: _userKey,
+    patientIdPattern: _patientIdPattern,
     claimName: _claimName,
     claimTokens: _claimTokens,
     failureMode: _failureMode,

@@ -38,9 +38,9 @@ describe('an OAuth-mode stack', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
     });
-    // Errors, throttles, p99, four outcome counts and API 5xx; no rotation errors.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'OktaTokenHook' }, 4);
+    // Errors, throttles, p99, five outcome counts and API 5xx; no rotation errors.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'OktaTokenHook' }, 5);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     // Secrets Manager appears only as the user hash key and its reference: no permission, no output.
     const mentions = JSON.stringify(json).match(/[^"]*secretsmanager[^"]*/gi);
@@ -52,6 +52,8 @@ describe('an OAuth-mode stack', () => {
       Variables: {
         HOOK_PATH: '/tokenHook',
         PATIENTS_TABLE: { Ref: tableId() },
+        USER_KEY: 'login',
+        PATIENT_ID_PATTERN: '[A-Za-z0-9._-]{1,64}',
         CLAIM_NAME: 'extPatientId',
         CLAIM_TOKENS: 'id',
         FAILURE_MODE: 'open',

@@ -95,6 +95,8 @@ describe('settings from context', () => {
   it('cdk.json holds the same defaults as the stack', () => {
     expect(fromContext(cdkJsonContext())).toStrictEqual({
       stageName: 'dev',
+      userKey: DEFAULT_SETTINGS.userKey,
+      patientIdPattern: DEFAULT_SETTINGS.patientIdPattern,
       claimName: DEFAULT_SETTINGS.claimName,
       claimTokens: DEFAULT_SETTINGS.claimTokens,
       failureMode: DEFAULT_SETTINGS.failureMode,
@@ -115,6 +117,8 @@ describe('settings from context', () => {
     expect(
       fromContext({
         stage: 'prod',
+        userKey: 'oktaId',
+        patientIdPattern: 'P[0-9]{6}',
         claimTokens: 'access',
         failureMode: 'closed',
         throttleRateLimit: '25',
@@ -132,6 +136,8 @@ describe('settings from context', () => {
       }),
     ).toStrictEqual({
       stageName: 'prod',
+      userKey: 'oktaId',
+      patientIdPattern: 'P[0-9]{6}',
       claimTokens: 'access',
       failureMode: 'closed',
       throttleRateLimit: 25,
@@ -158,11 +164,18 @@ describe('settings from context', () => {
     [{ logRetentionDays: '45' }, /"logRetentionDays" must be a CloudWatch Logs retention/],
     [{ alarmEmail: 'ops' }, /"alarmEmail" must be an email address/],
     [{ authMode: 'jwt' }, /"authMode" must be one of basic, oauth/],
+    [{ userKey: 'email' }, /"userKey" must be one of login, oktaId/],
     [{ rotationGraceHours: '721' }, /"rotationGraceHours" must be a number of hours from 0 to 720/],
     [{ rotationGraceHours: 'a day' }, /"rotationGraceHours" must be a number of hours/],
     [{ maxEventAgeSeconds: '0' }, /"maxEventAgeSeconds" must be a whole number from 1 to 86400/],
   ])('refuses %j', (context, message) => {
     expect(() => fromContext(context)).toThrow(message);
+  });
+
+  it('refuses at synth a patient id pattern that is not a regular expression, naming the setting', () => {
+    expect(() => new TokenHookStack(new App(), 'Pattern', { stageName: 'x', patientIdPattern: '[0-9', ...stubBundles() })).toThrow(
+      'PATIENT_ID_PATTERN must be a regular expression, e.g. [A-Za-z0-9._-]{1,64} (setting "patientIdPattern")',
+    );
   });
 
   it('refuses at synth a claim name Okta reserves, as the function would at start-up', () => {

@@ -43,6 +43,22 @@ describe('patients table', () => {
     });
   });
 
+  it('is keyed by oktaUserId with userKey=oktaId, as a new resource beside the retained login-keyed one', () => {
+    const { stacks } = tokenHookApp([{ stageName: 'byid', userKey: 'oktaId' }]);
+    const byId = Template.fromStack(stacks[0]!);
+    const tables = byId.findResources('AWS::DynamoDB::Table');
+    expect(Object.keys(tables)).toHaveLength(1);
+    expect(Object.keys(tables)[0]).toMatch(/^PatientsByOktaId/);
+    expect(Object.keys(json.Resources).find((id) => json.Resources[id]!.Type === 'AWS::DynamoDB::Table')).toMatch(/^Patients(?!ByOktaId)/);
+    byId.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'oktaUserId', KeyType: 'HASH' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    byId.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    byId.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ USER_KEY: 'oktaId' }) } });
+  });
+
   it('survives cdk destroy and replacement', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
@@ -73,6 +89,8 @@ describe('hook function', () => {
       Variables: {
         HOOK_PATH: '/tokenHook',
         PATIENTS_TABLE: { Ref: logicalId('AWS::DynamoDB::Table') },
+        USER_KEY: 'login',
+        PATIENT_ID_PATTERN: '[A-Za-z0-9._-]{1,64}',
         HOOK_SECRET_ID: { Ref: credentialId() },
         CLAIM_NAME: 'extPatientId',
         CLAIM_TOKENS: 'id',
@@ -318,7 +336,7 @@ describe('alarms', () => {
       ComparisonOperator: 'GreaterThanThreshold',
     });
     expect(Object.keys(alarmOn('Errors'))).toHaveLength(2); // the hook's and the rotation function's
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9); // these 3, the rotation's, 4 outcomes, API 5xx
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10); // these 3, the rotation's, 5 outcomes, API 5xx
   });
 
   // The function never throws, so Lambda's Errors metric misses these: it counts them itself, in EMF.
@@ -355,11 +373,12 @@ describe('alarms', () => {
     expect(OUTCOME_ALARMS.map((alarm) => [alarm.metricName, alarm.threshold])).toStrictEqual([
       ['StoreFailure', 1],
       ['CredentialSourceUnavailable', 1],
+      ['InvalidPatientRecord', 1],
       ['UnexpectedError', 1],
       ['Unauthorized', UNAUTHORIZED_THRESHOLD],
     ]);
     expect([HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE]).toStrictEqual(['OktaTokenHook', 'okta-token-hook']);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'OktaTokenHook' }, 4);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'OktaTokenHook' }, 5);
   });
 
   it('alarm on any 5xx API Gateway answers on the $default stage', () => {
