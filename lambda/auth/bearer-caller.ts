@@ -1,26 +1,16 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { OAuthSettings } from '../config.ts';
 import type { CallerAuthenticator, CallerVerdict } from '../core/ports.ts';
-import { DeadlineExceededError, untilDeadline } from '../request-deadline.ts';
+import { DeadlineExceededError } from '../request-deadline.ts';
 import { BEARER_CHALLENGE } from './challenges.ts';
+import { createKeySetCache, DEFAULT_KEY_SET_TIMINGS, KeySetTimeoutError, KeySetUnavailableError, type KeySetTimings } from './key-set-cache.ts';
 
-export interface BearerTimings {
-  /** Bound on one key set fetch: Okta waits 3 s in all, and the patient lookup still has to run. */
-  keySetTimeoutMs: number;
-  /** An unknown `kid` refetches the key set at most this often, so bad tokens cannot drive fetches. */
-  refetchCooldownMs: number;
-  /** A key set older than this is fetched again before use (what Okta's own JWT verifier does). */
-  keySetMaxAgeMs: number;
+export interface BearerTimings extends KeySetTimings {
   /** Allowed clock difference with Okta for `exp` and `nbf`. */
   clockToleranceSeconds: number;
 }
 
-export const DEFAULT_BEARER_TIMINGS: BearerTimings = {
-  keySetTimeoutMs: 1000,
-  refetchCooldownMs: 60_000,
-  keySetMaxAgeMs: 60 * 60_000,
-  clockToleranceSeconds: 30,
-};
+export const DEFAULT_BEARER_TIMINGS: BearerTimings = { ...DEFAULT_KEY_SET_TIMINGS, clockToleranceSeconds: 30 };
 
 // Okta's access tokens are about 1 KB; a header far longer is not one.
 const MAX_HEADER_LENGTH = 8192;
@@ -28,18 +18,33 @@ const BEARER_HEADER = /^bearer +(\S+) *$/i;
 
 /**
  * The caller must present an access token from the configured authorization server: RS256 only, signed
- * by a key of `{issuer}/v1/keys` (fetched on first use, kept, refetched for an unknown key at most once
- * a cooldown), for the audience, in its lifetime, with the scope in `scp` and, when set, the client in `cid`.
+ * by a key of `{issuer}/v1/keys` (lambda/auth/key-set-cache.ts: kept, refreshed in the background, refetched
+ * for an unknown key at most once a cooldown), for the audience, in its lifetime, with the scope in `scp`
+ * and, when set, the client in `cid`. jose selects the key and checks the token; `now` is the key set's clock.
  */
 export function createBearerCallerAuthenticator(
   settings: OAuthSettings,
   timings: BearerTimings = DEFAULT_BEARER_TIMINGS,
+  now?: () => number,
 ): CallerAuthenticator {
-  const keySet = createRemoteJWKSet(new URL(`${settings.issuer}/v1/keys`), {
-    timeoutDuration: timings.keySetTimeoutMs,
-    cooldownDuration: timings.refetchCooldownMs,
-    cacheMaxAge: timings.keySetMaxAgeMs,
-  });
+  const keySets = createKeySetCache(
+    new URL(`${settings.issuer}/v1/keys`),
+    (json) => createLocalJWKSet(json as JSONWebKeySet),
+    timings,
+    now,
+  );
+  // Asked only for a token whose header passed jose's checks, so a malformed token never costs a fetch.
+  const keyFor = (deadline: AbortSignal): JWTVerifyGetKey =>
+    async (header, token) => {
+      try {
+        return await (await keySets.current(deadline))(header, token);
+      } catch (error) {
+        if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+        const newer = await keySets.refetched(deadline);
+        if (newer === undefined) throw error;
+        return newer(header, token);
+      }
+    };
   return {
     challenge: BEARER_CHALLENGE,
     async authenticate(header, deadline) {
@@ -47,17 +52,13 @@ export function createBearerCallerAuthenticator(
       if (token === undefined) return refused('NotABearerToken');
       let payload: JWTPayload;
       try {
-        ({ payload } = await untilDeadline(
-          jwtVerify(token, keySet, {
-            issuer: settings.issuer,
-            audience: settings.audience,
-            algorithms: ['RS256'],
-            clockTolerance: timings.clockToleranceSeconds,
-            requiredClaims: ['exp'],
-          }),
-          deadline,
-          'the key set fetch',
-        ));
+        ({ payload } = await jwtVerify(token, keyFor(deadline), {
+          issuer: settings.issuer,
+          audience: settings.audience,
+          algorithms: ['RS256'],
+          clockTolerance: timings.clockToleranceSeconds,
+          requiredClaims: ['exp'],
+        }));
       } catch (error) {
         return verdictFor(error);
       }
@@ -98,10 +99,10 @@ function verdictFor(error: unknown): CallerVerdict {
   if (error instanceof errors.JOSEAlgNotAllowed) return refused('AlgorithmNotAllowed');
   if (error instanceof errors.JWKSNoMatchingKey) return refused('KeyUnknown');
   if (error instanceof errors.JWSSignatureVerificationFailed) return refused('SignatureInvalid');
-  if (error instanceof errors.JWKSTimeout || error instanceof DeadlineExceededError) {
+  if (error instanceof KeySetTimeoutError || error instanceof DeadlineExceededError) {
     return { allowed: false, reason: 'CredentialSourceUnavailable', detail: 'KeySetTimeout', error };
   }
-  if (error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC') {
+  if (error instanceof KeySetUnavailableError || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC') {
     return { allowed: false, reason: 'CredentialSourceUnavailable', detail: 'KeySetUnavailable', error };
   }
   return refused('TokenMalformed');

@@ -6,7 +6,7 @@ export interface HttpResponse {
   body: string;
 }
 
-// Larger answers than this are not a GetItem or GetSecretValue we asked for.
+// Larger answers than this are not a GetItem, a GetSecretValue or a key set we asked for.
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 // One keep-alive pool for every AWS call: a warm invocation reuses the TLS connection.
@@ -17,10 +17,29 @@ const agents = {
 
 /** POSTs a body and reads the whole answer, or rejects when the signal aborts. */
 export function postOnce(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<HttpResponse> {
+  return exchange('POST', url, headers, body, signal, url.protocol === 'http:' ? agents['http:'] : agents['https:']);
+}
+
+/**
+ * GETs a URL on a connection of its own and reads the whole answer, or rejects when the signal aborts.
+ * For reads far apart (a key set, hourly): a kept-alive socket would be long closed by the server by then,
+ * and a Lambda frozen in between learns that only when its request fails.
+ */
+export function getOnce(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
+  return exchange('GET', url, headers, undefined, signal, false);
+}
+
+function exchange(
+  method: 'GET' | 'POST',
+  url: URL,
+  headers: Record<string, string>,
+  body: string | undefined,
+  signal: AbortSignal,
+  agent: HttpAgent | false,
+): Promise<HttpResponse> {
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-  const agent = url.protocol === 'http:' ? agents['http:'] : agents['https:'];
   return new Promise((resolve, reject) => {
-    const request = send(url, { method: 'POST', headers, agent, signal }, (response) => {
+    const request = send(url, { method, headers, agent, signal }, (response) => {
       const chunks: Buffer[] = [];
       let received = 0;
       response.on('data', (chunk: Buffer) => {

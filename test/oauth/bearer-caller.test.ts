@@ -24,13 +24,21 @@ describe('the bearer check when the key set is out of reach', () => {
     expect(verdict).toMatchObject({ allowed: false, reason: 'CredentialSourceUnavailable', detail: 'KeySetTimeout' });
   });
 
-  it('does not keep a failed fetch: the next request fetches again and succeeds', async () => {
-    const check = createBearerCallerAuthenticator(settings);
+  it('does not keep a failed fetch: once the backoff is over, the next request fetches again and succeeds', async () => {
+    let now = 0;
+    const check = createBearerCallerAuthenticator(settings, DEFAULT_BEARER_TIMINGS, () => now);
     issuer.failKeySet(503);
     const failed = await check.authenticate(`Bearer ${await issuer.sign()}`, NO_DEADLINE);
     expect(failed).toMatchObject({ allowed: false, reason: 'CredentialSourceUnavailable', detail: 'KeySetUnavailable' });
     issuer.failKeySet(undefined);
+    const before = issuer.keySetFetches();
+    // Within the backoff, a request does not try again.
+    now = DEFAULT_BEARER_TIMINGS.keySetBackoffMs - 1;
+    expect(await check.authenticate(`Bearer ${await issuer.sign()}`, NO_DEADLINE)).toMatchObject({ detail: 'KeySetUnavailable' });
+    expect(issuer.keySetFetches()).toBe(before);
+    now = DEFAULT_BEARER_TIMINGS.keySetBackoffMs;
     expect(await check.authenticate(`Bearer ${await issuer.sign()}`, NO_DEADLINE)).toStrictEqual({ allowed: true });
+    expect(issuer.keySetFetches()).toBe(before + 1);
   });
 
   it('never fetches the key set for a token it refuses on its header alone', async () => {

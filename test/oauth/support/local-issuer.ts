@@ -40,6 +40,8 @@ export interface LocalIssuer {
   delayKeySet(ms: number): void;
   /** Answers the key set with this status instead of 200. */
   failKeySet(status: number | undefined): void;
+  /** Answers the key set with 200 and this body instead of the published keys. */
+  garbleKeySet(body: string | undefined): void;
   /** An access token as Okta mints it for the hook's OAuth channel, with claims overridden. */
   sign(claims?: JWTPayload, options?: SignOptions): Promise<string>;
   /** The public key in PEM, for the "HS256 with the public key as secret" attack. */
@@ -51,6 +53,7 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
   let fetches = 0;
   let delayMs = 0;
   let failStatus: number | undefined;
+  let garbledBody: string | undefined;
   const keys: SigningKey[] = [await newSigningKey()];
   const published = new Set<string>([keys[0]!.kid]);
   const server: Server = createServer((request, response) => {
@@ -65,7 +68,7 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
         return;
       }
       const jwks = { keys: keys.filter((key) => published.has(key.kid)).map((key) => key.publicJwk) };
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(garbledBody ?? JSON.stringify(jwks));
     };
     if (delayMs > 0) setTimeout(answer, delayMs);
     else answer();
@@ -87,6 +90,9 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
     },
     failKeySet(status) {
       failStatus = status;
+    },
+    garbleKeySet(body) {
+      garbledBody = body;
     },
     async sign(claims = {}, { key = keys[0]!, omit = [] } = {}) {
       const now = Math.floor(Date.now() / 1000);

@@ -1,0 +1,98 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadFixture } from '../support/fixtures.ts';
+import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
+import { HOOK_AUDIENCE, HOOK_CLIENT_ID, HOOK_SCOPE, type LocalIssuer, startLocalIssuer } from './support/local-issuer.ts';
+
+const oauthEnvironment = (issuer: LocalIssuer) => ({
+  HOOK_AUTH: 'oauth',
+  OAUTH_ISSUER: issuer.issuer,
+  OAUTH_AUDIENCE: HOOK_AUDIENCE,
+  OAUTH_SCOPE: HOOK_SCOPE,
+  OAUTH_CLIENT_ID: HOOK_CLIENT_ID,
+});
+const bearer = (token: string) => `Bearer ${token}`;
+const lastLine = (hook: LocalHook) => JSON.parse(hook.logs.at(-1) as string) as Record<string, unknown>;
+const MINUTE = 60_000;
+
+describe('the hook in OAuth mode while the key set endpoint is down, over HTTP', () => {
+  // A hook each: the key set's ages run on the faked clock, which each test starts afresh.
+  let issuer: LocalIssuer;
+  let hook: LocalHook;
+  beforeEach(async () => {
+    issuer = await startLocalIssuer();
+    hook = await startLocalHook({ env: oauthEnvironment(issuer) });
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await Promise.all([hook.close(), issuer.close()]);
+  });
+
+  it('keeps accepting valid tokens with the cached key set once it is older than an hour', async () => {
+    const start = Date.now();
+    const patient = loadFixture('okta-example-patient');
+    expect((await sendToHook(hook, patient, { authorization: bearer(await issuer.sign()) })).status).toBe(200);
+    expect(issuer.keySetFetches()).toBe(1);
+
+    issuer.failKeySet(503);
+    for (const minutes of [61, 62, 90, 180]) {
+      vi.setSystemTime(start + minutes * MINUTE);
+      const reply = await sendToHook(hook, patient, { authorization: bearer(await issuer.sign()) });
+      expect(reply.status).toBe(200);
+      expect(lastLine(hook)).toMatchObject({ reason: 'ClaimAdded' });
+    }
+    // It did try again in the background, and no request waited for it.
+    expect(issuer.keySetFetches()).toBeGreaterThan(1);
+  });
+
+  it('refuses a token signed by a newly published key while the endpoint is down, and accepts it once it is back', async () => {
+    const start = Date.now();
+    const patient = loadFixture('okta-example-patient');
+    expect((await sendToHook(hook, patient, { authorization: bearer(await issuer.sign()) })).status).toBe(200);
+    const next = await issuer.newKey();
+    issuer.publish(next);
+    issuer.failKeySet(503);
+
+    vi.setSystemTime(start + 5 * MINUTE);
+    const refused = await sendToHook(hook, patient, { authorization: bearer(await issuer.sign({}, { key: next })) });
+    expect(refused.status).toBe(401);
+    expect(refused.json).toStrictEqual({ message: 'unauthorized' });
+    expect(lastLine(hook)).toMatchObject({ reason: 'CredentialSourceUnavailable', detail: 'KeySetUnavailable', status: 401 });
+    // Tokens signed by the key it holds are still accepted meanwhile.
+    expect((await sendToHook(hook, patient, { authorization: bearer(await issuer.sign()) })).status).toBe(200);
+
+    issuer.failKeySet(undefined);
+    vi.setSystemTime(start + 7 * MINUTE);
+    const accepted = await sendToHook(hook, patient, { authorization: bearer(await issuer.sign({}, { key: next })) });
+    expect(accepted.status).toBe(200);
+  });
+});
+
+describe('a slow first key set fetch, over HTTP', () => {
+  let issuer: LocalIssuer;
+  let hook: LocalHook;
+  beforeAll(async () => {
+    issuer = await startLocalIssuer();
+    hook = await startLocalHook({ env: oauthEnvironment(issuer) });
+  });
+  afterAll(async () => {
+    await Promise.all([hook.close(), issuer.close()]);
+  });
+
+  it('answers within 1 s when the key set takes 900 ms, and the fetch goes on for the next request', async () => {
+    issuer.delayKeySet(900);
+    const patient = loadFixture('okta-example-patient');
+    const started = performance.now();
+    const first = await sendToHook(hook, patient, { authorization: bearer(await issuer.sign()) });
+    const elapsedMs = performance.now() - started;
+    expect(elapsedMs).toBeLessThan(1000);
+    expect(first.status).toBe(401);
+    expect(lastLine(hook)).toMatchObject({ reason: 'CredentialSourceUnavailable', detail: 'KeySetTimeout', status: 401 });
+
+    // The fetch the first request gave up on was not cancelled: the next request finds the key set.
+    issuer.delayKeySet(0);
+    const second = await sendToHook(hook, patient, { authorization: bearer(await issuer.sign()) });
+    expect(second.status).toBe(200);
+    expect(issuer.keySetFetches()).toBe(1);
+  });
+});
