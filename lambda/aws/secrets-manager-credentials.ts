@@ -4,7 +4,7 @@ import { untilDeadline } from '../request-deadline.ts';
 import type { AwsJsonCall } from './aws-json-client.ts';
 
 export interface SecretsManagerCredentialOptions {
-  /** How long AWSPREVIOUS stays accepted after the AWSCURRENT version was created (the rotation). */
+  /** How long AWSPREVIOUS stays accepted after AWSCURRENT moved (a rotation, or a rollback). */
   graceMs?: number;
   /** A mismatch re-reads AWSCURRENT, and a stale copy is read again, at most this often. */
   reloadIntervalMs?: number;
@@ -44,9 +44,9 @@ export class SecretReadBackoffError extends Error {
 interface CurrentVersion {
   credential: BasicCredential;
   versionId?: string;
-  /** Epoch ms; NaN when Secrets Manager gave no date. */
-  createdAt: number;
   readAt: number;
+  /** When this instance first read this version as AWSCURRENT: the label had moved by then. */
+  seenAt: number;
 }
 
 interface PreviousVersion {
@@ -54,15 +54,21 @@ interface PreviousVersion {
   beside: Pick<CurrentVersion, 'versionId'>;
   /** None when the secret was never rotated, or the value is not a credential. */
   credential?: BasicCredential;
-  /** Accepted until then, epoch ms. */
-  until: number;
+  /** When AWSCURRENT moved onto `beside`, or a moment after it: the grace counts from here. */
+  movedAt: number;
+  /** False while `movedAt` stands in for a date DescribeSecret did not give: it is asked again. */
+  settled: boolean;
 }
 
 interface SecretValue {
   SecretString?: string;
   VersionId?: string;
-  /** Epoch seconds in the JSON protocol. */
-  CreatedDate?: number | string;
+}
+
+interface SecretMetadata {
+  /** Epoch seconds: the last time the secret changed in any way, a staging label moved included. */
+  LastChangedDate?: number | string;
+  VersionIdsToStages?: Record<string, string[]>;
 }
 
 /**
@@ -70,8 +76,10 @@ interface SecretValue {
  * AWSCURRENT is always accepted; AWSPREVIOUS too during the grace after a rotation, so the old value
  * Okta still sends keeps working until an operator pastes the new one.
  *
- * Init reads AWSCURRENT alone. AWSPREVIOUS is read when a presented credential first matches none, since
- * only such a request needs it: a slow or hung AWSPREVIOUS holds up no other. After that a mismatch
+ * Init reads AWSCURRENT alone. AWSPREVIOUS, and DescribeSecret for when AWSCURRENT moved, are read when a
+ * presented credential first matches none, since only such a request needs them: a slow or hung read of
+ * them holds up no other. DescribeSecret also tells when this copy is behind (AWSCURRENT is another
+ * version): then AWSCURRENT is read again at once. After that a mismatch
  * re-reads AWSCURRENT (a rotation this instance has not seen) at most once per 30 s, so wrong credentials
  * cannot drive calls to Secrets Manager; a copy older than 5 minutes is re-read in the background while
  * requests go on with it.
@@ -99,6 +107,8 @@ export function createSecretsManagerCredentialSource(
   let current: CurrentVersion | undefined;
   let previous: PreviousVersion | undefined;
   let reading: Promise<void> | undefined;
+  /** DescribeSecret named another AWSCURRENT than the copy's. */
+  let behind = false;
   let lastCurrentReadStarted = Number.NEGATIVE_INFINITY;
   let failuresInARow = 0;
   let retryAt = Number.NEGATIVE_INFINITY;
@@ -106,7 +116,7 @@ export function createSecretsManagerCredentialSource(
 
   const backingOff = () => now() < retryAt;
   const backoffError = () => new SecretReadBackoffError(retryAt - now(), { cause: lastFailure });
-  const mayRereadCurrent = () => now() - lastCurrentReadStarted >= reloadIntervalMs;
+  const mayRereadCurrent = () => behind || now() - lastCurrentReadStarted >= reloadIntervalMs;
   const previousKnown = () => current !== undefined && previous !== undefined && sameVersion(previous.beside, current);
 
   function start(read: (signal: AbortSignal) => Promise<void>): Promise<void> {
@@ -135,42 +145,60 @@ export function createSecretsManagerCredentialSource(
   async function readCurrent(signal: AbortSignal): Promise<void> {
     lastCurrentReadStarted = now();
     const value = await call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSCURRENT' }, signal);
+    const read = { ...(value.VersionId === undefined ? {} : { versionId: value.VersionId }) };
     current = {
       credential: parseBasicCredentialSecret(value.SecretString),
-      ...(value.VersionId === undefined ? {} : { versionId: value.VersionId }),
-      createdAt: epochMs(value.CreatedDate),
+      ...read,
       readAt: now(),
+      seenAt: current !== undefined && sameVersion(current, read) ? current.seenAt : now(),
     };
+    behind = false;
   }
 
   async function readPrevious(signal: AbortSignal): Promise<void> {
-    const beside = current as CurrentVersion;
-    let credential: BasicCredential | undefined;
-    try {
-      const value = await call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSPREVIOUS' }, signal);
-      credential = parseOptionalCredential(value.SecretString);
-    } catch (error) {
-      // A secret never rotated has no AWSPREVIOUS: that is an answer, not a failure.
-      if ((error as { code?: unknown }).code !== 'ResourceNotFoundException') throw error;
-    }
+    const copy = current as CurrentVersion;
+    const [value, metadata] = await Promise.allSettled([
+      call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSPREVIOUS' }, signal),
+      call<SecretMetadata>('DescribeSecret', { SecretId: secretId }, signal),
+    ]);
+    // A secret never rotated has no AWSPREVIOUS: that is an answer, not a failure.
+    if (value.status === 'rejected' && (value.reason as { code?: unknown }).code !== 'ResourceNotFoundException') throw value.reason;
+    const credential = value.status === 'fulfilled' ? parseOptionalCredential(value.value.SecretString) : undefined;
+    const described = metadata.status === 'fulfilled' ? metadata.value : undefined;
+    const currentId = Object.entries(described?.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
+    behind = currentId !== undefined && copy.versionId !== undefined && currentId !== copy.versionId;
+    // Secrets Manager keeps no date of a staging label's move. A version's CreatedDate is older than its move
+    // when it was made current late or again (a rotation finished a day on, a rollback), and LastRotatedDate
+    // is only when Secrets Manager last rotated (null with rotation off; a rollback is no rotation).
+    // DescribeSecret's LastChangedDate is "the last date and time that this secret was modified in any way",
+    // a label moved included, so never before the move: counted from it the grace is never shorter than the
+    // time since AWSCURRENT really moved, only longer when something else changed the secret since (a tag,
+    // a new AWSPENDING), which keeps a value Okta may still hold a little longer rather than locking it out.
+    const lastChanged = epochMs(described?.LastChangedDate);
+    const dated = !Number.isNaN(lastChanged);
     previous = {
-      beside,
+      beside: behind ? { versionId: currentId } : copy,
       ...(credential ? { credential } : {}),
-      // Without a creation date the rotation time is unknown: the previous value is not accepted.
-      until: Number.isNaN(beside.createdAt) ? Number.NEGATIVE_INFINITY : beside.createdAt + graceMs,
+      // Without that date, this instance's first read of the version as AWSCURRENT is after the move too.
+      movedAt: dated ? lastChanged : copy.seenAt,
+      settled: dated,
     };
   }
 
   function accepted(): readonly BasicCredential[] {
     if (current === undefined) throw lastFailure ?? new Error('the hook secret has not been read');
-    const old = previous !== undefined && previousKnown() && now() < previous.until ? previous.credential : undefined;
+    const old = previous !== undefined && previousKnown() && now() < previous.movedAt + graceMs ? previous.credential : undefined;
     return old ? [current.credential, old] : [current.credential];
   }
 
   function refreshIfStale(): void {
     if (current === undefined || now() - current.readAt < maxAgeMs) return;
     if (reading || backingOff() || !mayRereadCurrent()) return;
-    start(readCurrent).catch(() => undefined);
+    start(async (signal) => {
+      await readCurrent(signal);
+      // A stand-in for when AWSCURRENT moved is replaced by Secrets Manager's date once it answers.
+      if (previous !== undefined && !previous.settled && previousKnown()) await readPrevious(signal);
+    }).catch(() => undefined);
   }
 
   return {
@@ -190,7 +218,7 @@ export function createSecretsManagerCredentialSource(
         await untilDeadline(reading, deadline, WHAT);
         return accepted();
       }
-      const read = !previousKnown() ? readPrevious : mayRereadCurrent() ? readCurrent : undefined;
+      const read = behind ? readCurrent : !previousKnown() ? readPrevious : mayRereadCurrent() ? readCurrent : undefined;
       if (read === undefined) return undefined;
       if (backingOff()) {
         // Without AWSPREVIOUS the credential cannot be told from a wrong one; a re-read is only a chance.

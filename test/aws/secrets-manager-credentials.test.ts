@@ -36,6 +36,11 @@ const secret = (credential: object, createdAtMs?: number, versionId = `v-${JSON.
   VersionId: versionId,
   ...(createdAtMs === undefined ? {} : { CreatedDate: createdAtMs / 1000 }),
 });
+/** DescribeSecret's answer: when the secret last changed, and which versions hold AWSCURRENT and AWSPREVIOUS. */
+const described = (lastChangedMs: number, currentId = 'v-current', previousId?: string) => ({
+  LastChangedDate: lastChangedMs / 1000,
+  VersionIdsToStages: { [currentId]: ['AWSCURRENT'], ...(previousId ? { [previousId]: ['AWSPREVIOUS'] } : {}) },
+});
 const failure = (code: string) => Object.assign(new Error(code), { code });
 const settledSoon = <T>(promise: Promise<T>) => Promise.race([promise.then(() => 'settled', () => 'settled'), new Promise((resolve) => setTimeout(() => resolve('pending'), 20))]);
 
@@ -48,17 +53,43 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT']);
   });
 
-  it('reads AWSPREVIOUS on the first mismatch, once for concurrent ones, and accepts it until the grace after AWSCURRENT was created', async () => {
+  it('reads AWSPREVIOUS and when AWSCURRENT moved on the first mismatch, once for concurrent ones, and accepts it for the grace after the move', async () => {
     let now = 5 * HOUR;
-    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 4 * HOUR), 'GetSecretValue AWSPREVIOUS': secret(previous, 0) });
+    // Created at 0, made current at 4 h (LastChangedDate): the grace runs from 4 h, not from 0.
+    const { call, calls } = stubSecretsManager({
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'),
+      'GetSecretValue AWSPREVIOUS': secret(previous, 0, 'v1'),
+      DescribeSecret: described(4 * HOUR, 'v2', 'v1'),
+    });
     const source = createSecretsManagerCredentialSource(call, 'id', { graceMs: 2 * HOUR, now: () => now });
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
     const reloads = await Promise.all(Array.from({ length: 5 }, () => source.reloadAfterMismatch?.(NO_DEADLINE)));
     expect(reloads).toStrictEqual(Array(5).fill([current, previous]));
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS']);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
     now = 6 * HOUR - 1;
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current, previous]);
     now = 6 * HOUR;
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+  });
+
+  it('without the date of the move, counts the grace from its first read of the version as AWSCURRENT, and asks again with the next refresh', async () => {
+    let now = 10 * HOUR;
+    const answers: Answers = {
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'),
+      'GetSecretValue AWSPREVIOUS': secret(previous, 0, 'v1'),
+      DescribeSecret: failure('AccessDeniedException'),
+    };
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { graceMs: 2 * HOUR, now: () => now });
+    await source.acceptedCredentials(NO_DEADLINE);
+    // The version was read as AWSCURRENT at 10 h, so it moved before: 12 h is never too early to stop.
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
+    answers.DescribeSecret = described(9.5 * HOUR, 'v2', 'v1');
+    now = 11 * HOUR;
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current, previous]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls.slice(3)).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+    now = 11.6 * HOUR;
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
   });
 
@@ -86,12 +117,12 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT']);
   });
 
-  it('does not accept AWSPREVIOUS when the rotation time is unknown or its value is not a credential', async () => {
-    const withoutDate = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current), 'GetSecretValue AWSPREVIOUS': secret(previous, 0) });
-    const undated = createSecretsManagerCredentialSource(withoutDate.call, 'id');
-    await undated.acceptedCredentials(NO_DEADLINE);
-    expect(await undated.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
-    const broken = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, Date.now()), 'GetSecretValue AWSPREVIOUS': { SecretString: 'not json' } });
+  it('does not accept an AWSPREVIOUS whose value is not a credential', async () => {
+    const broken = stubSecretsManager({
+      'GetSecretValue AWSCURRENT': secret(current, Date.now()),
+      'GetSecretValue AWSPREVIOUS': { SecretString: 'not json' },
+      DescribeSecret: described(Date.now()),
+    });
     const source = createSecretsManagerCredentialSource(broken.call, 'id');
     await source.acceptedCredentials(NO_DEADLINE);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
@@ -103,7 +134,7 @@ describe('createSecretsManagerCredentialSource', () => {
     await source.acceptedCredentials(NO_DEADLINE);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS']);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
   });
 
   it('does not keep a failed first read, and reads again only after a back-off of 1 s doubling to 30 s', async () => {
@@ -159,7 +190,7 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(reloads).toStrictEqual([[current], [current], [current]]);
     now = 59_999;
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'GetSecretValue AWSCURRENT']);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret', 'GetSecretValue AWSCURRENT']);
   });
 
   it('keeps its copy when a read fails, and backs off: no call for a mismatch meanwhile', async () => {
@@ -180,22 +211,39 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'GetSecretValue AWSCURRENT']);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret', 'GetSecretValue AWSCURRENT']);
   });
 
-  it('learns of a rotation on a mismatch, then reads the AWSPREVIOUS beside the new version', async () => {
+  it('learns of a rotation on a mismatch after the interval, then reads the AWSPREVIOUS beside the new version', async () => {
     let now = 0;
-    const answers: Answers = { 'GetSecretValue AWSCURRENT': secret(previous, 0, 'v1') };
+    const answers: Answers = { 'GetSecretValue AWSCURRENT': secret(previous, 0, 'v1'), DescribeSecret: described(0, 'v1') };
     const { call, calls } = stubSecretsManager(answers);
     const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now });
     await source.acceptedCredentials(NO_DEADLINE);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([previous]);
-    answers['GetSecretValue AWSCURRENT'] = secret(current, 40_000, 'v2');
+    answers['GetSecretValue AWSCURRENT'] = secret(current, 0, 'v2');
     answers['GetSecretValue AWSPREVIOUS'] = secret(previous, 0, 'v1');
+    answers.DescribeSecret = described(40_000, 'v2', 'v1');
     now = 60_000;
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS']);
+    expect(calls.slice(3)).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+  });
+
+  it('reads AWSCURRENT again at once when DescribeSecret shows its copy is behind, interval or not', async () => {
+    const now = 0;
+    const answers: Answers = { 'GetSecretValue AWSCURRENT': secret(previous, 0, 'v1') };
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now });
+    await source.acceptedCredentials(NO_DEADLINE);
+    // Rotated a moment after this instance read the secret; Okta already sends the new value.
+    answers['GetSecretValue AWSCURRENT'] = secret(current, 0, 'v2');
+    answers['GetSecretValue AWSPREVIOUS'] = secret(previous, 0, 'v1');
+    answers.DescribeSecret = described(0, 'v2', 'v1');
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([previous]);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret', 'GetSecretValue AWSCURRENT']);
   });
 });

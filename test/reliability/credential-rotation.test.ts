@@ -1,6 +1,7 @@
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
+  PutSecretValueCommand,
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
@@ -356,7 +357,8 @@ describe('Secrets Manager answering 500, over real HTTP', () => {
       expect((await signIn(hook, basicHeaderValue(STRANGER))).status).toBe(401);
       expect((await signIn(hook, basicHeaderValue(OLD))).status).toBe(200);
     }
-    expect(operations(server, 1)).toStrictEqual(Array(3).fill('GetSecretValue AWSPREVIOUS'));
+    // AWSPREVIOUS and when AWSCURRENT moved, each tried three times by the client; then the back-off.
+    expect(operations(server, 1).sort()).toStrictEqual([...Array(3).fill('DescribeSecret'), ...Array(3).fill('GetSecretValue AWSPREVIOUS')]);
   });
 });
 
@@ -414,5 +416,49 @@ describe('every answer within 1 s', () => {
     };
     expect([await timed(NEW), await timed(OLD)]).toStrictEqual(expected.map((status) => ({ status, fast: true })));
     if (expected[0] === 401) expect(lastLogOf(hook)).toMatchObject({ reason: 'CredentialSourceUnavailable' });
+  });
+});
+
+describe('the grace counts from when a version became AWSCURRENT', () => {
+  it('after a late rotation (AWSPENDING created 25 h before it became current), the old value is accepted for the grace', async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    const client = sdkClient(server);
+    const oldId = versionIdOf(server, 'AWSCURRENT');
+    setClock(T0 - 25 * HOUR);
+    const token = server.startRotation();
+    await client.send(new PutSecretValueCommand({ SecretId: SECRET_ID, ClientRequestToken: token, SecretString: JSON.stringify(NEW), VersionStages: ['AWSPENDING'] }));
+    // The rotation's last step runs a day later (a retried rotation, an operator finishing it by hand).
+    vi.setSystemTime(T0);
+    await client.send(new UpdateSecretVersionStageCommand({ SecretId: SECRET_ID, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: oldId }));
+
+    vi.setSystemTime(T0 + HOUR);
+    const hook = await coldStart(server.endpoint);
+    expect(await hook.status(NEW)).toBe(200);
+    expect(await hook.status(OLD)).toBe(200);
+    vi.setSystemTime(T0 + DAY - MINUTE);
+    expect(await hook.status(OLD)).toBe(200);
+    vi.setSystemTime(T0 + DAY + MINUTE);
+    expect(await hook.status(OLD)).toBe(401);
+    expect(await hook.status(NEW)).toBe(200);
+  });
+
+  it('after a rollback, the value that became AWSPREVIOUS (the one Okta holds) is accepted for the grace', async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    const client = sdkClient(server);
+    const oldId = versionIdOf(server, 'AWSCURRENT');
+    const newId = server.rotate(NEW, T0 - 10 * DAY);
+    // Okta has sent NEW for ten days; an operator rolls back as AWS's guide says, moving AWSCURRENT to the old version.
+    setClock(T0);
+    await client.send(new UpdateSecretVersionStageCommand({ SecretId: SECRET_ID, VersionStage: 'AWSCURRENT', MoveToVersionId: oldId, RemoveFromVersionId: newId }));
+
+    vi.setSystemTime(T0 + HOUR);
+    const hook = await coldStart(server.endpoint);
+    expect(await hook.status(OLD)).toBe(200);
+    expect(await hook.status(NEW)).toBe(200);
+    vi.setSystemTime(T0 + DAY - MINUTE);
+    expect(await hook.status(NEW)).toBe(200);
+    vi.setSystemTime(T0 + DAY + MINUTE);
+    expect(await hook.status(NEW)).toBe(401);
+    expect(await hook.status(OLD)).toBe(200);
   });
 });
