@@ -108,11 +108,15 @@ export class HookFunction extends Construct {
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
     const role = createFunctionRole(this, 'Role', logGroup, 'Okta token inline hook');
     // Least privilege, and nothing else: read one patient and, in Basic mode, read the credential. The
-    // function asks for the AWSCURRENT and AWSPREVIOUS versions of the secret; GetSecretValue on its ARN
-    // covers both. In OAuth mode it reads only the issuer's public keys, over HTTPS: no AWS permission.
+    // function asks for the AWSCURRENT and AWSPREVIOUS versions of the secret (GetSecretValue on its ARN
+    // covers both) and, to know since when AWSPREVIOUS is the previous one, the secret's metadata
+    // (DescribeSecret: LastChangedDate, which version is AWSCURRENT), never its value. In OAuth mode it
+    // reads only the issuer's public keys, over HTTPS: no AWS permission.
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }));
     if (auth.mode === 'basic') {
-      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [auth.secret.secretArn] }));
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], resources: [auth.secret.secretArn] }),
+      );
     }
 
     this.function = new Function(this, 'Function', {
@@ -126,8 +130,9 @@ export class HookFunction extends Construct {
       // TLS handshakes of a cold start take a fraction of what they take at 128 MB, while a warm
       // invocation (one GetItem) still bills only a few milliseconds; see README.md for the cost.
       memorySize: 512,
-      // The handler bounds the whole request (lambda/request-deadline.ts: 900 ms for every call in it) and
-      // answers by the failure policy when that runs out. The timeout is the backstop, set to Okta's 3 s: an answer later
+      // The handler bounds the whole request (lambda/request-deadline.ts: one 900 ms budget shared by the
+      // credential read and the store lookup) and answers by the failure policy when it runs out. The
+      // timeout is the backstop, set to Okta's 3 s: an answer later
       // than that is thrown away by Okta, so running longer would only hold concurrency.
       timeout: Duration.seconds(3),
       role,

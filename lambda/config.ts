@@ -21,7 +21,7 @@ export interface HookConfig {
   failureMessage: string;
   storeTimeoutMs: number;
   logLevel: LogLevel;
-  /** How long after a rotation (the current secret version's CreatedDate) AWSPREVIOUS is still accepted. */
+  /** How long after AWSCURRENT moved (a rotation, a rollback) AWSPREVIOUS is still accepted. */
   rotationGraceHours: number;
   /** Replay protection: refuse a request whose eventTime is further than this from its arrival. Off when absent. */
   maxEventAgeSeconds?: number;

@@ -21,7 +21,12 @@ export interface PatientStore {
 /** The Basic credentials a caller may present. Throws when they cannot be had before the deadline. */
 export interface CredentialSource {
   acceptedCredentials(deadline: AbortSignal): Promise<readonly BasicCredential[]>;
-  /** Called when a presented credential matched none: a source may re-read (e.g. after a rotation). */
+  /**
+   * Called when a presented credential matched none. A source may learn one more thing (a rotation it has
+   * not seen, the previous version) and answer what it accepts now; the caller asks again while the
+   * credential still matches none. `undefined` when there is nothing more to learn now. Throws when what
+   * it needed to learn cannot be had before the deadline.
+   */
   reloadAfterMismatch?(deadline: AbortSignal): Promise<readonly BasicCredential[] | undefined>;
 }
 

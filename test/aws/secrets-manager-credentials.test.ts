@@ -7,85 +7,243 @@ const current = { username: 'okta', password: 'current-pw' };
 const previous = { username: 'okta', password: 'previous-pw' };
 const HOUR = 3_600_000;
 
-type Versions = Record<string, { SecretString?: string; CreatedDate?: number } | Error>;
+type Answer = object | Error | 'hang';
+type Answers = Record<string, Answer>;
 
-function stubSecretsManager(versions: Versions) {
+/**
+ * Secrets Manager as the source calls it: GetSecretValue by stage, answered from `answers` (an Error is
+ * thrown, 'hang' never answers until the call's signal aborts, as the real client does).
+ */
+function stubSecretsManager(answers: Answers) {
   const calls: string[] = [];
-  const call = (async (operation: string, input: { VersionStage: string }) => {
-    calls.push(`${operation} ${input.VersionStage}`);
+  const call = (async (operation: string, input: { VersionStage?: string }, signal: AbortSignal) => {
+    const name = [operation, input.VersionStage].filter(Boolean).join(' ');
+    calls.push(name);
     await new Promise((resolve) => setTimeout(resolve, 1));
-    const version = versions[input.VersionStage];
-    if (version === undefined) throw Object.assign(new Error('no such version'), { code: 'ResourceNotFoundException' });
-    if (version instanceof Error) throw version;
-    return version;
+    const answer = answers[name];
+    if (answer === 'hang') {
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { code: 'DeadlineExceeded' }))));
+    }
+    if (answer === undefined) throw Object.assign(new Error('no such version'), { code: 'ResourceNotFoundException' });
+    if (answer instanceof Error) throw answer;
+    return answer;
   }) as AwsJsonCall;
   return { call, calls };
 }
 
-const secret = (credential: object, createdAtMs?: number) => ({
+const secret = (credential: object, createdAtMs?: number, versionId = `v-${JSON.stringify(credential).length}-${createdAtMs}`) => ({
   SecretString: JSON.stringify(credential),
+  VersionId: versionId,
   ...(createdAtMs === undefined ? {} : { CreatedDate: createdAtMs / 1000 }),
 });
+/** DescribeSecret's answer: when the secret last changed, and which versions hold AWSCURRENT and AWSPREVIOUS. */
+const described = (lastChangedMs: number, currentId = 'v-current', previousId?: string) => ({
+  LastChangedDate: lastChangedMs / 1000,
+  VersionIdsToStages: { [currentId]: ['AWSCURRENT'], ...(previousId ? { [previousId]: ['AWSPREVIOUS'] } : {}) },
+});
+const failure = (code: string) => Object.assign(new Error(code), { code });
+const settledSoon = <T>(promise: Promise<T>) => Promise.race([promise.then(() => 'settled', () => 'settled'), new Promise((resolve) => setTimeout(() => resolve('pending'), 20))]);
 
 describe('createSecretsManagerCredentialSource', () => {
-  it('reads once for any number of concurrent first requests', async () => {
-    const { call, calls } = stubSecretsManager({ AWSCURRENT: secret(current, 0) });
-    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => 10 * HOUR * 24 * 30 });
+  it('reads AWSCURRENT alone at init, once for any number of concurrent first requests', async () => {
+    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0), 'GetSecretValue AWSPREVIOUS': secret(previous, 0) });
+    const source = createSecretsManagerCredentialSource(call, 'id');
     const results = await Promise.all(Array.from({ length: 10 }, () => source.acceptedCredentials(NO_DEADLINE)));
     expect(new Set(results.map((list) => JSON.stringify(list)))).toStrictEqual(new Set([JSON.stringify([current])]));
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS']);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT']);
   });
 
-  it('accepts AWSPREVIOUS only until the grace after AWSCURRENT was created', async () => {
+  it('reads AWSPREVIOUS and when AWSCURRENT moved on the first mismatch, once for concurrent ones, and accepts it for the grace after the move', async () => {
     let now = 5 * HOUR;
-    const { call } = stubSecretsManager({ AWSCURRENT: secret(current, 4 * HOUR), AWSPREVIOUS: secret(previous, 0) });
+    // Created at 0, made current at 4 h (LastChangedDate): the grace runs from 4 h, not from 0.
+    const { call, calls } = stubSecretsManager({
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'),
+      'GetSecretValue AWSPREVIOUS': secret(previous, 0, 'v1'),
+      DescribeSecret: described(4 * HOUR, 'v2', 'v1'),
+    });
     const source = createSecretsManagerCredentialSource(call, 'id', { graceMs: 2 * HOUR, now: () => now });
-    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current, previous]);
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+    const reloads = await Promise.all(Array.from({ length: 5 }, () => source.reloadAfterMismatch?.(NO_DEADLINE)));
+    expect(reloads).toStrictEqual(Array(5).fill([current, previous]));
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
     now = 6 * HOUR - 1;
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current, previous]);
     now = 6 * HOUR;
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
   });
 
-  it('does not accept AWSPREVIOUS when the rotation time is unknown or its value is not a credential', async () => {
-    const withoutDate = stubSecretsManager({ AWSCURRENT: secret(current), AWSPREVIOUS: secret(previous, 0) });
-    expect(await createSecretsManagerCredentialSource(withoutDate.call, 'id').acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
-    const broken = stubSecretsManager({ AWSCURRENT: secret(current, Date.now()), AWSPREVIOUS: { SecretString: 'not json' } });
-    expect(await createSecretsManagerCredentialSource(broken.call, 'id').acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
-  });
-
-  it('keeps the current credential when only AWSPREVIOUS cannot be read', async () => {
-    const throttled = Object.assign(new Error('Rate exceeded'), { code: 'ThrottlingException' });
-    const { call } = stubSecretsManager({ AWSCURRENT: secret(current, Date.now()), AWSPREVIOUS: throttled });
-    expect(await createSecretsManagerCredentialSource(call, 'id').acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
-  });
-
-  it('does not keep a failed first read, and throws it to the caller', async () => {
-    const versions: Versions = { AWSCURRENT: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) };
-    const { call, calls } = stubSecretsManager(versions);
-    const source = createSecretsManagerCredentialSource(call, 'id');
-    await expect(source.acceptedCredentials(NO_DEADLINE)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    versions.AWSCURRENT = secret(current, 0);
+  it('without the date of the move, counts the grace from its first read of the version as AWSCURRENT, and asks again with the next refresh', async () => {
+    let now = 10 * HOUR;
+    const answers: Answers = {
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'),
+      'GetSecretValue AWSPREVIOUS': secret(previous, 0, 'v1'),
+      DescribeSecret: failure('AccessDeniedException'),
+    };
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { graceMs: 2 * HOUR, now: () => now });
+    await source.acceptedCredentials(NO_DEADLINE);
+    // The version was read as AWSCURRENT at 10 h, so it moved before: 12 h is never too early to stop.
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
+    answers.DescribeSecret = described(9.5 * HOUR, 'v2', 'v1');
+    now = 11 * HOUR;
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current, previous]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls.slice(3)).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+    now = 11.6 * HOUR;
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
-    expect(calls.filter((line) => line.endsWith('AWSCURRENT'))).toHaveLength(2);
+  });
+
+  it('a hung AWSPREVIOUS holds up only the mismatch that needs it, and that one only until its deadline', async () => {
+    const { call } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, Date.now()), 'GetSecretValue AWSPREVIOUS': 'hang' });
+    const source = createSecretsManagerCredentialSource(call, 'id');
+    await source.acceptedCredentials(NO_DEADLINE);
+    const deadline = new AbortController();
+    const reload = source.reloadAfterMismatch?.(deadline.signal) as Promise<unknown>;
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+    expect(await settledSoon(reload)).toBe('pending');
+    deadline.abort();
+    await expect(reload).rejects.toMatchObject({ code: 'DeadlineExceeded' });
+  });
+
+  it('waits for a hung first read no longer than the request deadline, and the read goes on for the next request', async () => {
+    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': 'hang' });
+    const source = createSecretsManagerCredentialSource(call, 'id', { fetchTimeoutMs: 60_000 });
+    const deadline = new AbortController();
+    const first = source.acceptedCredentials(deadline.signal);
+    deadline.abort();
+    await expect(first).rejects.toMatchObject({ name: 'DeadlineExceededError', code: 'DeadlineExceeded' });
+    const second = source.acceptedCredentials(AbortSignal.timeout(10));
+    await expect(second).rejects.toMatchObject({ code: 'DeadlineExceeded' });
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT']);
+  });
+
+  it('does not accept an AWSPREVIOUS whose value is not a credential', async () => {
+    const broken = stubSecretsManager({
+      'GetSecretValue AWSCURRENT': secret(current, Date.now()),
+      'GetSecretValue AWSPREVIOUS': { SecretString: 'not json' },
+      DescribeSecret: described(Date.now()),
+    });
+    const source = createSecretsManagerCredentialSource(broken.call, 'id');
+    await source.acceptedCredentials(NO_DEADLINE);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
+  });
+
+  it('takes a secret never rotated (no AWSPREVIOUS) as an answer, not a failure', async () => {
+    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0) });
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => 0 });
+    await source.acceptedCredentials(NO_DEADLINE);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+  });
+
+  it('does not keep a failed first read, and reads again only after a back-off of 1 s doubling to 30 s', async () => {
+    let now = 0;
+    const answers: Answers = { 'GetSecretValue AWSCURRENT': failure('InternalServiceError') };
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now, random: () => 0 });
+    const attempt = () => source.acceptedCredentials(NO_DEADLINE);
+
+    await expect(attempt()).rejects.toMatchObject({ code: 'InternalServiceError' });
+    const readsAt: number[] = [];
+    for (now = 1; now <= 70_000; now += 1) {
+      const before = calls.length;
+      const result = await attempt().catch((error: { code: string }) => error.code);
+      if (calls.length > before) readsAt.push(now);
+      else expect(result).toBe('SecretReadBackoff');
+      now += 499;
+    }
+    // Failures at 0, 1 s, 3 s, 7 s, 15 s, 31 s (the step caps at 30 s), 61 s.
+    expect(readsAt).toStrictEqual([1_001, 3_001, 7_001, 15_001, 31_001, 61_001]);
+
+    answers['GetSecretValue AWSCURRENT'] = secret(current, 0);
+    now = 91_001;
+    expect(await attempt()).toStrictEqual([current]);
+  });
+
+  it('spreads the back-off: at most the step, at least three quarters of it', async () => {
+    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': failure('InternalServiceError') });
+    let now = 0;
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now, random: () => 0.999 });
+    await source.acceptedCredentials(NO_DEADLINE).catch(() => undefined);
+    now = 749;
+    await expect(source.acceptedCredentials(NO_DEADLINE)).rejects.toMatchObject({ code: 'SecretReadBackoff' });
+    now = 751;
+    await expect(source.acceptedCredentials(NO_DEADLINE)).rejects.toMatchObject({ code: 'InternalServiceError' });
+    expect(calls).toHaveLength(2);
   });
 
   it('refuses a secret that is not the Basic credential JSON, without quoting it', async () => {
-    const { call } = stubSecretsManager({ AWSCURRENT: { SecretString: 'hunter2-not-json' } });
+    const { call } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': { SecretString: 'hunter2-not-json' } });
     await expect(createSecretsManagerCredentialSource(call, 'id').acceptedCredentials(NO_DEADLINE)).rejects.toThrow(/^the hook secret is not JSON$/);
   });
 
-  it('re-reads on a mismatch at most once per interval, concurrent mismatches sharing the read', async () => {
+  it('re-reads AWSCURRENT on a mismatch at most once per interval, concurrent mismatches sharing the read', async () => {
     let now = 0;
-    const { call, calls } = stubSecretsManager({ AWSCURRENT: secret(current, 0) });
+    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0) });
     const source = createSecretsManagerCredentialSource(call, 'id', { reloadIntervalMs: 30_000, now: () => now });
     await source.acceptedCredentials(NO_DEADLINE);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
     now = 30_000;
     const reloads = await Promise.all([source.reloadAfterMismatch?.(NO_DEADLINE), source.reloadAfterMismatch?.(NO_DEADLINE), source.reloadAfterMismatch?.(NO_DEADLINE)]);
     expect(reloads).toStrictEqual([[current], [current], [current]]);
     now = 59_999;
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
-    expect(calls.filter((line) => line.endsWith('AWSCURRENT'))).toHaveLength(2);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret', 'GetSecretValue AWSCURRENT']);
+  });
+
+  it('keeps its copy when a read fails, and backs off: no call for a mismatch meanwhile', async () => {
+    let now = 0;
+    const answers: Answers = { 'GetSecretValue AWSCURRENT': secret(current, 0) };
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now, random: () => 0 });
+    await source.acceptedCredentials(NO_DEADLINE);
+    answers['GetSecretValue AWSCURRENT'] = failure('ECONNREFUSED');
+    answers['GetSecretValue AWSPREVIOUS'] = failure('ECONNREFUSED');
+    await expect(source.reloadAfterMismatch?.(NO_DEADLINE)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    now = 999;
+    // AWSPREVIOUS is still unknown: the credential cannot be checked, and no call is made to try.
+    await expect(source.reloadAfterMismatch?.(NO_DEADLINE)).rejects.toMatchObject({ code: 'SecretReadBackoff' });
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+    // A stale copy is refreshed in the background; a failed refresh keeps it and holds the next one back.
+    now = 10 * 60_000;
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret', 'GetSecretValue AWSCURRENT']);
+  });
+
+  it('learns of a rotation on a mismatch after the interval, then reads the AWSPREVIOUS beside the new version', async () => {
+    let now = 0;
+    const answers: Answers = { 'GetSecretValue AWSCURRENT': secret(previous, 0, 'v1'), DescribeSecret: described(0, 'v1') };
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now });
+    await source.acceptedCredentials(NO_DEADLINE);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([previous]);
+    answers['GetSecretValue AWSCURRENT'] = secret(current, 0, 'v2');
+    answers['GetSecretValue AWSPREVIOUS'] = secret(previous, 0, 'v1');
+    answers.DescribeSecret = described(40_000, 'v2', 'v1');
+    now = 60_000;
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
+    expect(calls.slice(3)).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+  });
+
+  it('reads AWSCURRENT again at once when DescribeSecret shows its copy is behind, interval or not', async () => {
+    const now = 0;
+    const answers: Answers = { 'GetSecretValue AWSCURRENT': secret(previous, 0, 'v1') };
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now });
+    await source.acceptedCredentials(NO_DEADLINE);
+    // Rotated a moment after this instance read the secret; Okta already sends the new value.
+    answers['GetSecretValue AWSCURRENT'] = secret(current, 0, 'v2');
+    answers['GetSecretValue AWSPREVIOUS'] = secret(previous, 0, 'v1');
+    answers.DescribeSecret = described(0, 'v2', 'v1');
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([previous]);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret', 'GetSecretValue AWSCURRENT']);
   });
 });

@@ -114,7 +114,7 @@ describe('hook function', () => {
   });
 
   // Nothing for the user hash key: CloudFormation resolves it into the environment, the function never reads it.
-  it('may read one item of the table and the credential secret, and nothing else', () => {
+  it("may read one item of the table and the credential secret (its value and its metadata), and nothing else", () => {
     const role = (hookFunction().Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
     expect(Object.values(policies).map((p) => p.Properties.PolicyDocument)).toStrictEqual([
@@ -128,7 +128,7 @@ describe('hook function', () => {
           },
           {
             Effect: 'Allow',
-            Action: 'secretsmanager:GetSecretValue',
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
             Resource: { Ref: credentialId() },
           },
         ],

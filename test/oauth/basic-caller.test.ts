@@ -39,11 +39,45 @@ describe('the Basic caller check', () => {
     await expect(check.prepare()).rejects.toBe(failure);
   });
 
-  it('ignores a reload that fails', async () => {
+  it('refuses as CredentialSourceUnavailable when what a mismatch needed cannot be read', async () => {
+    const throttled = new Error('throttled');
     const check = createBasicCallerAuthenticator({
       acceptedCredentials: async () => [current],
-      reloadAfterMismatch: () => Promise.reject(new Error('throttled')),
+      reloadAfterMismatch: () => Promise.reject(throttled),
     });
-    expect(await check.authenticate(basicHeaderValue(rotated), NO_DEADLINE)).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
+    expect(await check.authenticate(basicHeaderValue(rotated), NO_DEADLINE)).toStrictEqual({
+      allowed: false,
+      reason: 'CredentialSourceUnavailable',
+      error: throttled,
+    });
+  });
+
+  it('asks again while the source learns something, and stops as soon as the credential is accepted', async () => {
+    const learned = [[current], [current, rotated], [current, rotated]];
+    let reloads = 0;
+    const check = createBasicCallerAuthenticator({
+      acceptedCredentials: async () => [current],
+      reloadAfterMismatch: async () => learned[reloads++],
+    });
+    expect(await check.authenticate(basicHeaderValue(rotated), NO_DEADLINE)).toStrictEqual({ allowed: true });
+    expect(reloads).toBe(2);
+  });
+
+  it('asks at most three times, and not again once the source has nothing more to learn', async () => {
+    let reloads = 0;
+    const stranger = basicHeaderValue({ username: 'okta', password: 'guess' });
+    const endless = createBasicCallerAuthenticator({
+      acceptedCredentials: async () => [current],
+      reloadAfterMismatch: async () => (reloads++, [current]),
+    });
+    expect(await endless.authenticate(stranger, NO_DEADLINE)).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
+    expect(reloads).toBe(3);
+    reloads = 0;
+    const done = createBasicCallerAuthenticator({
+      acceptedCredentials: async () => [current],
+      reloadAfterMismatch: async () => (reloads++, undefined),
+    });
+    expect(await done.authenticate(stranger, NO_DEADLINE)).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
+    expect(reloads).toBe(1);
   });
 });

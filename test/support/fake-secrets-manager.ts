@@ -19,13 +19,18 @@ export interface SecretsManagerCall {
   region: string | undefined;
 }
 
+/** What the fake does to the calls a test picks: answer late, never answer, or fail as the service does. */
+export type SecretsManagerFault = { delayMs: number } | { hang: true } | { status: 500 | 503 };
+
 /**
  * A local HTTP server speaking Secrets Manager's JSON 1.1 protocol for one secret, through which the real
  * SDK client and the hook's own client both talk: `POST /` with `X-Amz-Target: secretsmanager.<Operation>`,
  * a SigV4 Authorization header (an unsigned call is refused) and a JSON body. Enough of it for the hook's
  * reads and for single-user rotation: versions, staging labels, DescribeSecret, GetRandomPassword,
  * PutSecretValue, UpdateSecretVersionStage. Answers as the service does, errors included (`__type`,
- * `Message`, HTTP 400) and `CreatedDate` in epoch seconds.
+ * `Message`, HTTP 400, or 500 `InternalServiceError`) and dates in epoch seconds. Like the service, it
+ * keeps when the secret last changed in any way (a value put, a staging label moved): DescribeSecret's
+ * `LastChangedDate`.
  */
 export interface FakeSecretsManager {
   endpoint: string;
@@ -34,14 +39,26 @@ export interface FakeSecretsManager {
   name: string;
   versions: Map<string, SecretVersion>;
   rotationEnabled: boolean;
+  /** When the secret last changed in any way, ms since the epoch: DescribeSecret's `LastChangedDate`. */
+  lastChangedAt: number;
   /** Every signed call, in order: the operation, its input and the region it was signed for. */
   calls: SecretsManagerCall[];
+  /** Calls held open by a `hang` fault whose caller has not given up yet. */
+  readonly hanging: number;
+  /**
+   * From now on, the calls `which` picks (every call when absent) meet this fault; `undefined` ends it.
+   * They are still recorded in `calls`: the hook made them.
+   */
+  fault(fault: SecretsManagerFault | undefined, which?: (call: SecretsManagerCall) => boolean): void;
   /** The GetSecretValue calls for a staging label (AWSCURRENT when the call names no version). */
   readsOf(stage: string): number;
   /** What Secrets Manager does before calling createSecret: a new version id staged AWSPENDING, no value. */
   startRotation(): string;
-  /** What a finished rotation leaves: the new value is AWSCURRENT, the old one AWSPREVIOUS. */
-  rotate(next: string | BasicCredential, createdAt?: number): string;
+  /**
+   * What a finished rotation leaves: the new value is AWSCURRENT, the old one AWSPREVIOUS; the new version
+   * is created and made current at `at` (default now).
+   */
+  rotate(next: string | BasicCredential, at?: number): string;
   close(): Promise<void>;
 }
 
@@ -73,7 +90,12 @@ export async function startFakeSecretsManager(
   const arn = `arn:aws:secretsmanager:${FAKE_SECRET_REGION}:123456789012:secret:${name}-AbCdEf`;
   const versions = new Map<string, SecretVersion>([[randomUUID(), { stages: ['AWSCURRENT'], secretString: secretString(initial), createdAt }]]);
   const calls: SecretsManagerCall[] = [];
-  const fake = { rotationEnabled: true };
+  const fake = { rotationEnabled: true, lastChangedAt: createdAt };
+  let currentFault: { fault: SecretsManagerFault; which: (call: SecretsManagerCall) => boolean } | undefined;
+  const hung = new Set<ServerResponse>();
+  const changed = () => {
+    fake.lastChangedAt = Date.now();
+  };
 
   const stageOf = (input: Record<string, unknown>) =>
     (input.VersionStage as string | undefined) ?? (input.VersionId === undefined ? 'AWSCURRENT' : undefined);
@@ -96,6 +118,8 @@ export async function startFakeSecretsManager(
       ARN: arn,
       Name: name,
       RotationEnabled: fake.rotationEnabled,
+      CreatedDate: createdAt / 1000,
+      LastChangedDate: fake.lastChangedAt / 1000,
       VersionIdsToStages: Object.fromEntries([...versions].map(([id, version]) => [id, [...version.stages]])),
     }),
     GetSecretValue: (input) => {
@@ -119,6 +143,7 @@ export async function startFakeSecretsManager(
       const stages = (input.VersionStages as string[] | undefined) ?? ['AWSCURRENT'];
       for (const version of versions.values()) version.stages = version.stages.filter((stage) => !stages.includes(stage));
       versions.set(id, { stages, secretString: input.SecretString as string, createdAt: Date.now() });
+      changed();
       return { ARN: arn, Name: name, VersionId: id, VersionStages: stages };
     },
     UpdateSecretVersionStage: (input) => {
@@ -133,35 +158,67 @@ export async function startFakeSecretsManager(
       // As the service does: the version that loses AWSCURRENT becomes AWSPREVIOUS.
       if (stage === 'AWSCURRENT' && removeFrom) removeFrom.stages.push('AWSPREVIOUS');
       moveTo.stages.push(stage);
+      changed();
       return { ARN: arn, Name: name };
     },
   };
 
-  function answer(request: IncomingMessage, input: Record<string, unknown>): object {
+  /** The signed call a request makes (a refusal of an unsigned one), and whether it is one of this service's. */
+  function callOf(request: IncomingMessage, input: Record<string, unknown>): { call: SecretsManagerCall; ours: boolean } {
     const authorization = String(request.headers.authorization ?? '');
     if (!authorization.startsWith('AWS4-HMAC-SHA256 Credential=')) {
       throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
     }
     const target = String(request.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith('secretsmanager.') ? target.slice('secretsmanager.'.length) : target;
-    calls.push({ operation, input, region: /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/secretsmanager\/aws4_request/.exec(authorization)?.[1] });
-    const handle = target.startsWith('secretsmanager.') ? operations[operation] : undefined;
-    if (!handle) throw new ServiceError('UnknownOperationException', `Unknown operation ${target}`);
+    const ours = target.startsWith('secretsmanager.');
+    const operation = ours ? target.slice('secretsmanager.'.length) : target;
+    const region = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/secretsmanager\/aws4_request/.exec(authorization)?.[1];
+    return { call: { operation, input, region }, ours };
+  }
+
+  function answer({ operation, input }: SecretsManagerCall, ours: boolean): object {
+    const handle = ours && Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+    if (!handle) throw new ServiceError('UnknownOperationException', `Unknown operation ${ours ? 'secretsmanager.' : ''}${operation}`);
     if (input.SecretId !== undefined && input.SecretId !== arn && input.SecretId !== name) {
       throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     }
     return handle(input);
   }
 
+  function reply(response: ServerResponse, call: SecretsManagerCall, ours: boolean): void {
+    // The caller gave up on a delayed call: there is no one left to answer.
+    if (response.destroyed) return;
+    try {
+      send(response, 200, answer(call, ours));
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      send(response, 400, { __type: error.type, Message: error.message });
+    }
+  }
+
   const server = createServer((request, response) => {
     readJson(request).then(
       (input) => {
+        let signed;
         try {
-          send(response, 200, answer(request, input));
+          signed = callOf(request, input);
         } catch (error) {
           if (!(error instanceof ServiceError)) throw error;
-          send(response, 400, { __type: error.type, Message: error.message });
+          return send(response, 400, { __type: error.type, Message: error.message });
         }
+        const { call, ours } = signed;
+        calls.push(call);
+        const fault = currentFault?.which(call) ? currentFault.fault : undefined;
+        if (fault === undefined) return reply(response, call, ours);
+        if ('status' in fault) {
+          return send(response, fault.status, { __type: 'InternalServiceError', Message: 'An error occurred on the server side.' });
+        }
+        if ('hang' in fault) {
+          hung.add(response);
+          response.on('close', () => hung.delete(response));
+          return;
+        }
+        setTimeout(() => reply(response, call, ours), fault.delayMs);
       },
       () => send(response, 400, { __type: 'SerializationException', Message: 'the request body is not JSON' }),
     );
@@ -170,17 +227,22 @@ export async function startFakeSecretsManager(
   await once(server, 'listening');
   let closed: Promise<void> | undefined;
 
-  return Object.assign(fake, {
+  Object.defineProperty(fake, 'hanging', { get: () => hung.size });
+  return Object.assign(fake as typeof fake & { readonly hanging: number }, {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     arn,
     name,
     versions,
     calls,
+    fault(fault: SecretsManagerFault | undefined, which: (call: SecretsManagerCall) => boolean = () => true) {
+      currentFault = fault === undefined ? undefined : { fault, which };
+    },
     readsOf: (stage: string) => calls.filter((call) => call.operation === 'GetSecretValue' && stageOf(call.input) === stage).length,
     startRotation() {
       const token = randomUUID();
       for (const version of versions.values()) version.stages = version.stages.filter((stage) => stage !== 'AWSPENDING');
       versions.set(token, { stages: ['AWSPENDING'], createdAt: Date.now() });
+      changed();
       return token;
     },
     rotate(next: string | BasicCredential, at = Date.now()) {
@@ -191,6 +253,7 @@ export async function startFakeSecretsManager(
         if (wasCurrent) version.stages.push('AWSPREVIOUS');
       }
       versions.set(token, { stages: ['AWSCURRENT'], secretString: secretString(next), createdAt: at });
+      fake.lastChangedAt = at;
       return token;
     },
     // Safe to call twice: a test may close it to play an outage, and its cleanup close it again.
