@@ -7,6 +7,7 @@ import { DEFAULT_LOOKUP_CONCURRENCY, MAX_LOOKUP_CONCURRENCY } from '../okta/user
 import { runExport } from './export-command.ts';
 import { runImport } from './import-command.ts';
 import { runList } from './list-command.ts';
+import { runMigrate } from './migrate-command.ts';
 import type { PatientIdRule } from './patient-fields.ts';
 import { checkTableKey, explainStoreError, openPatientsTable, type PatientsTable } from './patients-table-target.ts';
 import { runDelete, runGet, runPut } from './single-patient-commands.ts';
@@ -25,6 +26,9 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'resolve-okta-ids': { type: 'boolean' },
   'okta-concurrency': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'left-behind': { type: 'string' },
 } as const;
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
@@ -33,13 +37,16 @@ type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extend
 const OPTION_COMMANDS: Partial<Record<keyof typeof OPTIONS, readonly string[]>> = {
   table: ['put', 'get', 'delete', 'list', 'export', 'import'],
   key: ['put', 'get', 'delete', 'list', 'export', 'import'],
-  'dry-run': ['import'],
+  'dry-run': ['import', 'migrate'],
   'skip-invalid': ['import'],
   prune: ['import'],
   yes: ['import'],
-  concurrency: ['import'],
+  concurrency: ['import', 'migrate'],
   'resolve-okta-ids': ['import'],
-  'okta-concurrency': ['import'],
+  'okta-concurrency': ['import', 'migrate'],
+  from: ['migrate'],
+  to: ['migrate'],
+  'left-behind': ['migrate'],
 };
 
 const MAX_CONCURRENCY = 32;
@@ -81,7 +88,7 @@ export function runPatientsCli(argv: readonly string[], io: CliIo): Promise<Exit
   return runCommand(argv, io, { usage: PATIENTS_USAGE, options: OPTIONS }, async ({ values, positionals }) => {
     const [name, ...args] = positionals;
     if (name === undefined) throw new UsageError('no command given');
-    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    const command = name === 'migrate' ? { args: [] } : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!command) throw new UsageError(`unknown command "${name}"`);
     if (args.length !== command.args.length) {
       const expected = [name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
@@ -95,6 +102,7 @@ export function runPatientsCli(argv: readonly string[], io: CliIo): Promise<Exit
       concurrency: parseWholeNumber('--concurrency', values.concurrency, 8, MAX_CONCURRENCY),
       oktaConcurrency: parseWholeNumber('--okta-concurrency', values['okta-concurrency'], DEFAULT_LOOKUP_CONCURRENCY, MAX_LOOKUP_CONCURRENCY),
     };
+    if (name === 'migrate') return migrate(context);
 
     const kind = userKeyKindFrom(values.key, io.env);
     if (values['resolve-okta-ids'] && kind !== 'oktaId') {
@@ -113,9 +121,35 @@ export function runPatientsCli(argv: readonly string[], io: CliIo): Promise<Exit
   });
 }
 
+async function migrate({ io, values, patientIds, concurrency, oktaConcurrency }: Context): Promise<ExitCode> {
+  if (!values.from || !values.to) throw new UsageError('migrate needs --from <login table> and --to <Okta-id table>');
+  if (values.from === values.to) throw new UsageError('--from and --to name the same table');
+  const okta = oktaFrom(io, oktaConcurrency);
+  const from = openPatientsTable({ table: values.from, local: values.local }, io.env, 'login');
+  const to = openPatientsTable({ table: values.to, local: values.local }, io.env, 'oktaId');
+  try {
+    return await runMigrate(io, {
+      from,
+      to,
+      dryRun: values['dry-run'] ?? false,
+      concurrency,
+      patientIds,
+      okta,
+      ...(values['left-behind'] ? { leftBehindFile: values['left-behind'] } : {}),
+    });
+  } catch (error) {
+    throw explainStoreError(error, from);
+  } finally {
+    from.client.destroy();
+    to.client.destroy();
+  }
+}
+
 function checkOptionsFit(name: string, values: Values): void {
   for (const [option, commands] of Object.entries(OPTION_COMMANDS) as Array<[keyof Values, readonly string[]]>) {
     if (values[option] === undefined || commands.includes(name)) continue;
+    if (name === 'migrate' && option === 'table') throw new UsageError('migrate takes --from and --to, not --table');
+    if (name === 'migrate' && option === 'key') throw new UsageError('migrate reads a login table and writes an Okta-id table: it takes no --key');
     const owners = commands.length === 1 ? commands[0] : `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)}`;
     throw new UsageError(`--${option} is ${/^[aeiou]/.test(owners as string) ? 'an' : 'a'} ${owners} option`);
   }

@@ -12,6 +12,9 @@ Commands:
                                "username,patientId" (or "oktaUserId,patientId"), or a JSON
                                array of such objects
   export <file>                write the table as CSV (JSON for .json, stdout for -)
+  migrate --from <login table> --to <Okta-id table>
+                               copy a table keyed by login into one keyed by Okta user id,
+                               each login looked up in Okta (see Migrate)
 
 Where:
   --local                      the npm start store: http://127.0.0.1:\${DYNAMODB_PORT:-8000},
@@ -39,8 +42,23 @@ Import options:
   --okta-concurrency N         lookups in flight at once (default ${DEFAULT_LOOKUP_CONCURRENCY}, at most ${MAX_LOOKUP_CONCURRENCY}); a 429 from
                                Okta pauses all of them until its rate limit resets
 
-Okta (--resolve-okta-ids): OKTA_ORG_URL, and OKTA_API_TOKEN (SSWS) or OKTA_ACCESS_TOKEN
-(OAuth, scope okta.users.read), as npm run okta:register takes them.
+Migrate options (--local for the npm start store; the tables are on one endpoint):
+  --dry-run                    print the items it would write, write nothing
+  --concurrency N              puts in flight at once (default 8)
+  --okta-concurrency N         as for import
+  --left-behind FILE           write the items it could not copy (no Okta user has the login,
+                               a shortname match, a patient id the hook refuses, a conflict) to
+                               FILE as CSV username,patientId,oktaUserId,reason (mode 600;
+                               a dry run writes it too).
+                               Without it they are only counted: they come from a table, so
+                               there is no file line to name them by, and logins and patient
+                               ids stay off terminals and CI logs.
+  Items already in the target with the same patient id are left alone; one with a different
+  patient id is a conflict, named by Okta user id and never overwritten. Running it again writes
+  nothing new. Exit 1 while anything is left behind.
+
+Okta (--resolve-okta-ids, migrate): OKTA_ORG_URL, and OKTA_API_TOKEN (SSWS) or
+OKTA_ACCESS_TOKEN (OAuth, scope okta.users.read), as npm run okta:register takes them.
 
 Keys: a login is lower-cased in ASCII A-Z only, exactly as the hook does; nothing is trimmed or
 Unicode-folded, so a login with surrounding white space is refused (by file and line), and a

@@ -1,14 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UserKeyKind } from '../../../lambda/core/user-key.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/embedded-dynamodb.ts';
 import { ensurePatientsTable, localDynamoDbClient } from '../../../local/patients-table.ts';
+import { buildHookRequest } from '../../../tools/preview/request-shapes.ts';
 import { runPatientsCli } from '../../../tools/patients/cli.ts';
 import type { StoredPatientId } from '../../../tools/patients/patient-item.ts';
 import { readAllPatients } from '../../../tools/patients/patients-repository.ts';
 import { API_TOKEN, type FakeOkta, startFakeOkta } from '../../oauth/support/fake-okta.ts';
+import { sendToHook, startLocalHook } from '../../support/local-hook.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
 
 // Okta user ids: 20 characters, case-sensitive. Jessie's is the one in Okta's example request.
@@ -60,6 +63,15 @@ async function contents(tableName: string, keyKind: UserKeyKind = 'oktaId'): Pro
   const client = localDynamoDbClient(store.endpoint);
   try {
     return Object.fromEntries(await readAllPatients({ client, tableName, keyKind, description: tableName }));
+  } finally {
+    client.destroy();
+  }
+}
+
+async function putRawLoginItem(tableName: string, username: string, patientId: Record<string, string>): Promise<void> {
+  const client = localDynamoDbClient(store.endpoint);
+  try {
+    await client.send(new PutItemCommand({ TableName: tableName, Item: { username: { S: username }, patientId: patientId as never } }));
   } finally {
     client.destroy();
   }
@@ -184,5 +196,84 @@ describe('patients import --resolve-okta-ids', () => {
       err: 'error: Okta answered 429 to GET /api/v1/users/{login}: E0000047\n  hint: Okta rate limit: wait a minute and run again\n',
     });
     expect(await contents(table)).toStrictEqual({});
+  });
+});
+
+describe('patients migrate', () => {
+  /** The seed's three patients and what a login table collects over the years. */
+  async function loginTable(): Promise<string> {
+    const table = await freshTable('login', { 'jessie.smith@example.com': '1235', 'kim.sato@example.com': '6789', 'rajiv.tal@example.com': '4235', 'gone@example.com': '555' });
+    await putRawLoginItem(table, 'Legacy@Example.com', { S: '777' });
+    await putRawLoginItem(table, 'number@example.com', { N: '42' });
+    return table;
+  }
+
+  it('prints what a dry run would write, counts what it leaves behind without naming it, and writes nothing', async () => {
+    const [from, to] = [await loginTable(), await freshTable('oktaId', { [RAJIV]: '4235', [KIM]: '9999' })];
+    const result = await patients(['migrate', '--from', from, '--to', to, '--dry-run']);
+    expect(result.code).toBe(1);
+    expect(result.out).toBe(`+ ${JESSIE} 1235\ndry run, nothing changed: ${from} → ${to}: would be written 1, unchanged 1, conflicts 1, left behind 3\n`);
+    expect(result.err).toContain(`conflict: ${KIM} already has a different patientId in table ${to} at ${store.endpoint}: not overwritten\n`);
+    expect(result.err).toContain('1 item left behind: no Okta user has this login\n');
+    expect(result.err).toContain('1 item left behind: the key is no canonical login (upper case, surrounding white space...): the hook never reads it\n');
+    expect(result.err).toContain('1 item left behind: the patientId is not a String or is off the patient id pattern: the hook refuses it\n');
+    expect(result.err).toContain('pass --left-behind FILE to list them');
+    // Okta user ids may show (they name no one outside Okta); logins and patient ids may not.
+    expect(result.err).not.toMatch(/@example|legacy|\b(1235|6789|4235|9999|555|777|42)\b/i);
+    expect(await contents(to)).toStrictEqual({ [RAJIV]: '4235', [KIM]: '9999' });
+  });
+
+  it('copies what resolves, never overwrites a conflict, writes nothing on a second run, and lists what it left behind in a file', async () => {
+    const [from, to] = [await loginTable(), await freshTable('oktaId', { [RAJIV]: '4235', [KIM]: '9999' })];
+    const first = await patients(['migrate', '--from', from, '--to', to, '--left-behind', 'left.csv']);
+    expect(first.code).toBe(1);
+    expect(first.out).toMatch(new RegExp(`^${from} → ${to}: written 1, unchanged 1, conflicts 1, left behind 3 in [\\d.]+ s\\n$`));
+    expect(first.err).toContain('4 items left behind listed in left.csv\n');
+    expect(await contents(to)).toStrictEqual({ [JESSIE]: '1235', [RAJIV]: '4235', [KIM]: '9999' });
+    expect(readFileSync(join(folder, 'left.csv'), 'utf8')).toBe(
+      [
+        'username,patientId,oktaUserId,reason',
+        'Legacy@Example.com,777,,"the key is no canonical login (upper case, surrounding white space...): the hook never reads it"',
+        'gone@example.com,555,,no Okta user has this login',
+        `kim.sato@example.com,6789,${KIM},the Okta user already has a different patientId in the target table: not overwritten`,
+        'number@example.com,42 (a Number),,the patientId is not a String or is off the patient id pattern: the hook refuses it',
+        '',
+      ].join('\n'),
+    );
+    expect(statSync(join(folder, 'left.csv')).mode & 0o777).toBe(0o600);
+
+    const second = await patients(['migrate', '--from', from, '--to', to]);
+    expect(second.out).toMatch(/: written 0, unchanged 2, conflicts 1, left behind 3 in/);
+    expect(second.err).not.toContain('writing');
+    expect(await contents(to)).toStrictEqual({ [JESSIE]: '1235', [RAJIV]: '4235', [KIM]: '9999' });
+  });
+
+  it('exits 0 when everything is copied, and the hook keyed by Okta user id then adds the claim', async () => {
+    const from = await freshTable('login', { 'jessie.smith@example.com': '1235', 'rajiv.tal@example.com': '4235' });
+    const to = await freshTable('oktaId');
+    expect(await patients(['migrate', '--from', from, '--to', to])).toMatchObject({ code: 0, out: expect.stringMatching(/written 2, unchanged 0, conflicts 0, left behind 0 in/) });
+    expect((await patients(['migrate', '--from', from, '--to', to])).out).toMatch(/written 0, unchanged 2, conflicts 0, left behind 0 in/);
+
+    const hook = await startLocalHook({ storeEndpoint: store.endpoint, env: { USER_KEY: 'oktaId', PATIENTS_TABLE: to } });
+    try {
+      const reply = await sendToHook(hook, buildHookRequest('example'));
+      expect(reply.status).toBe(200);
+      expect(reply.json).toMatchObject({ commands: [{ type: 'com.okta.identity.patch', value: [{ op: 'add', path: '/claims/extPatientId', value: '1235' }] }] });
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('refuses tables of the wrong key before it reads or writes anything', async () => {
+    const [logins, ids] = [await freshTable('login'), await freshTable('oktaId')];
+    expect(await patients(['migrate', '--from', ids, '--to', logins])).toMatchObject({
+      code: 1,
+      err: `error: table ${ids} at ${store.endpoint} is keyed by oktaUserId, not username: --from must name a login table (keyed by username)\n`,
+    });
+    expect(await patients(['migrate', '--from', logins, '--to', 'absent'])).toMatchObject({
+      code: 1,
+      err: `error: table absent at ${store.endpoint} does not exist (check the name and AWS region)\n`,
+    });
+    expect(okta.requests).toHaveLength(0);
   });
 });

@@ -326,7 +326,13 @@ describe('patients: where and how', () => {
     [['list', '--key', 'email'], '--key must be login or oktaId'],
     [['list', '--patient-id-pattern', '('], '--patient-id-pattern must be a regular expression, e.g. [A-Za-z0-9._-]{1,64}'],
     [['import', 'x.csv', '--resolve-okta-ids'], '--resolve-okta-ids needs --key oktaId (or USER_KEY=oktaId)'],
-    [['list', '--dry-run'], '--dry-run is an import option'],
+    [['list', '--left-behind', 'x.csv'], '--left-behind is a migrate option'],
+    [['list', '--dry-run'], '--dry-run is an import and migrate option'],
+    [['migrate'], 'migrate needs --from <login table> and --to <Okta-id table>'],
+    [['migrate', '--from', 'a', '--to', 'a'], '--from and --to name the same table'],
+    [['migrate', '--from', 'a', '--to', 'b', '--table', 'c'], 'migrate takes --from and --to, not --table'],
+    [['migrate', '--from', 'a', '--to', 'b', '--key', 'login'], 'migrate reads a login table and writes an Okta-id table: it takes no --key'],
+    [['migrate', '--from', 'a', '--to', 'b', '--prune'], '--prune is an import option'],
     [['import', 'x.csv', '--okta-concurrency', '17'], '--okta-concurrency must be a whole number from 1 to 16'],
   ])('exits 2 with the usage for %j', async (args, message) => {
     const io = capturedIo({ env: { DYNAMODB_PORT: String(port) } });
@@ -346,7 +352,7 @@ describe('patients: where and how', () => {
 
   it('needs the Okta org and a credential to look logins up, as okta:register does', async () => {
     const io = capturedIo({ env: { DYNAMODB_PORT: String(port) } });
-    expect(await runPatientsCli(['import', 'x.csv', '--key', 'oktaId', '--resolve-okta-ids', '--local'], io)).toBe(2);
+    expect(await runPatientsCli(['migrate', '--from', 'a', '--to', 'b', '--local'], io)).toBe(2);
     expect(io.err()).toContain('error: OKTA_ORG_URL is required');
   });
 
@@ -360,7 +366,7 @@ describe('patients: where and how', () => {
     const io = capturedIo();
     expect(await runPatientsCli(['--help'], io)).toBe(0);
     expect(io.out()).toContain('Exit codes: 0 done, 1 bad rows / refused / not found / failed, 2 usage error.');
-    for (const topic of ['--key login|oktaId', 'oktaUserId,patientId', '--resolve-okta-ids', '[A-Za-z0-9._-]{1,64}', 'nothing is trimmed']) {
+    for (const topic of ['--key login|oktaId', 'oktaUserId,patientId', '--resolve-okta-ids', 'migrate --from <login table> --to <Okta-id table>', '--left-behind FILE', '[A-Za-z0-9._-]{1,64}', 'nothing is trimmed']) {
       expect(io.out()).toContain(topic);
     }
     expect(io.out()).not.toContain('trimmed and lower-cased');
