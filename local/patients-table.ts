@@ -6,31 +6,21 @@ import {
   PutItemCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { canonicalUserKey } from '../lambda/core/user-key.ts';
+import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/user-key.ts';
+import { patientItem } from '../tools/patients/patient-item.ts';
 
-export interface PatientRecord {
+/** A patient by login, as the seed guide lists them. */
+export interface SamplePatient {
   username: string;
   patientId: string;
 }
 
 /** The seed guide's patients, so a newcomer has someone to sign in as. */
-export const SAMPLE_PATIENTS: readonly PatientRecord[] = [
+export const SAMPLE_PATIENTS: readonly SamplePatient[] = [
   { username: 'jessie.smith@example.com', patientId: '1235' },
   { username: 'kim.sato@example.com', patientId: '6789' },
   { username: 'rajiv.tal@example.com', patientId: '4235' },
 ];
-
-/** The table's key for a login (canonicalUserKey); throws for a value that can be no login. */
-export function patientKey(username: string): string {
-  const key = canonicalUserKey(username, 'login');
-  if (key === undefined) throw new Error('not a valid login: control characters, surrounding white space or over 256 characters');
-  return key;
-}
-
-/** The table item for a patient: the key normalised, the patient id kept as the string it is. */
-export function patientItem({ username, patientId }: PatientRecord): Record<'username' | 'patientId', { S: string }> {
-  return { username: { S: patientKey(username) }, patientId: { S: patientId } };
-}
 
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
@@ -40,8 +30,11 @@ export function localDynamoDbClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** Creates the patients table (same key schema as the CDK stack) when it does not exist yet. */
-export async function ensurePatientsTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
+/**
+ * Creates the patients table when it does not exist yet: partition key TABLE_KEY_ATTRIBUTE[keyKind]
+ * (`username` as in the CDK stack, or `oktaUserId` for a table keyed by Okta user id).
+ */
+export async function ensurePatientsTable(client: DynamoDBClient, tableName: string, keyKind: UserKeyKind = 'login'): Promise<'created' | 'exists'> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return 'exists';
@@ -51,8 +44,8 @@ export async function ensurePatientsTable(client: DynamoDBClient, tableName: str
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'username', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'username', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: TABLE_KEY_ATTRIBUTE[keyKind], AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: TABLE_KEY_ATTRIBUTE[keyKind], KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
@@ -72,16 +65,17 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
   }
 }
 
-/** Puts each patient whose username is not in the table yet; returns how many were added. */
-export async function putPatientsIfAbsent(client: DynamoDBClient, tableName: string, patients: readonly PatientRecord[]): Promise<number> {
+/** Puts each patient whose login is not in the (login-keyed) table yet; returns how many were added. */
+export async function putPatientsIfAbsent(client: DynamoDBClient, tableName: string, patients: readonly SamplePatient[]): Promise<number> {
   let added = 0;
   for (const patient of patients) {
     try {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: patientItem(patient),
-          ConditionExpression: 'attribute_not_exists(username)',
+          Item: patientItem({ key: patient.username, patientId: patient.patientId }, 'login'),
+          ConditionExpression: 'attribute_not_exists(#key)',
+          ExpressionAttributeNames: { '#key': TABLE_KEY_ATTRIBUTE.login },
         }),
       );
       added++;

@@ -5,9 +5,17 @@
 export interface OktaApi {
   readonly orgUrl: string;
   readonly dryRun: boolean;
-  get<T>(path: string): Promise<T>;
+  get<T>(path: string, options?: RequestOptions): Promise<T>;
   /** The answer, or undefined in a dry run (nothing was sent). */
   send<T>(method: 'POST' | 'PUT', path: string, body?: unknown): Promise<T | undefined>;
+}
+
+export interface RequestOptions {
+  /**
+   * How errors name the request when its path holds personal data (a login): e.g.
+   * `GET /api/v1/users/{login}`. Okta's error summary is left out too, as it echoes the path.
+   */
+  describeAs?: string;
 }
 
 export interface OktaApiOptions {
@@ -19,7 +27,10 @@ export interface OktaApiOptions {
   /** Where a dry run prints the requests it does not send. */
   print: (text: string) => void;
   timeoutMs?: number;
+  /** Times one request is sent again after a 429, waiting as Okta's rate limit headers say. */
+  rateLimitRetries?: number;
   fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** An error answer from Okta, with its error code and summary as Okta wrote them. */
@@ -39,35 +50,84 @@ export class OktaApiError extends Error {
 const SECRET_FIELDS = new Set(['value', 'clientSecret']);
 export const MASK = '********';
 
-export function createOktaApi({ orgUrl, authorization, dryRun = false, print, timeoutMs = 10_000, fetch: fetchImpl = fetch }: OktaApiOptions): OktaApi {
+export function createOktaApi({
+  orgUrl,
+  authorization,
+  dryRun = false,
+  print,
+  timeoutMs = 10_000,
+  rateLimitRetries = 3,
+  fetch: fetchImpl = fetch,
+  sleep = defaultSleep,
+}: OktaApiOptions): OktaApi {
   const base = orgUrl.replace(/\/+$/, '');
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetchImpl(`${base}${path}`, {
-      method,
-      headers: {
-        accept: 'application/json',
-        authorization,
-        'user-agent': 'okta-patient-token-hook-register/0.1',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    if (!response.ok) throw oktaError(response.status, `${method} ${path}`, text);
-    return (text ? JSON.parse(text) : undefined) as T;
+  // Okta's limits are per org and per minute: once one answer says the window is spent, every request
+  // of this client waits for the reset, not only the one that was refused.
+  let pausedUntil = 0;
+  async function call<T>(method: string, path: string, body?: unknown, { describeAs }: RequestOptions = {}): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const wait = pausedUntil - Date.now();
+      if (wait > 0) await sleep(wait);
+      const response = await fetchImpl(`${base}${path}`, {
+        method,
+        headers: {
+          accept: 'application/json',
+          authorization,
+          'user-agent': 'okta-patient-token-hook-register/0.1',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await response.text();
+      const pause = rateLimitPauseMs(response);
+      if (pause !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + pause);
+      // A 429 was not acted on, whatever the method: sending it again is safe.
+      if (response.status === 429 && attempt < rateLimitRetries) continue;
+      if (!response.ok) throw oktaError(response.status, describeAs ?? `${method} ${path}`, text, describeAs === undefined);
+      return (text ? JSON.parse(text) : undefined) as T;
+    }
   }
   return {
     orgUrl: base,
     dryRun,
-    get: (path) => call('GET', path),
+    get: (path, options) => call('GET', path, undefined, options),
     async send(method, path, body) {
       if (!dryRun) return call(method, path, body);
       print(`would send ${method} ${base}${path}${body === undefined ? '' : `\n${JSON.stringify(maskSecrets(body), null, 2)}`}`);
       return undefined;
     },
   };
+}
+
+const MIN_RATE_LIMIT_WAIT_MS = 250;
+const MAX_RATE_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * How long to hold requests after this answer: after a 429, or a last request of the window
+ * (X-Rate-Limit-Remaining: 0), until Retry-After or X-Rate-Limit-Reset; undefined to go on at once.
+ */
+function rateLimitPauseMs(response: Response): number | undefined {
+  const { headers } = response;
+  const spent = response.status === 429 || headers.get('x-rate-limit-remaining') === '0';
+  if (!spent) return undefined;
+  const now = Date.now();
+  let wait: number | undefined;
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter) wait = /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - now;
+  const reset = Number(headers.get('x-rate-limit-reset'));
+  if ((wait === undefined || Number.isNaN(wait)) && Number.isFinite(reset) && reset > 0) {
+    // The reset is on Okta's clock, in whole seconds: measure it from Okta's Date header, not from ours.
+    const serverNow = Date.parse(headers.get('date') ?? '');
+    wait = reset * 1000 - (Number.isNaN(serverNow) ? now : serverNow);
+  }
+  if (wait === undefined || Number.isNaN(wait)) wait = 1000;
+  return Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(MIN_RATE_LIMIT_WAIT_MS, wait));
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A copy with the hook's secret values (`authScheme.value`, `clientSecret`) masked, for printing. */
@@ -79,7 +139,7 @@ export function maskSecrets(value: unknown): unknown {
   );
 }
 
-function oktaError(status: number, request: string, text: string): OktaApiError {
+function oktaError(status: number, request: string, text: string, withSummary: boolean): OktaApiError {
   let body: { errorCode?: unknown; errorSummary?: unknown; errorCauses?: unknown } = {};
   try {
     body = JSON.parse(text) ?? {};
@@ -93,8 +153,8 @@ function oktaError(status: number, request: string, text: string): OktaApiError 
     status,
     request,
     typeof body.errorCode === 'string' ? body.errorCode : undefined,
-    typeof body.errorSummary === 'string' ? body.errorSummary : undefined,
-    causes,
+    withSummary && typeof body.errorSummary === 'string' ? body.errorSummary : undefined,
+    withSummary ? causes : [],
   );
 }
 

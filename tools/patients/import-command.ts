@@ -1,17 +1,19 @@
 import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
-import { type PatientRecord, patientItem } from '../../local/patients-table.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
 import { countOf, formatCount } from '../cli/counts.ts';
 import { startProgress } from '../cli/progress.ts';
+import type { OktaApi } from '../okta/management-api.ts';
+import { resolveLogins } from '../okta/user-lookup.ts';
 import { writeInBatches } from './batch-writer.ts';
 import { type ImportPlan, planImport } from './import-plan.ts';
+import { describeStoredPatientId, patientItem, type StoredPatientId, storedItemKey } from './patient-item.ts';
 import { readAllPatients } from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
 import { readRosterFile } from './roster-file.ts';
 import { RosterFileError, type RosterRow } from './roster-row.ts';
-import { type ValidatedRoster, validateRoster } from './roster-validation.ts';
+import { bindOktaUserIds, type RosterRules, type ValidatedRoster, validateRoster } from './roster-validation.ts';
 
 export interface ImportOptions {
   /** As the operator typed it: messages name the file this way. */
@@ -21,25 +23,33 @@ export interface ImportOptions {
   prune: boolean;
   yes: boolean;
   concurrency: number;
+  rules: RosterRules;
+  /** With rules.resolveLogins: where to look the logins up, and how many at a time. */
+  okta?: { api: OktaApi; concurrency: number };
 }
 
 /**
- * Brings the table in step with a roster file: checks every row first, reads the table to find what
- * actually changes, then writes only that (and deletes what the file lacks, with --prune).
+ * Brings the table in step with a roster file: checks every row first (and, keyed by Okta user id
+ * with --resolve-okta-ids, looks each login up in Okta), reads the table to find what actually
+ * changes, then writes only that (and deletes what the file lacks, with --prune).
  */
 export async function runImport(table: PatientsTable, io: CliIo, options: ImportOptions): Promise<ExitCode> {
   const started = performance.now();
-  const { file } = options;
+  const { file, rules } = options;
   let rows: RosterRow[];
   try {
-    rows = readRosterFile(resolve(io.cwd, file));
+    rows = readRosterFile(resolve(io.cwd, file), rules.kind === 'oktaId' && !rules.resolveLogins ? 'oktaUserId' : 'username');
   } catch (error) {
     if (!(error instanceof RosterFileError)) throw error;
     io.stderr.write(`${file}${error.line === undefined ? '' : `:${error.line}`}: ${error.message}\n`);
     return EXIT.failed;
   }
 
-  const roster = validateRoster(rows);
+  let roster = validateRoster(rows, rules);
+  // Okta is asked only about a file that could be imported: its rate limit is shared with sign-ins.
+  if (rules.resolveLogins && (roster.badRows === 0 || options.skipInvalid)) {
+    roster = bindOktaUserIds(roster, await lookUpLogins(io, options, options.prune ? roster.mentionedKeys : roster.records.map(({ key }) => key)));
+  }
   for (const { line, field, reason } of roster.problems) io.stderr.write(`${file}:${line}: ${field}: ${reason}\n`);
   if (roster.badRows > 0 && !options.skipInvalid) {
     io.stderr.write(
@@ -54,7 +64,7 @@ export async function runImport(table: PatientsTable, io: CliIo, options: Import
   }
 
   const existing = await readTable(table, io);
-  const plan = planImport(roster.records, existing, options.prune ? { keep: roster.mentionedUsernames } : undefined);
+  const plan = planImport(roster.records, existing, options.prune ? { keep: roster.mentionedKeys } : undefined);
 
   if (options.dryRun) {
     io.stdout.write(describeChanges(plan));
@@ -72,7 +82,16 @@ export async function runImport(table: PatientsTable, io: CliIo, options: Import
   return EXIT.ok;
 }
 
-async function readTable(table: PatientsTable, io: CliIo): Promise<Map<string, string>> {
+async function lookUpLogins(io: CliIo, options: ImportOptions, logins: Iterable<string>) {
+  if (!options.okta) throw new Error('--resolve-okta-ids needs the Okta Management API');
+  const pending = new Set(logins);
+  const progress = startProgress({ label: 'looking logins up in Okta', total: pending.size, stream: io.stderr });
+  const resolutions = await resolveLogins(options.okta.api, pending, { concurrency: options.okta.concurrency, onResolved: () => progress.advance(1) });
+  progress.finish();
+  return resolutions;
+}
+
+async function readTable(table: PatientsTable, io: CliIo): Promise<Map<string, StoredPatientId>> {
   const progress = startProgress({ label: `reading ${table.tableName}`, stream: io.stderr });
   const existing = await readAllPatients(table, (count) => progress.advance(count));
   progress.finish();
@@ -81,8 +100,8 @@ async function readTable(table: PatientsTable, io: CliIo): Promise<Map<string, s
 
 async function applyPlan(table: PatientsTable, io: CliIo, plan: ImportPlan, concurrency: number): Promise<void> {
   const requests: WriteRequest[] = [
-    ...[...plan.creates, ...plan.updates].map((record): WriteRequest => ({ PutRequest: { Item: patientItem(record) } })),
-    ...plan.deletes.map((record): WriteRequest => ({ DeleteRequest: { Key: { username: { S: record.username } } } })),
+    ...[...plan.creates, ...plan.updates].map((record): WriteRequest => ({ PutRequest: { Item: patientItem(record, table.keyKind) } })),
+    ...plan.deletes.map((record): WriteRequest => ({ DeleteRequest: { Key: storedItemKey(record.key, table.keyKind) } })),
   ];
   if (requests.length === 0) return;
   const progress = startProgress({ label: 'writing', total: requests.length, stream: io.stderr });
@@ -105,11 +124,11 @@ async function confirmPrune(io: CliIo, plan: ImportPlan, file: string, table: Pa
 }
 
 function describeChanges(plan: ImportPlan): string {
-  const byUsername = (a: PatientRecord, b: PatientRecord) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0);
+  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return [
-    ...plan.creates.map(({ username, patientId }) => `+ ${username} ${patientId}\n`),
-    ...plan.updates.map(({ username, patientId, previousPatientId }) => `~ ${username} ${previousPatientId} → ${patientId}\n`),
-    ...[...plan.deletes].sort(byUsername).map(({ username, patientId }) => `- ${username} ${patientId}\n`),
+    ...plan.creates.map(({ key, patientId }) => `+ ${key} ${patientId}\n`),
+    ...plan.updates.map(({ key, patientId, previousPatientId }) => `~ ${key} ${describeStoredPatientId(previousPatientId)} → ${patientId}\n`),
+    ...[...plan.deletes].sort(byKey).map(({ key, patientId }) => `- ${key} ${describeStoredPatientId(patientId)}\n`),
   ].join('');
 }
 

@@ -1,51 +1,85 @@
-import { canonicalUserKey, USER_KEY_PROBLEM_TEXT, userKeyProblem } from '../../lambda/core/user-key.ts';
+import { PATIENT_ID_PROBLEM_TEXT, patientIdProblem } from '../../lambda/core/patient-record.ts';
+import { canonicalUserKey, TABLE_KEY_ATTRIBUTE, type UserKeyKind, USER_KEY_PROBLEM_TEXT, userKeyProblem } from '../../lambda/core/user-key.ts';
 
 /** Okta's limit for a login. */
 export const MAX_USERNAME_LENGTH = 100;
-/** FHIR's limit for a resource id: longer patient ids come from a wrong column, not a clinic system. */
-export const MAX_PATIENT_ID_LENGTH = 64;
+
+/** The patient id rule the hook applies (PATIENT_ID_PATTERN), as the tools apply it where ids are written. */
+export interface PatientIdRule {
+  pattern: RegExp;
+  /** The pattern as configured, for messages. */
+  source: string;
+}
+
+/** The name a key has in roster files, table items and messages: `username` or `oktaUserId`. */
+export type KeyField = 'username' | 'oktaUserId';
+
+export function keyFieldOf(kind: UserKeyKind): KeyField {
+  return TABLE_KEY_ATTRIBUTE[kind] as KeyField;
+}
 
 export interface FieldProblem {
-  field: 'username' | 'patientId';
+  field: KeyField | 'patientId';
   reason: string;
 }
 
 // Okta logins are email-shaped by default (name@domain); anything else cannot match a sign-in.
 const EMAIL_LIKE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+// Okta's ids are letters and digits (00u1ab2CD3ef4GH5ij6k): a login or a padded value in that column
+// would never match a sign-in.
+const OKTA_ID = /^[A-Za-z0-9]+$/;
+
+export interface LoginCheck {
+  /**
+   * Require name@domain.tld. Off where Okta itself judges the login (--resolve-okta-ids): an org with a
+   * custom login format has logins without a domain, and Okta answers 404 for what is no login.
+   */
+  emailLike: boolean;
+}
 
 /**
- * What is wrong with a username and patient id as they would be written. Reasons never quote the
- * values: usernames and patient ids are health data, and these messages end up in terminals and CI logs.
+ * What is wrong with a login as it would be written or looked up, or undefined. Reasons never quote the
+ * value: logins and patient ids are health data, and these messages end up in terminals and CI logs.
+ * Nothing is trimmed: a login with surrounding white space is refused, not turned into another one.
  */
-export function checkPatientFields(username: unknown, patientId: unknown): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const usernameProblem = checkUsername(username);
-  if (usernameProblem) problems.push({ field: 'username', reason: usernameProblem });
-  const patientIdProblem = checkPatientId(patientId);
-  if (patientIdProblem) problems.push({ field: 'patientId', reason: patientIdProblem });
-  return problems;
-}
-
-function checkUsername(username: unknown): string | undefined {
-  if (username === undefined || username === null || (typeof username === 'string' && username.trim() === '')) return 'missing';
-  if (typeof username !== 'string') return 'must be a string';
-  const problem = userKeyProblem(username);
+export function loginProblem(value: unknown, { emailLike }: LoginCheck = { emailLike: true }): string | undefined {
+  if (value === undefined || value === null || value === '') return 'missing';
+  if (typeof value !== 'string') return 'must be a string';
+  const problem = userKeyProblem(value);
   if (problem) return USER_KEY_PROBLEM_TEXT[problem];
-  const key = canonicalUserKey(username, 'login') as string;
+  const key = canonicalUserKey(value, 'login') as string;
   if (key.length > MAX_USERNAME_LENGTH) return `longer than ${MAX_USERNAME_LENGTH} characters (${key.length})`;
-  if (!EMAIL_LIKE.test(key)) return 'not an email-like login (name@domain.tld)';
+  if (emailLike && !EMAIL_LIKE.test(key)) return 'not an email-like login (name@domain.tld)';
   return undefined;
 }
 
-function checkPatientId(patientId: unknown): string | undefined {
-  if (patientId === undefined || patientId === null || patientId === '') return 'missing';
-  if (typeof patientId === 'number') return 'must be a string ("1235", not 1235), so leading zeros and long ids survive';
-  if (typeof patientId !== 'string') return 'must be a string';
-  if (patientId.trim() === '') return 'missing';
-  if (patientId.length > MAX_PATIENT_ID_LENGTH) return `longer than ${MAX_PATIENT_ID_LENGTH} characters (${patientId.length})`;
-  if (patientId.trim() !== patientId) return 'has leading or trailing spaces';
-  if (CONTROL_CHARACTERS.test(patientId)) return 'contains control characters';
+/** What is wrong with an Okta user id as it would be written or looked up, or undefined. Kept exactly as given. */
+export function oktaUserIdProblem(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return 'missing';
+  if (typeof value !== 'string') return 'must be a string';
+  const problem = userKeyProblem(value);
+  if (problem) return USER_KEY_PROBLEM_TEXT[problem];
+  if (!OKTA_ID.test(value)) return 'not an Okta user id (letters and digits, like 00u1ab2CD3ef4GH5ij6k)';
   return undefined;
+}
+
+/** A key of either kind, for the single-patient commands: login checks as `put` writes, lookups as any key. */
+export function userKeyFieldProblem(value: unknown, kind: UserKeyKind, check?: LoginCheck): FieldProblem | undefined {
+  const reason = kind === 'login' ? loginProblem(value, check) : oktaUserIdProblem(value);
+  return reason === undefined ? undefined : { field: keyFieldOf(kind), reason };
+}
+
+/**
+ * What is wrong with a patient id, by the hook's own rule (patientIdProblem): a Number is refused, never
+ * turned into a string, and nothing is trimmed. Reasons say why without quoting the value.
+ */
+export function patientIdFieldProblem(value: unknown, rule: PatientIdRule): string | undefined {
+  const problem = patientIdProblem(value, rule.pattern);
+  if (problem === undefined) return undefined;
+  if (problem !== 'OffPattern') return PATIENT_ID_PROBLEM_TEXT[problem];
+  const text = value as string;
+  const facts = [`${text.length} character${text.length === 1 ? '' : 's'}`];
+  if (/^\s|\s$/.test(text)) facts.push('leading or trailing white space');
+  if (/\p{Cc}/u.test(text)) facts.push('a control character');
+  return `${PATIENT_ID_PROBLEM_TEXT.OffPattern} ${rule.source} (${facts.join(', ')})`;
 }

@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../../lambda/core/user-key.ts';
 import { LOCAL_DEFAULTS } from '../../local/local-environment.ts';
 import { localDynamoDbClient } from '../../local/patients-table.ts';
 import { UsageError } from '../cli/exit-codes.ts';
@@ -6,6 +7,8 @@ import { UsageError } from '../cli/exit-codes.ts';
 export interface PatientsTable {
   client: DynamoDBClient;
   tableName: string;
+  /** What the table is keyed by: items carry TABLE_KEY_ATTRIBUTE[keyKind]. */
+  keyKind: UserKeyKind;
   /** For messages: which table, and where. */
   description: string;
   /** Set for the local store, so a refused connection can say what to start. */
@@ -22,15 +25,38 @@ export interface TableChoice {
  * use); otherwise AWS as the SDK finds it: default credential chain and region, and the SDK itself
  * honours AWS_ENDPOINT_URL_DYNAMODB.
  */
-export function openPatientsTable({ table, local }: TableChoice, env: Record<string, string | undefined>): PatientsTable {
+export function openPatientsTable({ table, local }: TableChoice, env: Record<string, string | undefined>, keyKind: UserKeyKind): PatientsTable {
   if (local) {
     const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`;
     const tableName = table || env.PATIENTS_TABLE || LOCAL_DEFAULTS.PATIENTS_TABLE;
-    return { client: localDynamoDbClient(endpoint), tableName, description: `table ${tableName} at ${endpoint}`, localEndpoint: endpoint };
+    return { client: localDynamoDbClient(endpoint), tableName, keyKind, description: `table ${tableName} at ${endpoint}`, localEndpoint: endpoint };
   }
   const tableName = table || env.PATIENTS_TABLE;
   if (!tableName) throw new UsageError('which table? Pass --table NAME, set PATIENTS_TABLE, or use --local for the npm start store');
-  return { client: new DynamoDBClient({}), tableName, description: `table ${tableName}` };
+  return { client: new DynamoDBClient({}), tableName, keyKind, description: `table ${tableName}` };
+}
+
+/**
+ * Refuses a table keyed by the other kind of key before anything is read or written: a login table
+ * read as an Okta-id table looks empty, and every write to it fails half way.
+ */
+export async function checkTableKey(table: PatientsTable, hint = (kind: UserKeyKind) => `pass --key ${kind} (or set USER_KEY=${kind})`): Promise<void> {
+  const attribute = await tableKeyAttribute(table);
+  const expected = TABLE_KEY_ATTRIBUTE[table.keyKind];
+  if (attribute === undefined || attribute === expected) return;
+  const kind = (Object.keys(TABLE_KEY_ATTRIBUTE) as UserKeyKind[]).find((candidate) => TABLE_KEY_ATTRIBUTE[candidate] === attribute);
+  throw new Error(`${table.description} is keyed by ${attribute}, not ${expected}: ${kind ? hint(kind) : 'it is no patients table'}`);
+}
+
+/** The table's partition key attribute; undefined for a role without dynamodb:DescribeTable, which skips the check. */
+async function tableKeyAttribute(table: PatientsTable): Promise<string | undefined> {
+  try {
+    const { Table } = await table.client.send(new DescribeTableCommand({ TableName: table.tableName }));
+    return Table?.KeySchema?.find((element) => element.KeyType === 'HASH')?.AttributeName;
+  } catch (error) {
+    if ((error as { name?: string })?.name === 'AccessDeniedException') return undefined;
+    throw error;
+  }
 }
 
 /** A store error in operator terms: what was unreachable or missing, and what to do about it. */

@@ -1,13 +1,18 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { RosterFileError, type RosterRow } from './roster-row.ts';
 
-const REQUIRED_COLUMNS = ['username', 'patientId'] as const;
+/** The column that must be there besides patientId: the table's key, or the login to resolve it from. */
+export type KeyColumn = 'username' | 'oktaUserId';
 
-/** CSV with a header row naming `username` and `patientId` (any order, other columns ignored). */
-export function parseRosterCsv(text: string): RosterRow[] {
+/**
+ * CSV with a header row naming `keyColumn` and `patientId`, and optionally the other of `username` and
+ * `oktaUserId` (any order and case, other columns ignored). Cells are kept exactly as written: a value
+ * with surrounding spaces is refused by validation, never trimmed into another login or id.
+ */
+export function parseRosterCsv(text: string, keyColumn: KeyColumn = 'username'): RosterRow[] {
   let parsed: ParsedRecord[];
   try {
-    parsed = parse(text, { info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof parsed;
+    parsed = parse(text, { info: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof parsed;
   } catch (error) {
     if (error instanceof CsvError) throw new RosterFileError((error as CsvError & { lines?: number }).lines, `not valid CSV: ${error.message}`);
     throw error;
@@ -19,16 +24,21 @@ export function parseRosterCsv(text: string): RosterRow[] {
     return lineOf(info.bytes - 1) - innerLineBreaks;
   };
   const [header, ...rows] = parsed;
-  if (!header) throw new RosterFileError(1, 'is empty: expected a header row "username,patientId"');
-  const names = header.record.map((name) => name.toLowerCase());
-  const [usernameColumn, patientIdColumn] = REQUIRED_COLUMNS.map((column) => names.indexOf(column.toLowerCase()));
-  if (usernameColumn === undefined || usernameColumn < 0 || patientIdColumn === undefined || patientIdColumn < 0) {
-    throw new RosterFileError(firstLineOf(header), `header must name the columns username and patientId (found: ${header.record.join(', ')})`);
+  if (!header) throw new RosterFileError(1, `is empty: expected a header row "${keyColumn},patientId"`);
+  // Header names are the file's layout, not data: they may carry spaces ("username, patientId").
+  const names = header.record.map((name) => name.trim().toLowerCase());
+  const column = (name: string) => names.indexOf(name.toLowerCase());
+  const [keyIndex, patientIdIndex] = [column(keyColumn), column('patientId')];
+  if (keyIndex < 0 || patientIdIndex < 0) {
+    const hint = keyColumn === 'oktaUserId' && column('username') >= 0 ? '; or pass --resolve-okta-ids to look the usernames up in Okta' : '';
+    throw new RosterFileError(firstLineOf(header), `header must name the columns ${keyColumn} and patientId (found: ${header.record.join(', ')})${hint}`);
   }
+  const [usernameIndex, oktaUserIdIndex] = [column('username'), column('oktaUserId')];
   return rows.map((row) => ({
     line: firstLineOf(row),
-    username: row.record[usernameColumn],
-    patientId: row.record[patientIdColumn],
+    ...(usernameIndex >= 0 ? { username: row.record[usernameIndex] } : {}),
+    ...(oktaUserIdIndex >= 0 ? { oktaUserId: row.record[oktaUserIdIndex] } : {}),
+    patientId: row.record[patientIdIndex],
   }));
 }
 

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parseRosterCsv } from './roster-csv.ts';
+import { type KeyColumn, parseRosterCsv } from './roster-csv.ts';
 import { parseRosterJson } from './roster-json.ts';
 import { RosterFileError, type RosterRow } from './roster-row.ts';
 
-/** Reads a roster: a JSON array when the file is `.json` or starts with `[`, otherwise CSV with a header row. */
-export function readRosterFile(path: string): RosterRow[] {
+/**
+ * Reads a roster: a JSON array when the file is `.json` or starts with `[`, otherwise CSV with a header
+ * row that names `keyColumn` and patientId.
+ */
+export function readRosterFile(path: string, keyColumn: KeyColumn = 'username'): RosterRow[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -13,7 +16,7 @@ export function readRosterFile(path: string): RosterRow[] {
     const code = (error as NodeJS.ErrnoException).code;
     throw new RosterFileError(undefined, code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`);
   }
-  return isJsonRoster(path, text) ? parseRosterJson(text) : parseRosterCsv(text);
+  return isJsonRoster(path, text) ? parseRosterJson(text) : parseRosterCsv(text, keyColumn);
 }
 
 function isJsonRoster(path: string, text: string): boolean {

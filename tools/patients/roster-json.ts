@@ -1,6 +1,6 @@
 import { RosterFileError, type RosterRow } from './roster-row.ts';
 
-/** A JSON array of `{ "username": ..., "patientId": ... }` objects. */
+/** A JSON array of `{ "username": ..., "patientId": ... }` objects (and `"oktaUserId"`), values as written. */
 export function parseRosterJson(text: string): RosterRow[] {
   const source = text.replace(/^\uFEFF/, '');
   let value: unknown;
@@ -18,8 +18,8 @@ export function parseRosterJson(text: string): RosterRow[] {
     if (typeof element !== 'object' || element === null || Array.isArray(element)) {
       return { line, problem: `element ${index} is not an object with username and patientId` };
     }
-    const { username, patientId } = element as Record<string, unknown>;
-    return { line, username, patientId };
+    const { username, oktaUserId, patientId } = element as Record<string, unknown>;
+    return { line, username, ...(oktaUserId === undefined ? {} : { oktaUserId }), patientId };
   });
 }
 

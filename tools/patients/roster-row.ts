@@ -1,8 +1,9 @@
-/** One row of a roster file as written, before any check. */
+/** One row of a roster file as written, before any check: every value exactly as the file has it. */
 export interface RosterRow {
   /** 1-based line in the file where the row starts. */
   line: number;
   username?: unknown;
+  oktaUserId?: unknown;
   patientId?: unknown;
   /** Set when the row is not even shaped like a row (a JSON element that is not an object). */
   problem?: string;

@@ -1,38 +1,60 @@
-import { patientKey } from '../../local/patients-table.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
-import { checkPatientFields } from './patient-fields.ts';
+import { type FieldProblem, type PatientIdRule, patientIdFieldProblem, userKeyFieldProblem } from './patient-fields.ts';
+import { describeStoredPatientId, patientKey } from './patient-item.ts';
 import { deletePatient, getPatientId, putPatient } from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
 
-export async function runPut(table: PatientsTable, io: CliIo, username: string, patientId: string): Promise<ExitCode> {
-  const problems = checkPatientFields(username, patientId);
-  if (problems.length > 0) {
-    for (const { field, reason } of problems) io.stderr.write(`${field}: ${reason}\n`);
-    return EXIT.failed;
-  }
-  const key = patientKey(username);
-  const previous = await putPatient(table, { username: key, patientId });
-  const change = previous === undefined ? 'added' : previous === patientId ? 'unchanged' : `changed (was ${previous})`;
+export async function runPut(table: PatientsTable, io: CliIo, user: string, patientId: string, rule: PatientIdRule): Promise<ExitCode> {
+  const problems: FieldProblem[] = [];
+  const keyProblem = userKeyFieldProblem(user, table.keyKind);
+  if (keyProblem) problems.push(keyProblem);
+  const idProblem = patientIdFieldProblem(patientId, rule);
+  if (idProblem) problems.push({ field: 'patientId', reason: idProblem });
+  if (reportProblems(io, problems)) return EXIT.failed;
+  const key = patientKey(user, table.keyKind);
+  const previous = await putPatient(table, { key, patientId });
+  const change = previous === undefined ? 'added' : previous === patientId ? 'unchanged' : `changed (was ${describeStoredPatientId(previous)})`;
   io.stdout.write(`${key} → ${patientId}: ${change}\n`);
   return EXIT.ok;
 }
 
-/** Prints the patient id alone, so a script can capture it; exit 1 when the user is not a patient. */
-export async function runGet(table: PatientsTable, io: CliIo, username: string): Promise<ExitCode> {
-  const patientId = await getPatientId(table, username);
-  if (patientId === undefined) {
-    io.stderr.write(`${patientKey(username)} is not in ${table.description}\n`);
+/**
+ * Prints the patient id alone, so a script can capture it; exit 1 when the user is not a patient, or
+ * when what is stored is no patient id the hook would use (it is not printed as if it were one).
+ */
+export async function runGet(table: PatientsTable, io: CliIo, user: string, rule: PatientIdRule): Promise<ExitCode> {
+  if (reportProblems(io, lookupProblems(user, table))) return EXIT.failed;
+  const { found, patientId } = await getPatientId(table, user);
+  if (!found) {
+    io.stderr.write(`not in ${table.description}\n`);
+    return EXIT.failed;
+  }
+  if (typeof patientId !== 'string') {
+    io.stderr.write(`the stored patientId is not a String (${typeof patientId === 'object' && patientId.N !== undefined ? 'a Number' : 'another type'}), which the hook refuses: put it again as a string\n`);
     return EXIT.failed;
   }
   io.stdout.write(`${patientId}\n`);
+  if (!rule.pattern.test(patientId)) io.stderr.write(`the stored patientId is off the pattern ${rule.source}, which the hook refuses\n`);
   return EXIT.ok;
 }
 
 /** Deleting someone who is not there is not an error: the table ends as asked. */
-export async function runDelete(table: PatientsTable, io: CliIo, username: string): Promise<ExitCode> {
-  const key = patientKey(username);
+export async function runDelete(table: PatientsTable, io: CliIo, user: string): Promise<ExitCode> {
+  if (reportProblems(io, lookupProblems(user, table))) return EXIT.failed;
+  const key = patientKey(user, table.keyKind);
   const previous = await deletePatient(table, key);
-  io.stdout.write(previous === undefined ? `${key} was not in ${table.description}\n` : `${key} deleted (was ${previous})\n`);
+  io.stdout.write(previous.found ? `${key} deleted (was ${describeStoredPatientId(previous.patientId)})\n` : `${key} was not in ${table.description}\n`);
   return EXIT.ok;
+}
+
+// A lookup needs a key the table could hold, not a well-formed login: an old item is still found.
+function lookupProblems(user: string, table: PatientsTable): FieldProblem[] {
+  const problem = userKeyFieldProblem(user, table.keyKind, { emailLike: false });
+  return problem ? [problem] : [];
+}
+
+function reportProblems(io: CliIo, problems: readonly FieldProblem[]): boolean {
+  for (const { field, reason } of problems) io.stderr.write(`${field}: ${reason}\n`);
+  return problems.length > 0;
 }

@@ -34,8 +34,35 @@ export interface FakeOkta {
   hooks: Map<string, StoredHook>;
   rules: Map<string, { policyId: string; rule: Record<string, any> }>;
   addHook(hook: Omit<StoredHook, 'id' | 'created' | 'lastUpdated'>): StoredHook;
+  /** Users by id, in the shape GET /api/v1/users/{idOrLogin} answers. */
+  users: Map<string, OktaUser>;
+  addUser(user: { login: string; id?: string; status?: OktaUser['status'] }): OktaUser;
+  /**
+   * The next `count` user lookups answer 429, as Okta does when the minute's limit is spent, with
+   * X-Rate-Limit-Reset `resetInSeconds` after the Date header.
+   */
+  throttleUserLookups(count: number, resetInSeconds?: number): void;
   close(): Promise<void>;
 }
+
+/** Okta's user object, as its Users API documents it. */
+export interface OktaUser {
+  id: string;
+  status: 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'PASSWORD_EXPIRED' | 'LOCKED_OUT' | 'SUSPENDED' | 'DEPROVISIONED';
+  created: string;
+  activated: string | null;
+  statusChanged: string | null;
+  lastLogin: string | null;
+  lastUpdated: string;
+  passwordChanged: string | null;
+  type: { id: string };
+  profile: { firstName: string | null; lastName: string | null; mobilePhone: string | null; secondEmail: string | null; login: string; email: string };
+  credentials: { password: Record<string, never>; provider: { type: 'OKTA'; name: 'OKTA' } };
+  _links: Record<string, { href: string }>;
+}
+
+/** What the fake answers with on user lookups, like Okta's headers on GET /api/v1/users/{idOrLogin}. */
+export const USER_LOOKUP_LIMIT = 600;
 
 export const AUTH_SERVER_ID = 'aus1patients';
 export const POLICY_ID = '00p1patients';
@@ -47,8 +74,17 @@ export async function startFakeOkta(): Promise<FakeOkta> {
   const rules = new Map<string, { policyId: string; rule: Record<string, any> }>();
   rules.set(RULE_ID, { policyId: POLICY_ID, rule: documentedRule(RULE_ID, 'Patient sign-in') });
   rules.set('0pr2machines', { policyId: POLICY_ID, rule: documentedRule('0pr2machines', 'Machines') });
+  const users = new Map<string, OktaUser>();
+  let throttled = 0;
+  let throttledResetIn = 0;
+  let lookupsThisMinute = 0;
   let next = 1;
   const now = () => new Date().toISOString();
+  const addUser: FakeOkta['addUser'] = ({ login, id = oktaId('00u', next++), status = 'ACTIVE' }) => {
+    const user = documentedUser(id, login, status);
+    users.set(id, user);
+    return user;
+  };
   const addHook: FakeOkta['addHook'] = (hook) => {
     const stored = { ...structuredClone(hook), id: `calFake${next++}`, created: now(), lastUpdated: now() };
     hooks.set(stored.id, stored);
@@ -60,8 +96,8 @@ export async function startFakeOkta(): Promise<FakeOkta> {
       const url = new URL(request.url ?? '/', 'http://okta');
       const path = `${url.pathname}${url.search}`;
       requests.push({ method: request.method ?? 'GET', path, authorization: request.headers.authorization, body });
-      const answer = (status: number, value?: unknown) => {
-        response.writeHead(status, value === undefined ? {} : { 'content-type': 'application/json' });
+      const answer = (status: number, value?: unknown, headers: Record<string, string> = {}) => {
+        response.writeHead(status, { ...headers, ...(value === undefined ? {} : { 'content-type': 'application/json' }) });
         response.end(value === undefined ? undefined : JSON.stringify(value));
       };
       if (request.headers.authorization !== `SSWS ${API_TOKEN}`) {
@@ -98,6 +134,21 @@ export async function startFakeOkta(): Promise<FakeOkta> {
         if (!hook) return answer(404, oktaError('E0000007', 'Not found: Resource not found'));
         return execute(hook, body, answer);
       }
+      if ((match = route.match(/^GET \/api\/v1\/users\/([^/]+)$/))) {
+        // Okta's rate limit headers: the reset is in epoch seconds on Okta's clock (the Date header).
+        const reset = Math.floor(Date.now() / 1000);
+        if (throttled > 0) {
+          throttled--;
+          const headers = { 'x-rate-limit-limit': String(USER_LOOKUP_LIMIT), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset + throttledResetIn) };
+          return answer(429, oktaError('E0000047', 'API call exceeded rate limit due to too many requests.'), headers);
+        }
+        lookupsThisMinute++;
+        const headers = { 'x-rate-limit-limit': String(USER_LOOKUP_LIMIT), 'x-rate-limit-remaining': String(USER_LOOKUP_LIMIT - lookupsThisMinute), 'x-rate-limit-reset': String(reset + 60) };
+        const wanted = decodeURIComponent(match[1] as string);
+        const user = findUser(users, wanted);
+        if (!user) return answer(404, oktaError('E0000007', `Not found: Resource not found: ${wanted} (User)`), headers);
+        return answer(200, user, headers);
+      }
       const server = `/api/v1/authorizationServers/${AUTH_SERVER_ID}`;
       if (route === `GET ${server}/policies`) return answer(200, [{ id: POLICY_ID, type: 'OAUTH_AUTHORIZATION_POLICY', name: 'Patients', status: 'ACTIVE' }]);
       if (route === `GET ${server}/policies/${POLICY_ID}/rules`) return answer(200, [...rules.values()].map(({ rule }) => rule));
@@ -121,6 +172,12 @@ export async function startFakeOkta(): Promise<FakeOkta> {
     hooks,
     rules,
     addHook,
+    users,
+    addUser,
+    throttleUserLookups: (count, resetInSeconds = 0) => {
+      throttled += count;
+      throttledResetIn = resetInSeconds;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -144,6 +201,45 @@ async function execute(hook: StoredHook, body: unknown, answer: (status: number,
     return answer(400, oktaError('E0000001', 'Api validation failed: Error while invoking inline hook', [`The inline hook responded with status ${reply.status}`]));
   }
   answer(200, JSON.parse(text));
+}
+
+/**
+ * GET /api/v1/users/{id}: "id, login, or login shortname (as long as it is unambiguous)". Okta holds
+ * logins unique without regard to case; whether its case-insensitive match also folds Unicode (the
+ * Kelvin sign to k) is unconfirmed, so the fake takes the worst case and folds it.
+ */
+function findUser(users: ReadonlyMap<string, OktaUser>, wanted: string): OktaUser | undefined {
+  const byId = users.get(wanted);
+  if (byId) return byId;
+  const fold = (value: string) => value.toLowerCase();
+  const all = [...users.values()];
+  const byLogin = all.find((user) => fold(user.profile.login) === fold(wanted));
+  if (byLogin) return byLogin;
+  const byShortname = all.filter((user) => fold(user.profile.login.split('@')[0] as string) === fold(wanted));
+  return byShortname.length === 1 ? byShortname[0] : undefined;
+}
+
+function documentedUser(id: string, login: string, status: OktaUser['status']): OktaUser {
+  const href = `https://example.okta.com/api/v1/users/${id}`;
+  return {
+    id,
+    status,
+    created: '2024-01-01T00:00:00.000Z',
+    activated: status === 'ACTIVE' ? '2024-01-01T00:00:00.000Z' : null,
+    statusChanged: '2024-01-01T00:00:00.000Z',
+    lastLogin: null,
+    lastUpdated: '2024-01-01T00:00:00.000Z',
+    passwordChanged: '2024-01-01T00:00:00.000Z',
+    type: { id: 'oty1defaultusertype' },
+    profile: { firstName: 'Test', lastName: 'Patient', mobilePhone: null, secondEmail: null, login, email: login.includes('@') ? login : `${login}@example.com` },
+    credentials: { password: {}, provider: { type: 'OKTA', name: 'OKTA' } },
+    _links: { self: { href }, deactivate: { href: `${href}/lifecycle/deactivate` } },
+  };
+}
+
+/** An Okta-shaped id: a 3-character type prefix and 17 letters and digits, 20 in all. */
+function oktaId(prefix: string, sequence: number): string {
+  return `${prefix}${`fake${sequence}`.padStart(17, 'X')}`;
 }
 
 function documentedRule(id: string, name: string): Record<string, any> {

@@ -1,9 +1,11 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensurePatientsTable, localDynamoDbClient } from '../../../local/patients-table.ts';
 import { runPatientsCli } from '../../../tools/patients/cli.ts';
+import type { StoredPatientId } from '../../../tools/patients/patient-item.ts';
 import { readAllPatients } from '../../../tools/patients/patients-repository.ts';
 import { runPreviewCli } from '../../../tools/preview/cli.ts';
 import { type LocalHook, startLocalHook } from '../../support/local-hook.ts';
@@ -31,19 +33,29 @@ async function patients(args: string[], options: CapturedIoOptions = {}) {
 }
 
 /** A fresh table in the store, optionally with patients, so tests do not see each other's rows. */
-async function freshTable(rows: Record<string, string> = {}): Promise<string> {
+async function freshTable(rows: Record<string, string> = {}, putOptions: string[] = []): Promise<string> {
   const name = `roster-${++tables}`;
   const client = localDynamoDbClient(hook.store?.endpoint as string);
   await ensurePatientsTable(client, name);
   client.destroy();
-  for (const [username, patientId] of Object.entries(rows)) await patients(['put', username, patientId, '--table', name]);
+  for (const [username, patientId] of Object.entries(rows)) expect((await patients(['put', username, patientId, '--table', name, ...putOptions])).code).toBe(0);
   return name;
 }
 
-async function contents(tableName: string): Promise<Record<string, string>> {
+async function contents(tableName: string): Promise<Record<string, StoredPatientId>> {
   const client = localDynamoDbClient(hook.store?.endpoint as string);
   try {
-    return Object.fromEntries(await readAllPatients({ client, tableName, description: tableName }));
+    return Object.fromEntries(await readAllPatients({ client, tableName, keyKind: 'login', description: tableName }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** An item as another tool could have written it: any key, any patientId type. */
+async function putRawItem(tableName: string, username: string, patientId: Record<string, string>): Promise<void> {
+  const client = localDynamoDbClient(hook.store?.endpoint as string);
+  try {
+    await client.send(new PutItemCommand({ TableName: tableName, Item: { username: { S: username }, patientId: patientId as never } }));
   } finally {
     client.destroy();
   }
@@ -69,7 +81,10 @@ describe('patients put, get, delete, list', () => {
   it('refuses to put a login that is not email-like, or an over-long patient id', async () => {
     const table = await freshTable();
     const result = await patients(['put', 'ana', 'x'.repeat(65), '--table', table]);
-    expect(result).toMatchObject({ code: 1, err: 'username: not an email-like login (name@domain.tld)\npatientId: longer than 64 characters (65)\n' });
+    expect(result).toMatchObject({
+      code: 1,
+      err: 'username: not an email-like login (name@domain.tld)\npatientId: does not match the patient id pattern [A-Za-z0-9._-]{1,64} (65 characters)\n',
+    });
     expect(await contents(table)).toStrictEqual({});
   });
 });
@@ -112,7 +127,7 @@ describe('patients import', () => {
         'bad.csv:4: username: missing',
         'bad.csv:5: username: duplicate username with a different patientId (also on line 7)',
         'bad.csv:7: username: duplicate username with a different patientId (also on line 5)',
-        'bad.csv:8: patientId: longer than 64 characters (70)',
+        'bad.csv:8: patientId: does not match the patient id pattern [A-Za-z0-9._-]{1,64} (70 characters)',
         'bad.csv:9: patientId: missing',
         '6 of 7 rows in bad.csv are bad: nothing was written. Fix them, or pass --skip-invalid to import the 1 good row.',
         '',
@@ -127,7 +142,7 @@ describe('patients import', () => {
     const result = await patients(['import', file, '--table', table]);
     expect(result.code).toBe(1);
     expect(result.err).toContain('bad.json:3: row: element 1 is not an object with username and patientId\n');
-    expect(result.err).toContain('bad.json:4: patientId: must be a string ("1235", not 1235)');
+    expect(result.err).toContain('bad.json:4: patientId: must be a string ("01235", not a number)');
   });
 
   it('names the file when it cannot be read as a roster at all', async () => {
@@ -202,12 +217,94 @@ describe('patients import', () => {
   });
 });
 
+describe('one canonical key, and the hook’s patient id rule, wherever the CLI writes', () => {
+  it('refuses a CSV login with a leading space or a trailing NBSP by file and line, and never trims it', async () => {
+    const table = await freshTable();
+    const file = rosterFile('spaces.csv', 'username,patientId\n kim.sato@example.com,6789\nkim.sato@example.com\u00a0,6789\nok@example.com,1\n');
+    const result = await patients(['import', file, '--table', table]);
+    expect(result).toMatchObject({
+      code: 1,
+      err:
+        'spaces.csv:2: username: has leading or trailing white space\n' +
+        'spaces.csv:3: username: has leading or trailing white space\n' +
+        '2 of 3 rows in spaces.csv are bad: nothing was written. Fix them, or pass --skip-invalid to import the 1 good row.\n',
+    });
+    expect(await contents(table)).toStrictEqual({});
+  });
+
+  it('keeps look-alike logins apart: a Kelvin sign is a login of its own, an NBSP is refused, kim.sato@example.com keeps its id', async () => {
+    const table = await freshTable({ 'kim.sato@example.com': '6789' });
+    const file = rosterFile('look-alikes.json', '[\n{"username": "\u212aim.sato@example.com", "patientId": "1111"},\n{"username": "kim.sato@example.com\\u00a0", "patientId": "2222"}\n]\n');
+    const result = await patients(['import', file, '--skip-invalid', '--table', table]);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('look-alikes.json:3: username: has leading or trailing white space\n');
+    expect(result.out).toMatch(/written 1 \(1 new, 0 changed\), unchanged 0, skipped 1 in/);
+    expect(await contents(table)).toStrictEqual({ 'kim.sato@example.com': '6789', '\u212aim.sato@example.com': '1111' });
+    expect(await patients(['get', 'KIM.SATO@example.com', '--table', table])).toMatchObject({ code: 0, out: '6789\n' });
+    expect(await patients(['put', ' kim.sato@example.com', '1', '--table', table])).toMatchObject({ code: 1, err: 'username: has leading or trailing white space\n' });
+    expect(await patients(['delete', 'kim.sato@example.com\u00a0', '--table', table])).toMatchObject({ code: 1, err: 'username: has leading or trailing white space\n' });
+  });
+
+  it('refuses a JSON number and an off-pattern patient id by line, without quoting either', async () => {
+    const table = await freshTable();
+    const file = rosterFile('ids.json', '[\n{"username": "a@example.com", "patientId": 98765},\n{"username": "b@example.com", "patientId": "12/34"},\n{"username": "c@example.com", "patientId": "0042"}\n]\n');
+    const result = await patients(['import', file, '--table', table]);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      'ids.json:2: patientId: must be a string ("01235", not a number), so leading zeros and long ids survive\n' +
+        'ids.json:3: patientId: does not match the patient id pattern [A-Za-z0-9._-]{1,64} (5 characters)\n' +
+        '2 of 3 rows in ids.json are bad: nothing was written. Fix them, or pass --skip-invalid to import the 1 good row.\n',
+    );
+    expect(result.err).not.toMatch(/98765|12\/34|@example/);
+    expect(await contents(table)).toStrictEqual({});
+  });
+
+  it('takes the patient id rule from --patient-id-pattern, else PATIENT_ID_PATTERN, as the hook does', async () => {
+    const table = await freshTable();
+    expect(await patients(['put', 'a@example.com', '12/34', '--table', table])).toMatchObject({ code: 1, err: 'patientId: does not match the patient id pattern [A-Za-z0-9._-]{1,64} (5 characters)\n' });
+    expect(await patients(['put', 'a@example.com', '12/34', '--table', table, '--patient-id-pattern', '\\d+/\\d+'])).toMatchObject({ code: 0 });
+    expect(await patients(['put', 'b@example.com', 'AB-1', '--table', table], { env: { PATIENT_ID_PATTERN: '\\d+' } })).toMatchObject({ code: 1, err: 'patientId: does not match the patient id pattern \\d+ (4 characters)\n' });
+    expect(await contents(table)).toStrictEqual({ 'a@example.com': '12/34' });
+  });
+
+  it('never reads a stored Number as a patient id: import writes it again as a string, get and export refuse it, list shows its type', async () => {
+    const table = await freshTable({ 'ok@example.com': '7' });
+    await putRawItem(table, 'number@example.com', { N: '4235' });
+    expect(await patients(['get', 'number@example.com', '--table', table])).toMatchObject({
+      code: 1,
+      out: '',
+      err: 'the stored patientId is not a String (a Number), which the hook refuses: put it again as a string\n',
+    });
+    const listed = await patients(['list', '--table', table]);
+    expect(listed.out).toContain('number@example.com\t4235 (a Number)\n');
+    expect(listed.err).toContain('1 patient shown with the type they have: the stored patientId is not a String (a Number?), which the hook refuses; put each again as a string\n');
+    const exported = await patients(['export', '-', '--table', table]);
+    expect(exported).toMatchObject({ code: 1, out: 'username,patientId\nok@example.com,7\n' });
+    expect(exported.err).toContain('1 patient left out (npm run patients -- list shows them)');
+
+    const file = rosterFile('number.csv', 'username,patientId\nnumber@example.com,4235\n');
+    expect((await patients(['import', file, '--dry-run', '--table', table])).out).toContain('~ number@example.com 4235 (a Number) → 4235\n');
+    expect((await patients(['import', file, '--table', table])).out).toMatch(/written 1 \(0 new, 1 changed\)/);
+    expect(await contents(table)).toStrictEqual({ 'ok@example.com': '7', 'number@example.com': '4235' });
+  });
+
+  it('refuses to work on a table keyed by the other kind of key', async () => {
+    const table = await freshTable();
+    expect(await patients(['list', '--key', 'oktaId', '--table', table])).toMatchObject({
+      code: 1,
+      err: `error: table ${table} at http://127.0.0.1:${port} is keyed by username, not oktaUserId: pass --key login (or set USER_KEY=login)\n`,
+    });
+    expect(await patients(['list', '--table', table], { env: { USER_KEY: 'oktaId' } })).toMatchObject({ code: 1 });
+  });
+});
+
 describe('patients export', () => {
   it('writes the table sorted, in the import format, which re-imports unchanged', async () => {
-    const table = await freshTable({ 'zoe@example.com': '2', 'al@example.com': '1, "one"' });
+    const anyId = ['--patient-id-pattern', '.{1,64}'];
+    const table = await freshTable({ 'zoe@example.com': '2', 'al@example.com': '1, "one"' }, anyId);
     expect(await patients(['export', 'out.csv', '--table', table])).toMatchObject({ code: 0, out: `exported 2 patients from table ${table} at http://127.0.0.1:${port} to out.csv\n` });
     expect(readFileSync(join(folder, 'out.csv'), 'utf8')).toBe('username,patientId\nal@example.com,"1, ""one"""\nzoe@example.com,2\n');
-    expect((await patients(['import', 'out.csv', '--table', table])).out).toMatch(/written 0 .*unchanged 2/);
+    expect((await patients(['import', 'out.csv', '--table', table, ...anyId])).out).toMatch(/written 0 .*unchanged 2/);
     expect((await patients(['export', '-', '--table', table])).out).toBe(readFileSync(join(folder, 'out.csv'), 'utf8'));
     await patients(['export', 'out.json', '--table', table]);
     expect(JSON.parse(readFileSync(join(folder, 'out.json'), 'utf8'))).toStrictEqual([
@@ -221,16 +318,42 @@ describe('patients: where and how', () => {
   it.each([
     [[], 'no command given'],
     [['frob'], 'unknown command "frob"'],
-    [['get'], 'get takes 1 argument: get <username>'],
+    [['get'], 'get takes 1 argument: get <user>'],
     [['list', 'extra'], 'list takes no arguments: list'],
     [['list', '--prune'], '--prune is an import option'],
     [['import', 'x.csv', '--concurrency', '0'], '--concurrency must be a whole number from 1 to 32'],
     [['list', '--bogus'], "Unknown option '--bogus'"],
+    [['list', '--key', 'email'], '--key must be login or oktaId'],
+    [['list', '--patient-id-pattern', '('], '--patient-id-pattern must be a regular expression, e.g. [A-Za-z0-9._-]{1,64}'],
+    [['import', 'x.csv', '--resolve-okta-ids'], '--resolve-okta-ids needs --key oktaId (or USER_KEY=oktaId)'],
+    [['list', '--left-behind', 'x.csv'], '--left-behind is a migrate option'],
+    [['list', '--dry-run'], '--dry-run is an import and migrate option'],
+    [['migrate'], 'migrate needs --from <login table> and --to <Okta-id table>'],
+    [['migrate', '--from', 'a', '--to', 'a'], '--from and --to name the same table'],
+    [['migrate', '--from', 'a', '--to', 'b', '--table', 'c'], 'migrate takes --from and --to, not --table'],
+    [['migrate', '--from', 'a', '--to', 'b', '--key', 'login'], 'migrate reads a login table and writes an Okta-id table: it takes no --key'],
+    [['migrate', '--from', 'a', '--to', 'b', '--prune'], '--prune is an import option'],
+    [['import', 'x.csv', '--okta-concurrency', '17'], '--okta-concurrency must be a whole number from 1 to 16'],
   ])('exits 2 with the usage for %j', async (args, message) => {
     const io = capturedIo({ env: { DYNAMODB_PORT: String(port) } });
     expect(await runPatientsCli([...args, '--local'], io)).toBe(2);
     expect(io.err()).toContain(`error: ${message}`);
     expect(io.err()).toContain('Usage: npm run patients -- <command> [options]');
+  });
+
+  it('reads USER_KEY and PATIENT_ID_PATTERN as the hook does, and names the variable when one is wrong', async () => {
+    const io = capturedIo({ env: { DYNAMODB_PORT: String(port), USER_KEY: 'email' } });
+    expect(await runPatientsCli(['list', '--local'], io)).toBe(2);
+    expect(io.err()).toContain('error: USER_KEY must be login or oktaId');
+    const pattern = capturedIo({ env: { DYNAMODB_PORT: String(port), PATIENT_ID_PATTERN: '[' } });
+    expect(await runPatientsCli(['list', '--local'], pattern)).toBe(2);
+    expect(pattern.err()).toContain('error: PATIENT_ID_PATTERN must be a regular expression');
+  });
+
+  it('needs the Okta org and a credential to look logins up, as okta:register does', async () => {
+    const io = capturedIo({ env: { DYNAMODB_PORT: String(port) } });
+    expect(await runPatientsCli(['migrate', '--from', 'a', '--to', 'b', '--local'], io)).toBe(2);
+    expect(io.err()).toContain('error: OKTA_ORG_URL is required');
   });
 
   it('needs a table when not --local', async () => {
@@ -243,6 +366,10 @@ describe('patients: where and how', () => {
     const io = capturedIo();
     expect(await runPatientsCli(['--help'], io)).toBe(0);
     expect(io.out()).toContain('Exit codes: 0 done, 1 bad rows / refused / not found / failed, 2 usage error.');
+    for (const topic of ['--key login|oktaId', 'oktaUserId,patientId', '--resolve-okta-ids', 'migrate --from <login table> --to <Okta-id table>', '--left-behind FILE', '[A-Za-z0-9._-]{1,64}', 'nothing is trimmed']) {
+      expect(io.out()).toContain(topic);
+    }
+    expect(io.out()).not.toContain('trimmed and lower-cased');
   });
 
   it('reaches AWS through the SDK’s own configuration, which honours AWS_ENDPOINT_URL_DYNAMODB', async () => {

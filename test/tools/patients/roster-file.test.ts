@@ -17,12 +17,29 @@ const file = (name: string, text: string) => {
 
 describe('parseRosterCsv', () => {
   it('gives each row the line it starts on, across blank lines, CRLF and quoted line breaks', () => {
-    const text = '\uFEFFusername,patientId\r\n\r\na@example.com, 1 \r\n"b@example.com","two\r\nlines"\r\nc@example.com,3\r\n';
+    const text = '\uFEFFusername,patientId\r\n\r\na@example.com,1\r\n"b@example.com","two\r\nlines"\r\nc@example.com,3\r\n';
     expect(parseRosterCsv(text)).toStrictEqual([
       { line: 3, username: 'a@example.com', patientId: '1' },
       { line: 4, username: 'b@example.com', patientId: 'two\r\nlines' },
       { line: 6, username: 'c@example.com', patientId: '3' },
     ]);
+  });
+
+  it('keeps every cell exactly as written: surrounding spaces and NBSPs are for validation to refuse, not to trim', () => {
+    expect(parseRosterCsv('username, patientId\n kim.sato@example.com , 1 \nkim.sato@example.com\u00a0,\t2\n')).toStrictEqual([
+      { line: 2, username: ' kim.sato@example.com ', patientId: ' 1 ' },
+      { line: 3, username: 'kim.sato@example.com\u00a0', patientId: '\t2' },
+    ]);
+  });
+
+  it('reads an oktaUserId column beside username, and keys an Okta-id roster by it alone', () => {
+    expect(parseRosterCsv('username,oktaUserId,patientId\na@example.com,00uA1,1\n')).toStrictEqual([
+      { line: 2, username: 'a@example.com', oktaUserId: '00uA1', patientId: '1' },
+    ]);
+    expect(parseRosterCsv('oktaUserId,patientId\n00uA1,1\n', 'oktaUserId')).toStrictEqual([{ line: 2, oktaUserId: '00uA1', patientId: '1' }]);
+    expect(() => parseRosterCsv('username,patientId\na@example.com,1\n', 'oktaUserId')).toThrow(
+      'header must name the columns oktaUserId and patientId (found: username, patientId); or pass --resolve-okta-ids to look the usernames up in Okta',
+    );
   });
 
   it('finds the columns by name, in any order and case, beside other columns', () => {
