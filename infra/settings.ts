@@ -16,6 +16,11 @@ export interface TokenHookSettings {
    * `npm run patients -- migrate` before switching (README.md, "Keying patients by Okta user id").
    */
   userKey?: UserKeyKind;
+  /**
+   * With `userKey=login`: also create the table keyed by `oktaUserId` that `userKey=oktaId` will read, so
+   * it can be filled (`npm run patients -- migrate`) before the function switches to it. Off by default.
+   */
+  prepareOktaIdTable?: boolean;
   /** What a patient id must match, whole (`PATIENT_ID_PATTERN`). Default 1 to 64 of `A-Z a-z 0-9 . _ -`. */
   patientIdPattern?: string;
   /** Which tokens get the claim: `id` (default), `access` or `both`. */
@@ -77,7 +82,7 @@ export const DEFAULT_SETTINGS = {
 } as const satisfies Omit<Required<TokenHookSettings>, 'stageName' | OptionalSetting>;
 
 /** Settings that have no default: absent means "none" (no topic, no replay window, no OAuth issuer...). */
-type OptionalSetting = 'alarmEmail' | 'maxEventAgeSeconds' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'oauthClientId';
+type OptionalSetting = 'alarmEmail' | 'prepareOktaIdTable' | 'maxEventAgeSeconds' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'oauthClientId';
 
 export type ResolvedSettings = Required<Omit<TokenHookSettings, OptionalSetting>> & Pick<TokenHookSettings, OptionalSetting>;
 
@@ -114,6 +119,7 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
     ...withoutUndefined({
       alarmEmail: settings.alarmEmail || undefined,
       maxEventAgeSeconds: settings.maxEventAgeSeconds,
+      prepareOktaIdTable: settings.prepareOktaIdTable || undefined,
       oauthIssuer: settings.oauthIssuer || undefined,
       oauthAudience: settings.oauthAudience || undefined,
       oauthScope: settings.oauthScope || undefined,
@@ -129,6 +135,7 @@ export class SettingsError extends Error {
 const CONTEXT_KEYS = [
   'stage',
   'userKey',
+  'prepareOktaIdTable',
   'patientIdPattern',
   'claimName',
   'claimTokens',
@@ -175,6 +182,7 @@ export function settingsFromContext(node: Node): TokenHookSettings {
   return withoutUndefined({
     stageName,
     userKey: oneOf(read('userKey'), USER_KEY_KINDS, 'userKey'),
+    prepareOktaIdTable: flag(read('prepareOktaIdTable'), 'prepareOktaIdTable'),
     // Checked where the function's own checks run (HookFunction), as PATIENT_ID_PATTERN.
     patientIdPattern: read('patientIdPattern'),
     claimName: read('claimName'),
@@ -200,6 +208,12 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new SettingsError(`context "${key}" must be one of ${allowed.join(', ')}`);
+}
+
+function flag(value: string | undefined, key: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new SettingsError(`context "${key}" must be true or false`);
 }
 
 function wholeNumber(value: string | undefined, key: string, min: number, max: number): number | undefined {

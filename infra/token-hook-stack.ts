@@ -18,6 +18,8 @@ export interface TokenHookStackProps extends StackProps, TokenHookSettings {
   rotationBundleDir?: string;
 }
 
+const OKTA_ID_TABLE_ID = 'PatientsByOktaId';
+
 /** The stack name of a stage; the stage is in it, so stages deploy side by side. */
 export function tokenHookStackName(stageName: string): string {
   return `OktaTokenHook-${stageName}`;
@@ -41,9 +43,15 @@ export class TokenHookStack extends Stack {
     Tags.of(this).add('project', 'okta-token-hook');
     Tags.of(this).add('stage', settings.stageName);
 
-    // A table's key cannot change: an Okta-id-keyed table is a new resource beside the login-keyed one,
-    // which RETAIN leaves in the account for `npm run patients -- migrate` to read.
-    const { table } = new PatientsTable(this, settings.userKey === 'oktaId' ? 'PatientsByOktaId' : 'Patients', { userKey: settings.userKey });
+    // A table's key cannot change: the Okta-id-keyed table is a resource of its own. It can be created ahead
+    // of the switch (prepareOktaIdTable) and filled by `npm run patients -- migrate`; after the switch RETAIN
+    // leaves the login-keyed table in the account until an operator deletes it.
+    const { table } =
+      settings.userKey === 'oktaId'
+        ? new PatientsTable(this, OKTA_ID_TABLE_ID, { userKey: 'oktaId' })
+        : new PatientsTable(this, 'Patients', { userKey: 'login' });
+    const preparedOktaIdTable =
+      settings.userKey === 'login' && settings.prepareOktaIdTable ? new PatientsTable(this, OKTA_ID_TABLE_ID, { userKey: 'oktaId' }).table : undefined;
     // OAuth mode: no shared secret at all, so nothing to store, rotate or hand to Okta.
     const credential =
       settings.authMode === 'basic'
@@ -110,6 +118,12 @@ export class TokenHookStack extends Stack {
       description: `The patients table (${TABLE_KEY_ATTRIBUTE[settings.userKey]} -> patientId)`,
       value: table.tableName,
     });
+    if (preparedOktaIdTable) {
+      new CfnOutput(this, 'PatientsByOktaIdTableName', {
+        description: 'The table keyed by Okta user id that userKey=oktaId will read: fill it with npm run patients -- migrate',
+        value: preparedOktaIdTable.tableName,
+      });
+    }
     if (credential) {
       new CfnOutput(this, 'HookSecretId', {
         description: 'ARN of the Secrets Manager secret holding the Basic credential (not the value)',
@@ -132,6 +146,7 @@ function stackPropsOf(props: TokenHookStackProps): StackProps {
     rotationBundleDir: _rotationBundleDir,
     stageName: _stageName,
     userKey: _userKey,
+    prepareOktaIdTable: _prepareOktaIdTable,
     patientIdPattern: _patientIdPattern,
     claimName: _claimName,
     claimTokens: _claimTokens,

@@ -59,6 +59,22 @@ describe('patients table', () => {
     byId.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ USER_KEY: 'oktaId' }) } });
   });
 
+  it('with prepareOktaIdTable, creates the Okta-id table beside the login table the function still reads', () => {
+    const { stacks } = tokenHookApp([{ stageName: 'prep', prepareOktaIdTable: true }]);
+    const prepared = Template.fromStack(stacks[0]!);
+    const tables = prepared.findResources('AWS::DynamoDB::Table');
+    expect(Object.keys(tables).map((id) => id.replace(/Table[0-9A-F]{8}$/, ''))).toStrictEqual(['Patients', 'PatientsByOktaId']);
+    const [loginTableId, oktaIdTableId] = Object.keys(tables) as [string, string];
+    expect(tables[oktaIdTableId]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { KeySchema: [{ AttributeName: 'oktaUserId', KeyType: 'HASH' }] } });
+    prepared.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ USER_KEY: 'login', PATIENTS_TABLE: { Ref: loginTableId } }) },
+    });
+    prepared.hasOutput('PatientsByOktaIdTableName', { Value: { Ref: oktaIdTableId } });
+    // The switch keeps the same logical id, so the table filled before it is the one the function reads after it.
+    const { stacks: switched } = tokenHookApp([{ stageName: 'prep', userKey: 'oktaId' }]);
+    expect(Object.keys(Template.fromStack(switched[0]!).findResources('AWS::DynamoDB::Table'))).toStrictEqual([oktaIdTableId]);
+  });
+
   it('survives cdk destroy and replacement', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
