@@ -11,16 +11,16 @@ export interface TokenHookSettings {
   claimName?: string;
   /**
    * What the patients table is keyed by (`USER_KEY`): `login` (default, the seed guide's design) or
-   * `oktaId`, Okta's immutable user id, which survives renames and is never re-used. Switching creates a
-   * new table keyed by `oktaUserId` and keeps the old one: fill the new one with
-   * `npm run patients -- migrate` before switching (README.md, "Keying patients by Okta user id").
+   * `oktaId`, Okta's immutable user id, which survives renames and is never re-used. Each has a table of
+   * its own: switch with `keyMigration` on, after `npm run patients -- migrate` (docs/identity.md).
    */
   userKey?: UserKeyKind;
   /**
-   * With `userKey=login`: also create the table keyed by `oktaUserId` that `userKey=oktaId` will read, so
-   * it can be filled (`npm run patients -- migrate`) before the function switches to it. Off by default.
+   * While moving between `login` and `oktaId` keys: the stack holds both tables, the one `userKey` reads
+   * and the other, so the Okta-id table can be filled (`npm run patients -- migrate`) before the switch and
+   * the login table is still the stack's for a rollback. Off by default: then only the table read is held.
    */
-  prepareOktaIdTable?: boolean;
+  keyMigration?: boolean;
   /** What a patient id must match, whole (`PATIENT_ID_PATTERN`). Default 1 to 64 of `A-Z a-z 0-9 . _ -`. */
   patientIdPattern?: string;
   /** Which tokens get the claim: `id` (default), `access` or `both`. */
@@ -82,7 +82,7 @@ export const DEFAULT_SETTINGS = {
 } as const satisfies Omit<Required<TokenHookSettings>, 'stageName' | OptionalSetting>;
 
 /** Settings that have no default: absent means "none" (no topic, no replay window, no OAuth issuer...). */
-type OptionalSetting = 'alarmEmail' | 'prepareOktaIdTable' | 'maxEventAgeSeconds' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'oauthClientId';
+type OptionalSetting = 'alarmEmail' | 'keyMigration' | 'maxEventAgeSeconds' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'oauthClientId';
 
 export type ResolvedSettings = Required<Omit<TokenHookSettings, OptionalSetting>> & Pick<TokenHookSettings, OptionalSetting>;
 
@@ -119,7 +119,7 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
     ...withoutUndefined({
       alarmEmail: settings.alarmEmail || undefined,
       maxEventAgeSeconds: settings.maxEventAgeSeconds,
-      prepareOktaIdTable: settings.prepareOktaIdTable || undefined,
+      keyMigration: settings.keyMigration || undefined,
       oauthIssuer: settings.oauthIssuer || undefined,
       oauthAudience: settings.oauthAudience || undefined,
       oauthScope: settings.oauthScope || undefined,
@@ -135,7 +135,7 @@ export class SettingsError extends Error {
 const CONTEXT_KEYS = [
   'stage',
   'userKey',
-  'prepareOktaIdTable',
+  'keyMigration',
   'patientIdPattern',
   'claimName',
   'claimTokens',
@@ -182,7 +182,7 @@ export function settingsFromContext(node: Node): TokenHookSettings {
   return withoutUndefined({
     stageName,
     userKey: oneOf(read('userKey'), USER_KEY_KINDS, 'userKey'),
-    prepareOktaIdTable: flag(read('prepareOktaIdTable'), 'prepareOktaIdTable'),
+    keyMigration: flag(read('keyMigration'), 'keyMigration'),
     // Checked where the function's own checks run (HookFunction), as PATIENT_ID_PATTERN.
     patientIdPattern: read('patientIdPattern'),
     claimName: read('claimName'),

@@ -18,8 +18,6 @@ export interface TokenHookStackProps extends StackProps, TokenHookSettings {
   rotationBundleDir?: string;
 }
 
-const OKTA_ID_TABLE_ID = 'PatientsByOktaId';
-
 /** The stack name of a stage; the stage is in it, so stages deploy side by side. */
 export function tokenHookStackName(stageName: string): string {
   return `OktaTokenHook-${stageName}`;
@@ -43,15 +41,15 @@ export class TokenHookStack extends Stack {
     Tags.of(this).add('project', 'okta-token-hook');
     Tags.of(this).add('stage', settings.stageName);
 
-    // A table's key cannot change: the Okta-id-keyed table is a resource of its own. It can be created ahead
-    // of the switch (prepareOktaIdTable) and filled by `npm run patients -- migrate`; after the switch RETAIN
-    // leaves the login-keyed table in the account until an operator deletes it.
-    const { table } =
-      settings.userKey === 'oktaId'
-        ? new PatientsTable(this, OKTA_ID_TABLE_ID, { userKey: 'oktaId' })
-        : new PatientsTable(this, 'Patients', { userKey: 'login' });
-    const preparedOktaIdTable =
-      settings.userKey === 'login' && settings.prepareOktaIdTable ? new PatientsTable(this, OKTA_ID_TABLE_ID, { userKey: 'oktaId' }).table : undefined;
+    // A table's key cannot change: each kind of key has a table of its own, under a logical id of its own,
+    // so switching userKey reads the table filled for it. With keyMigration the stack holds both; without,
+    // the table not read is left in the account (RETAIN) until an operator deletes it.
+    const tables = {
+      login: settings.userKey === 'login' || settings.keyMigration ? new PatientsTable(this, 'Patients', { userKey: 'login' }).table : undefined,
+      oktaId: settings.userKey === 'oktaId' || settings.keyMigration ? new PatientsTable(this, 'PatientsByOktaId', { userKey: 'oktaId' }).table : undefined,
+    };
+    const table = tables[settings.userKey] as NonNullable<(typeof tables)[typeof settings.userKey]>;
+    const otherTable = tables[settings.userKey === 'login' ? 'oktaId' : 'login'];
     // OAuth mode: no shared secret at all, so nothing to store, rotate or hand to Okta.
     const credential =
       settings.authMode === 'basic'
@@ -118,10 +116,10 @@ export class TokenHookStack extends Stack {
       description: `The patients table (${TABLE_KEY_ATTRIBUTE[settings.userKey]} -> patientId)`,
       value: table.tableName,
     });
-    if (preparedOktaIdTable) {
-      new CfnOutput(this, 'PatientsByOktaIdTableName', {
-        description: 'The table keyed by Okta user id that userKey=oktaId will read: fill it with npm run patients -- migrate',
-        value: preparedOktaIdTable.tableName,
+    if (otherTable) {
+      new CfnOutput(this, 'OtherPatientsTableName', {
+        description: `keyMigration: the patients table the hook does not read (keyed by ${TABLE_KEY_ATTRIBUTE[settings.userKey === 'login' ? 'oktaId' : 'login']})`,
+        value: otherTable.tableName,
       });
     }
     if (credential) {
@@ -146,7 +144,7 @@ function stackPropsOf(props: TokenHookStackProps): StackProps {
     rotationBundleDir: _rotationBundleDir,
     stageName: _stageName,
     userKey: _userKey,
-    prepareOktaIdTable: _prepareOktaIdTable,
+    keyMigration: _keyMigration,
     patientIdPattern: _patientIdPattern,
     claimName: _claimName,
     claimTokens: _claimTokens,

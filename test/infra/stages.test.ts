@@ -118,7 +118,7 @@ describe('settings from context', () => {
       fromContext({
         stage: 'prod',
         userKey: 'oktaId',
-        prepareOktaIdTable: 'true',
+        keyMigration: 'true',
         patientIdPattern: 'P[0-9]{6}',
         claimTokens: 'access',
         failureMode: 'closed',
@@ -138,7 +138,7 @@ describe('settings from context', () => {
     ).toStrictEqual({
       stageName: 'prod',
       userKey: 'oktaId',
-      prepareOktaIdTable: true,
+      keyMigration: true,
       patientIdPattern: 'P[0-9]{6}',
       claimTokens: 'access',
       failureMode: 'closed',
@@ -167,7 +167,7 @@ describe('settings from context', () => {
     [{ alarmEmail: 'ops' }, /"alarmEmail" must be an email address/],
     [{ authMode: 'jwt' }, /"authMode" must be one of basic, oauth/],
     [{ userKey: 'email' }, /"userKey" must be one of login, oktaId/],
-    [{ prepareOktaIdTable: 'yes' }, /"prepareOktaIdTable" must be true or false/],
+    [{ keyMigration: 'yes' }, /"keyMigration" must be true or false/],
     [{ rotationGraceHours: '721' }, /"rotationGraceHours" must be a number of hours from 0 to 720/],
     [{ rotationGraceHours: 'a day' }, /"rotationGraceHours" must be a number of hours/],
     [{ maxEventAgeSeconds: '0' }, /"maxEventAgeSeconds" must be a whole number from 1 to 86400/],

@@ -59,20 +59,28 @@ describe('patients table', () => {
     byId.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ USER_KEY: 'oktaId' }) } });
   });
 
-  it('with prepareOktaIdTable, creates the Okta-id table beside the login table the function still reads', () => {
-    const { stacks } = tokenHookApp([{ stageName: 'prep', prepareOktaIdTable: true }]);
-    const prepared = Template.fromStack(stacks[0]!);
-    const tables = prepared.findResources('AWS::DynamoDB::Table');
-    expect(Object.keys(tables).map((id) => id.replace(/Table[0-9A-F]{8}$/, ''))).toStrictEqual(['Patients', 'PatientsByOktaId']);
-    const [loginTableId, oktaIdTableId] = Object.keys(tables) as [string, string];
-    expect(tables[oktaIdTableId]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { KeySchema: [{ AttributeName: 'oktaUserId', KeyType: 'HASH' }] } });
-    prepared.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ USER_KEY: 'login', PATIENTS_TABLE: { Ref: loginTableId } }) },
+  it('with keyMigration, holds both tables under fixed logical ids, and the function reads the one userKey names', () => {
+    const tableIds = (template: Template) => Object.keys(template.findResources('AWS::DynamoDB::Table'));
+    const functionTable = (template: Template) =>
+      (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Timeout: 3 } }))[0] as any).Properties
+        .Environment.Variables.PATIENTS_TABLE.Ref;
+    const before = Template.fromStack(tokenHookApp([{ stageName: 'move', keyMigration: true }]).stacks[0]!);
+    const [loginTableId, oktaIdTableId] = tableIds(before) as [string, string];
+    expect([loginTableId, oktaIdTableId].map((id) => id.replace(/Table[0-9A-F]{8}$/, ''))).toStrictEqual(['Patients', 'PatientsByOktaId']);
+    expect(before.findResources('AWS::DynamoDB::Table')[oktaIdTableId]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { KeySchema: [{ AttributeName: 'oktaUserId', KeyType: 'HASH' }], DeletionProtectionEnabled: true },
     });
-    prepared.hasOutput('PatientsByOktaIdTableName', { Value: { Ref: oktaIdTableId } });
-    // The switch keeps the same logical id, so the table filled before it is the one the function reads after it.
-    const { stacks: switched } = tokenHookApp([{ stageName: 'prep', userKey: 'oktaId' }]);
-    expect(Object.keys(Template.fromStack(switched[0]!).findResources('AWS::DynamoDB::Table'))).toStrictEqual([oktaIdTableId]);
+    expect(functionTable(before)).toBe(loginTableId);
+    before.hasOutput('OtherPatientsTableName', { Value: { Ref: oktaIdTableId } });
+
+    const switched = Template.fromStack(tokenHookApp([{ stageName: 'move', keyMigration: true, userKey: 'oktaId' }]).stacks[0]!);
+    expect(tableIds(switched)).toStrictEqual([loginTableId, oktaIdTableId]);
+    expect(functionTable(switched)).toBe(oktaIdTableId);
+    switched.hasOutput('OtherPatientsTableName', { Value: { Ref: loginTableId } });
+
+    const done = Template.fromStack(tokenHookApp([{ stageName: 'move', userKey: 'oktaId' }]).stacks[0]!);
+    expect(tableIds(done)).toStrictEqual([oktaIdTableId]);
   });
 
   it('survives cdk destroy and replacement', () => {
