@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createApiGatewayServer } from '../local/api-gateway-server.ts';
 import { describeExit } from '../local/embedded-dynamodb.ts';
 import { localHookEnvironment, prepareLocalStore } from '../local/local-environment.ts';
+import { startBanner } from '../local/start-banner.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.data/dynamodb');
@@ -23,16 +24,7 @@ const url = `http://127.0.0.1:${port}${process.env.HOOK_PATH ?? '/tokenHook'}`;
 const storeLine = store.embedded
   ? `embedded DynamoDB at ${store.endpoint} (process ${store.embedded.pid}), data in ${dataDir}`
   : store.endpoint;
-const oauth = process.env.HOOK_AUTH === 'oauth';
-const authorization = oauth
-  ? 'Bearer <access token>'
-  : `Basic ${Buffer.from(`${process.env.HOOK_USERNAME}:${process.env.HOOK_PASSWORD}`).toString('base64')}`;
-console.log(`Okta token hook listening on ${url}`);
-console.log(`Patients store: ${storeLine}`);
-if (oauth) console.log(`Callers need an access token from ${process.env.OAUTH_ISSUER} for ${process.env.OAUTH_AUDIENCE} with scope ${process.env.OAUTH_SCOPE}`);
-else console.log(`Credential: ${process.env.HOOK_USERNAME} / ${process.env.HOOK_PASSWORD}  (authorization: ${authorization})`);
-console.log('Try it:');
-console.log(`  curl -i ${url} -H 'authorization: ${authorization}' -H 'content-type: application/json' --data @test/fixtures/okta-example-patient.json`);
+for (const line of startBanner(process.env, url, storeLine)) console.log(line);
 
 let stopping = false;
 const stop = (exitCode: number) => {

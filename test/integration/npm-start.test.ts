@@ -26,6 +26,7 @@ describe('npm start', () => {
     const run = startNpmStart(env);
     const url = await run.ready;
     expect(url).toBe(`http://127.0.0.1:${env.PORT}/tokenHook`);
+    expect(run.output()).toContain('Credential: admin / supersecret, the local default');
     expect(run.output()).toContain(`curl -i ${url} -H 'authorization: ${LOCAL_AUTHORIZATION}'`);
 
     const patient = await post(url, loadFixture('okta-example-patient'));
