@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';
+import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { buildBundle, BUNDLE_FILE } from '../scripts/build.ts';
 import { bundleFirstAnswer, bundleLoad, coldEnvironment } from './measure/cold-start.ts';
 import { run } from './support/process-timer.ts';
@@ -78,7 +78,7 @@ function moduleOf(url: string, functionName: string): string {
 }
 
 async function profileOnce(kind: 'load' | 'first', bundleFile: string): Promise<ProfileSummary> {
-  const store = await startEmbeddedDynamoDb();
+  const store = await startEmbeddedDynamoDbProcess();
   const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
   try {
     await seedPatients(store.endpoint);

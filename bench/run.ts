@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Metafile } from 'esbuild';
-import { startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';
+import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { buildBundle, BUNDLE_FILE, METAFILE } from '../scripts/build.ts';
 import { type BundleResult, kb, measureBundle } from './measure/bundle.ts';
 import { bundleFirstAnswer, bundleLoad, type ColdResult, coldEnvironment, emptyNode, measureCold, withSecretAtInit } from './measure/cold-start.ts';
@@ -64,7 +64,7 @@ async function main(): Promise<Results> {
 
   const tool = (await findHyperfine()) ? 'hyperfine' : 'child-process loop';
   say(`cold starts (${tool}, ${cold.runs} runs each): embedded store on 127.0.0.1`);
-  const store = await startEmbeddedDynamoDb();
+  const store = await startEmbeddedDynamoDbProcess();
   const secrets = await startFakeSecretsManager(BENCH_CREDENTIAL);
   let coldLoad: ColdResult;
   let coldFirstAnswer: ColdResult;

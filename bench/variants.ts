@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';
+import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { bundleOptions } from '../scripts/build.ts';
 import { kb, measureBundle } from './measure/bundle.ts';
 import { bundleFirstAnswer, bundleLoad, coldEnvironment, emptyNode, measureColdMany, withSecretAtInit } from './measure/cold-start.ts';
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const options: ColdOptions = process.env.BENCH_QUICK === '1' ? { runs: 10, warmup: 2 } : { runs: 30, warmup: 3 };
   const outDir = mkdtempSync(join(tmpdir(), 'bench-variants-'));
-  const store = await startEmbeddedDynamoDb();
+  const store = await startEmbeddedDynamoDbProcess();
   const secrets = await startFakeSecretsManager(BENCH_CREDENTIAL);
   try {
     await seedPatients(store.endpoint);

@@ -1,11 +1,26 @@
+import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import dynalite from 'dynalite';
+import type { DynamoDbProcessMessage } from './dynamodb-process.ts';
 
 export interface EmbeddedDynamoDb {
   endpoint: string;
   port: number;
   close(): Promise<void>;
+}
+
+export interface EmbeddedDynamoDbProcess extends EmbeddedDynamoDb {
+  pid: number;
+  /** Settles when the store process ends, whoever ended it: close(), a crash, a kill. */
+  readonly exited: Promise<ProcessExit>;
+}
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface EmbeddedDynamoDbOptions {
@@ -16,7 +31,10 @@ export interface EmbeddedDynamoDbOptions {
   dataDir?: string;
 }
 
-/** DynamoDB's API (dynalite on LevelDB) in this process: no Docker, no Java, no AWS account. */
+/**
+ * DynamoDB's API (dynalite on LevelDB) in this process: no Docker, no Java, no AWS account. Quick to
+ * start, but it shares the caller's event loop: under a burst the hook's own work delays every answer.
+ */
 export async function startEmbeddedDynamoDb({ host = '127.0.0.1', port = 0, dataDir }: EmbeddedDynamoDbOptions = {}): Promise<EmbeddedDynamoDb> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir ? { path: dataDir } : {}) });
@@ -34,4 +52,56 @@ export async function startEmbeddedDynamoDb({ host = '127.0.0.1', port = 0, data
         server.close(() => resolve());
       }),
   };
+}
+
+const PROCESS_ENTRY = fileURLToPath(new URL('./dynamodb-process.ts', import.meta.url));
+// dynalite closes its connections and LevelDB in milliseconds; a store that does not is not waited for.
+const CLOSE_GRACE_MS = 5000;
+
+/**
+ * The same store in a process of its own (local/dynamodb-process.ts), as DynamoDB is in AWS. It stops
+ * when close() is called or when this process goes, however it goes.
+ */
+export async function startEmbeddedDynamoDbProcess({ host, port, dataDir }: EmbeddedDynamoDbOptions = {}): Promise<EmbeddedDynamoDbProcess> {
+  const args = [
+    ...(host ? ['--host', host] : []),
+    ...(port !== undefined ? ['--port', String(port)] : []),
+    ...(dataDir ? ['--data-dir', dataDir] : []),
+  ];
+  // The entry is TypeScript, whatever runs this file (tsx, vitest): the child loads it with tsx.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = fork(PROCESS_ENTRY, args, { execArgv: ['--import', tsx], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const ready = await new Promise<DynamoDbProcessMessage>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as DynamoDbProcessMessage));
+    child.once('error', reject);
+    void exited.then(({ code, signal }) => reject(new Error(`embedded DynamoDB exited (${describeExit({ code, signal })}) before it was ready`)));
+  });
+  if ('error' in ready) {
+    await exited;
+    throw new Error(`embedded DynamoDB did not start: ${ready.error}`);
+  }
+  // A caller that forgets close() can still exit; the store follows it when the IPC channel closes.
+  child.unref();
+  child.channel?.unref();
+  return {
+    endpoint: ready.endpoint,
+    port: ready.port,
+    pid: child.pid as number,
+    exited,
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.ref();
+        child.kill('SIGTERM');
+        const force = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
+        await exited;
+        clearTimeout(force);
+      }
+    },
+  };
+}
+
+/** "exit code 1" or "signal SIGKILL", for one-line messages. */
+export function describeExit({ code, signal }: ProcessExit): string {
+  return signal ? `signal ${signal}` : `exit code ${code}`;
 }

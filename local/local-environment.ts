@@ -1,4 +1,4 @@
-import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import { type EmbeddedDynamoDbProcess, startEmbeddedDynamoDbProcess } from './embedded-dynamodb.ts';
 import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from './patients-table.ts';
 
 /** Okta's guide uses admin/supersecret; they are the defaults here and nowhere else. */
@@ -14,17 +14,17 @@ export const LOCAL_DEFAULTS = {
 export interface LocalStore {
   endpoint: string;
   /** Undefined when the store is someone else's (AWS_ENDPOINT_URL_DYNAMODB was set). */
-  embedded?: EmbeddedDynamoDb;
+  embedded?: EmbeddedDynamoDbProcess;
 }
 
 /**
- * The store for a local run: the endpoint in AWS_ENDPOINT_URL_DYNAMODB as it is, or an embedded one
- * with the patients table and the sample patients.
+ * The store for a local run: the endpoint in AWS_ENDPOINT_URL_DYNAMODB as it is, or an embedded one,
+ * in a process of its own, with the patients table and the sample patients.
  */
 export async function prepareLocalStore(env: Record<string, string | undefined>, dataDir?: string): Promise<LocalStore> {
   const external = env.AWS_ENDPOINT_URL_DYNAMODB;
   if (external) return { endpoint: external };
-  const embedded = await startEmbeddedDynamoDb({ port: Number(env.DYNAMODB_PORT ?? 8000), ...(dataDir ? { dataDir } : {}) });
+  const embedded = await startEmbeddedDynamoDbProcess({ port: Number(env.DYNAMODB_PORT ?? 8000), ...(dataDir ? { dataDir } : {}) });
   const client = localDynamoDbClient(embedded.endpoint);
   try {
     await ensurePatientsTable(client, env.PATIENTS_TABLE ?? LOCAL_DEFAULTS.PATIENTS_TABLE);

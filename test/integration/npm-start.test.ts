@@ -1,69 +1,33 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture } from '../support/fixtures.ts';
 import { LOCAL_AUTHORIZATION } from '../support/local-hook.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-const running = new Set<ChildProcess>();
-
-function startNpmStart(env: Record<string, string>): { child: ChildProcess; output: () => string; ready: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-local.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  let output = '';
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (\S+)/.exec(output)?.[1];
-      if (url && output.includes('curl -i')) resolve(url);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
-  });
-  return { child, output: () => output, ready };
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
+import { freePort, killNpmStarts, portFreed, startNpmStart } from '../support/npm-start.ts';
 
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { authorization: LOCAL_AUTHORIZATION, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+const storeProcess = (output: string) => Number(/embedded DynamoDB at \S+ \(process (\d+)\)/.exec(output)?.[1]);
 
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'token-hook-start-'));
   let env: Record<string, string>;
   beforeAll(async () => {
-    env = { PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()), LOCAL_DATA_DIR: dataDir };
+    env = { LOG_LEVEL: 'silent', PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()), LOCAL_DATA_DIR: dataDir };
   });
-  afterEach(() => {
-    for (const child of running) child.kill('SIGKILL');
-  });
+  afterEach(killNpmStarts);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('answers the published example for a seed patient with the claim, a non-patient with 204, and stops on Ctrl-C', async () => {
     const run = startNpmStart(env);
     const url = await run.ready;
     expect(url).toBe(`http://127.0.0.1:${env.PORT}/tokenHook`);
-    expect(run.output()).toContain("curl -i");
+    expect(run.output()).toContain('Credential: admin / supersecret, the local default');
+    expect(run.output()).toContain(`curl -i ${url} -H 'authorization: ${LOCAL_AUTHORIZATION}'`);
 
     const patient = await post(url, loadFixture('okta-example-patient'));
     expect(patient.status).toBe(200);
@@ -73,7 +37,8 @@ describe('npm start', () => {
     const stranger = await post(url, loadFixture('okta-example'));
     expect(stranger.status).toBe(204);
 
-    expect(await stop(run.child)).toBe(0);
+    expect(await run.stop()).toBe(0);
+    expect(await portFreed(Number(env.DYNAMODB_PORT)), 'the store process stopped too').toBe(true);
   });
 
   it('keeps the store on disk, so a restart finds the same table and patients', async () => {
@@ -81,6 +46,43 @@ describe('npm start', () => {
     const url = await run.ready;
     const patient = await post(url, loadFixture('refresh-grant'));
     expect(await patient.json()).toMatchObject({ commands: [{ value: [{ value: '6789' }] }] });
-    expect(await stop(run.child)).toBe(0);
+    expect(await run.stop()).toBe(0);
+  });
+
+  it('runs the store in a process of its own, which goes when npm start is killed outright', async () => {
+    const run = startNpmStart(env);
+    await run.ready;
+    const store = storeProcess(run.output());
+    expect(store).toBeGreaterThan(0);
+    expect(store).not.toBe(run.child.pid);
+
+    run.child.kill('SIGKILL');
+    await run.exited;
+    expect(await portFreed(Number(env.DYNAMODB_PORT)), 'the store process stopped too').toBe(true);
+  });
+
+  it('stops, saying so in one line, when its store process ends', async () => {
+    const run = startNpmStart(env);
+    await run.ready;
+    const store = storeProcess(run.output());
+
+    process.kill(store, 'SIGKILL');
+    expect(await run.exited).toBe(1);
+    const said = run.output().trimEnd().split('\n').at(-1);
+    expect(said).toBe(`npm start: the embedded DynamoDB store (process ${store}) stopped with signal SIGKILL; stopping the hook too.`);
+    expect(await portFreed(Number(env.PORT))).toBe(true);
+  });
+
+  it('says in one line that the store port is taken, and stops', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const run = startNpmStart({ ...env, DYNAMODB_PORT: String(port) });
+      expect(await run.exited).toBe(1);
+      expect(run.output().trim()).toBe(`npm start: embedded DynamoDB did not start: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -66,3 +66,29 @@ describe('the local API Gateway adapter', () => {
     expect(new Uint8Array(await response.arrayBuffer())).toStrictEqual(new Uint8Array([0, 1, 2]));
   });
 });
+
+describe('the local API Gateway adapter under a burst', () => {
+  it('hands the handler no more events at once than it is told, and answers every request', async () => {
+    let running = 0;
+    let most = 0;
+    const server = createApiGatewayServer(
+      async () => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running--;
+        return { statusCode: 204 };
+      },
+      { concurrency: 3 },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tokenHook`;
+      const statuses = await Promise.all(Array.from({ length: 20 }, () => fetch(url, { method: 'POST', body: '{}' }).then((response) => response.status)));
+      expect(statuses).toStrictEqual(Array(20).fill(204));
+      expect(most).toBe(3);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * The embedded store as a process of its own, as DynamoDB is in AWS: a burst of requests to the hook
+ * then cannot starve the store of its event loop and make every lookup miss its deadline.
+ *
+ *   tsx local/dynamodb-process.ts [--port 8000] [--host 127.0.0.1] [--data-dir .data/dynamodb]
+ *
+ * Started by startEmbeddedDynamoDbProcess (local/embedded-dynamodb.ts), it reports its endpoint over
+ * IPC and stops when its parent goes; run by hand, it prints the endpoint as its first stdout line.
+ */
+import { parseArgs } from 'node:util';
+import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+
+export type DynamoDbProcessMessage = { endpoint: string; port: number } | { error: string };
+
+const { values } = parseArgs({
+  options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } },
+  strict: true,
+});
+const report = (message: DynamoDbProcessMessage) => new Promise<void>((resolve) => process.send?.(message, () => resolve()));
+
+try {
+  const store = await startEmbeddedDynamoDb({
+    ...(values.host ? { host: values.host } : {}),
+    ...(values.port ? { port: Number(values.port) } : {}),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  });
+  let closing = false;
+  const close = () => {
+    if (closing) return;
+    closing = true;
+    void store.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', close);
+  if (process.send) {
+    // The parent stops it: Ctrl-C reaches the whole process group, and the store must outlive the
+    // hook's last request. A parent that dies any other way closes the channel.
+    process.on('SIGINT', () => {});
+    process.on('disconnect', close);
+    await report({ endpoint: store.endpoint, port: store.port });
+  } else {
+    process.on('SIGINT', close);
+    console.log(store.endpoint);
+  }
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  if (process.send) await report({ error: message });
+  else console.error(`embedded DynamoDB did not start: ${message}`);
+  process.exit(1);
+}
