@@ -1,3 +1,4 @@
+import type { UserKeyKind } from '../lambda/core/user-key.ts';
 import { type EmbeddedDynamoDbProcess, startEmbeddedDynamoDbProcess } from './embedded-dynamodb.ts';
 import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from './patients-table.ts';
 
@@ -26,9 +27,10 @@ export async function prepareLocalStore(env: Record<string, string | undefined>,
   if (external) return { endpoint: external };
   const embedded = await startEmbeddedDynamoDbProcess({ port: Number(env.DYNAMODB_PORT ?? 8000), ...(dataDir ? { dataDir } : {}) });
   const client = localDynamoDbClient(embedded.endpoint);
+  const keyKind = localUserKey(env);
   try {
-    await ensurePatientsTable(client, env.PATIENTS_TABLE ?? LOCAL_DEFAULTS.PATIENTS_TABLE);
-    await putPatientsIfAbsent(client, env.PATIENTS_TABLE ?? LOCAL_DEFAULTS.PATIENTS_TABLE, SAMPLE_PATIENTS);
+    await ensurePatientsTable(client, localPatientsTable(env), keyKind);
+    await putPatientsIfAbsent(client, localPatientsTable(env), SAMPLE_PATIENTS, keyKind);
   } catch (error) {
     await embedded.close();
     throw error;
@@ -38,9 +40,21 @@ export async function prepareLocalStore(env: Record<string, string | undefined>,
   return { endpoint: embedded.endpoint, embedded };
 }
 
+/** What the local table is keyed by: USER_KEY as the hook reads it (a wrong value is the hook's to refuse). */
+export function localUserKey(env: Record<string, string | undefined>): UserKeyKind {
+  return env.USER_KEY === 'oktaId' ? 'oktaId' : 'login';
+}
+
+/** The local table: PATIENTS_TABLE, else one per kind of key, so switching USER_KEY never reads a table keyed the other way. */
+export function localPatientsTable(env: Record<string, string | undefined>): string {
+  return env.PATIENTS_TABLE || (localUserKey(env) === 'oktaId' ? LOCAL_OKTA_ID_TABLE : LOCAL_DEFAULTS.PATIENTS_TABLE);
+}
+
+const LOCAL_OKTA_ID_TABLE = 'patients-by-okta-id';
+
 /** The environment a local run gives the handler: the caller's, with local defaults filled in. */
 export function localHookEnvironment(env: Record<string, string | undefined>, storeEndpoint: string): Record<string, string | undefined> {
-  const merged: Record<string, string | undefined> = { ...env };
+  const merged: Record<string, string | undefined> = { ...env, PATIENTS_TABLE: localPatientsTable(env) };
   for (const [key, value] of Object.entries(LOCAL_DEFAULTS)) if (!merged[key]) merged[key] = value;
   merged.AWS_ENDPOINT_URL_DYNAMODB = storeEndpoint;
   return merged;

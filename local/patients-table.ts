@@ -9,17 +9,21 @@ import {
 import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/user-key.ts';
 import { patientItem } from '../tools/patients/patient-item.ts';
 
-/** A patient by login, as the seed guide lists them. */
+/** A patient by login, as the seed guide lists them, and by the Okta user id a table keyed by id holds. */
 export interface SamplePatient {
   username: string;
+  oktaUserId: string;
   patientId: string;
 }
 
-/** The seed guide's patients, so a newcomer has someone to sign in as. */
+/**
+ * The seed guide's patients, so a newcomer has someone to sign in as. jessie.smith's Okta id is the one
+ * in Okta's published example request (test/fixtures/okta-example-patient.json).
+ */
 export const SAMPLE_PATIENTS: readonly SamplePatient[] = [
-  { username: 'jessie.smith@example.com', patientId: '1235' },
-  { username: 'kim.sato@example.com', patientId: '6789' },
-  { username: 'rajiv.tal@example.com', patientId: '4235' },
+  { username: 'jessie.smith@example.com', oktaUserId: '00uq8tMo3zV0OfJON0g3', patientId: '1235' },
+  { username: 'kim.sato@example.com', oktaUserId: '00uKimSatoExample001', patientId: '6789' },
+  { username: 'rajiv.tal@example.com', oktaUserId: '00uRajivTalExample01', patientId: '4235' },
 ];
 
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
@@ -65,17 +69,24 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
   }
 }
 
-/** Puts each patient whose login is not in the (login-keyed) table yet; returns how many were added. */
-export async function putPatientsIfAbsent(client: DynamoDBClient, tableName: string, patients: readonly SamplePatient[]): Promise<number> {
+/** Puts each patient whose key (login, or Okta user id) is not in the table yet; returns how many were added. */
+export async function putPatientsIfAbsent(
+  client: DynamoDBClient,
+  tableName: string,
+  patients: ReadonlyArray<Pick<SamplePatient, 'username' | 'patientId'> & Partial<SamplePatient>>,
+  keyKind: UserKeyKind = 'login',
+): Promise<number> {
   let added = 0;
   for (const patient of patients) {
+    const key = keyKind === 'login' ? patient.username : patient.oktaUserId;
+    if (key === undefined) throw new Error('a patient for a table keyed by Okta user id needs its oktaUserId');
     try {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: patientItem({ key: patient.username, patientId: patient.patientId }, 'login'),
+          Item: patientItem({ key, patientId: patient.patientId }, keyKind),
           ConditionExpression: 'attribute_not_exists(#key)',
-          ExpressionAttributeNames: { '#key': TABLE_KEY_ATTRIBUTE.login },
+          ExpressionAttributeNames: { '#key': TABLE_KEY_ATTRIBUTE[keyKind] },
         }),
       );
       added++;

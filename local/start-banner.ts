@@ -7,7 +7,10 @@ import { LOCAL_DEFAULTS } from './local-environment.ts';
  * and a terminal's output ends up in scrollback, screen shares and CI logs.
  */
 export function startBanner(env: Record<string, string | undefined>, url: string, store: string): string[] {
-  const lines = [`Okta token hook listening on ${url}`, `Patients store: ${store}`];
+  const lines = [
+    `Okta token hook listening on ${url}`,
+    `Patients store: ${store}, table ${env.PATIENTS_TABLE} keyed by ${env.USER_KEY === 'oktaId' ? 'Okta user id' : 'login'}`,
+  ];
   let authorization: string;
   if (env.HOOK_AUTH === 'oauth') {
     authorization = 'Bearer <access token>';

@@ -49,6 +49,16 @@ describe('npm start', () => {
     expect(await run.stop()).toBe(0);
   });
 
+  it('with USER_KEY=oktaId, serves the seed patients by Okta user id from a table of their own', async () => {
+    const run = startNpmStart({ ...env, USER_KEY: 'oktaId' });
+    const url = await run.ready;
+    expect(run.output()).toContain('patients-by-okta-id');
+    // The published example: jessie.smith's Okta id, whatever the login says.
+    const renamed = loadFixture('okta-example');
+    expect(await (await post(url, renamed)).json()).toMatchObject({ commands: [{ value: [{ value: '1235' }] }] });
+    expect(await run.stop()).toBe(0);
+  });
+
   it('runs the store in a process of its own, which goes when npm start is killed outright', async () => {
     const run = startNpmStart(env);
     await run.ready;

@@ -34,7 +34,13 @@ describe('the npm start banner', () => {
     expect(text).toContain("-H 'authorization: Bearer <access token>'");
   });
 
-  it('says where it listens and which store it uses', () => {
-    expect(banner({}).split('\n').slice(0, 2)).toStrictEqual([`Okta token hook listening on ${HOOK_URL}`, `Patients store: ${STORE}`]);
+  it('says where it listens, which store and table it uses, and what the table is keyed by', () => {
+    expect(banner({}).split('\n').slice(0, 2)).toStrictEqual([
+      `Okta token hook listening on ${HOOK_URL}`,
+      `Patients store: ${STORE}, table patients keyed by login`,
+    ]);
+    expect(banner({ USER_KEY: 'oktaId', PATIENTS_TABLE: 'patients-by-okta-id' }).split('\n')[1]).toBe(
+      `Patients store: ${STORE}, table patients-by-okta-id keyed by Okta user id`,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../../lambda/core/user-key.ts';
-import { LOCAL_DEFAULTS } from '../../local/local-environment.ts';
+import { localPatientsTable } from '../../local/local-environment.ts';
 import { localDynamoDbClient } from '../../local/patients-table.ts';
 import { UsageError } from '../cli/exit-codes.ts';
 
@@ -28,7 +28,7 @@ export interface TableChoice {
 export function openPatientsTable({ table, local }: TableChoice, env: Record<string, string | undefined>, keyKind: UserKeyKind): PatientsTable {
   if (local) {
     const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`;
-    const tableName = table || env.PATIENTS_TABLE || LOCAL_DEFAULTS.PATIENTS_TABLE;
+    const tableName = table || localPatientsTable({ ...env, USER_KEY: keyKind });
     return { client: localDynamoDbClient(endpoint), tableName, keyKind, description: `table ${tableName} at ${endpoint}`, localEndpoint: endpoint };
   }
   const tableName = table || env.PATIENTS_TABLE;

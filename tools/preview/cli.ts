@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveUserKey, type UserKeyKind } from '../../lambda/core/user-key.ts';
+import { resolveUserKey } from '../../lambda/core/user-key.ts';
 import type { HookRequest } from '../../lambda/core/hook-request.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { painterFor } from '../cli/colour.ts';
@@ -10,6 +10,7 @@ import { judgeHookResponse } from '../okta/response-judge.ts';
 import { resolveHookAuthorization } from './hook-credential.ts';
 import { formatJudgement } from './print-judgement.ts';
 import { buildHookRequest, type HookRequestBody, REQUEST_SHAPES, type RequestShape, requestHasUser, withUser } from './request-shapes.ts';
+import { userKeyKindFrom } from '../patients/table-rules.ts';
 import { sendHookRequest } from './send-hook-request.ts';
 import { PREVIEW_USAGE } from './usage.ts';
 
@@ -41,7 +42,7 @@ export function runPreviewCli(argv: readonly string[], io: CliIo): Promise<ExitC
 
     const paint = painterFor(io.stdout, io.env);
     // The key the hook will look up, found the way the hook finds it.
-    const user = resolveUserKey(request as HookRequest, userKeyKind(io.env));
+    const user = resolveUserKey(request as HookRequest, userKeyKindFrom(undefined, io.env));
     io.stdout.write(`${paint('bold', `POST ${url}`)}\n`);
     io.stdout.write(`  request: ${description}, ${'key' in user ? `user key ${user.key}` : user.problem === 'InvalidUserKey' ? `invalid user key (${user.detail})` : 'no user key'}\n  credential: ${authorization.source}\n`);
     if (new URL(url).protocol !== 'https:' && !isLoopback(url)) io.stdout.write(paint('yellow', '  note: Okta calls HTTPS URLs only\n'));
@@ -92,11 +93,6 @@ function readRequestFile(path: string, name: string): HookRequestBody {
   }
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new Error(`${name}: not a JSON object`);
   return request as HookRequestBody;
-}
-
-// The key the hook is configured with (USER_KEY, as npm start reads it).
-function userKeyKind(env: Record<string, string | undefined>): UserKeyKind {
-  return env.USER_KEY === 'oktaId' ? 'oktaId' : 'login';
 }
 
 function hookUrl(flag: string | undefined, env: Record<string, string | undefined>): string {
