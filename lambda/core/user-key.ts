@@ -43,9 +43,9 @@ export function resolveUserKey(request: HookRequest, kind: UserKeyKind): UserKey
       : [context?.user?.profile?.login, identity?.claims?.preferred_username, userId == null ? undefined : access?.claims?.sub];
   const value = candidates.find((candidate): candidate is string => typeof candidate === 'string' && candidate !== '');
   if (value === undefined) return { problem: 'NoUserKey' };
-  const problem = userKeyProblem(value);
-  if (problem) return { problem: 'InvalidUserKey', detail: problem };
-  return { key: kind === 'login' ? lowerCaseAscii(value) : value };
+  const key = canonicalUserKey(value, kind);
+  if (key === undefined) return { problem: 'InvalidUserKey', detail: userKeyProblem(value) as UserKeyProblem };
+  return { key };
 }
 
 /**

@@ -90,12 +90,14 @@ describe('USER_KEY=oktaId: patients bound to Okta’s immutable user id', () => 
   it('ignores a matching login under another Okta id (a re-used login)', async () => {
     const reply = await sendToHook(hook, requestFor('00uSomeoneElse000002', 'kim.sato@example.com'));
     expect(reply.status).toBe(204);
-    expect(lastLog(hook)).toMatchObject({ reason: 'NotAPatient' });
+    expect(lastLog(hook)).toMatchObject({ reason: 'NotAPatient', userHash: expect.any(String) });
   });
 
   it('keeps the id exactly as sent: Okta ids are case-sensitive', async () => {
     const reply = await sendToHook(hook, requestFor('00ukimsato0000000001', 'kim.sato@example.com'));
     expect(reply.status).toBe(204);
+    expect(lastLog(hook)).toMatchObject({ reason: 'NotAPatient' });
+    expect((await sendToHook(hook, requestFor('00uKimSato0000000001', 'KIM.SATO@example.com'))).json).toStrictEqual(idTokenClaim('6789'));
   });
 
   it("falls back to the access token's uid when the context has no user", async () => {
