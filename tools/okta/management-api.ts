@@ -48,6 +48,7 @@ export class OktaApiError extends Error {
 }
 
 const SECRET_FIELDS = new Set(['value', 'clientSecret']);
+const USER_AGENT = 'okta-patient-token-hook/0.1';
 export const MASK = '********';
 
 export function createOktaApi({
@@ -73,7 +74,7 @@ export function createOktaApi({
         headers: {
           accept: 'application/json',
           authorization,
-          'user-agent': 'okta-patient-token-hook-register/0.1',
+          'user-agent': USER_AGENT,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
