@@ -5,6 +5,7 @@ import type { HookRequest } from '../../lambda/core/hook-request.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { painterFor } from '../cli/colour.ts';
 import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
+import { describeJsonSyntaxError } from '../cli/json-syntax.ts';
 import { runCommand } from '../cli/run-command.ts';
 import { judgeHookResponse } from '../okta/response-judge.ts';
 import { resolveHookAuthorization } from './hook-credential.ts';
@@ -89,7 +90,7 @@ function readRequestFile(path: string, name: string): HookRequestBody {
   try {
     request = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${name}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${name}: ${describeJsonSyntaxError(error, text)}`);
   }
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new Error(`${name}: not a JSON object`);
   return request as HookRequestBody;

@@ -86,6 +86,14 @@ describe('parseRosterJson', () => {
     expect(() => parseRosterJson('{"username": "a"}')).toThrow(/must be a JSON array/);
     expect(() => parseRosterJson('[\n{"username": "a",}\n]')).toThrow(expect.objectContaining({ line: 2 }));
   });
+
+  it('says where the JSON breaks without quoting it: V8’s message holds the start of the file', () => {
+    expect(() => parseRosterJson('kim.sato@example.com, 1235\n')).toThrow(new RosterFileError(undefined, 'not valid JSON'));
+    expect(() => parseRosterJson('[\n{"username": "kim.sato@example.com" "patientId": "1235"}\n]')).toThrow(
+      new RosterFileError(2, 'not valid JSON at line 2, column 37'),
+    );
+    expect(() => parseRosterJson('[\n{"username": "kim.sato@example.com",')).toThrow(new RosterFileError(2, 'not valid JSON at line 2, column 37'));
+  });
 });
 
 describe('readRosterFile', () => {

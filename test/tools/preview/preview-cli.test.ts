@@ -207,4 +207,11 @@ describe('preview: usage', () => {
   it('exits 1 when the request file cannot be read', async () => {
     expect(await preview(['--file', 'absent.json'])).toMatchObject({ code: 1, err: 'error: absent.json: no such file\n' });
   });
+
+  it('says where a request file stops being JSON, without quoting it', async () => {
+    writeFileSync(join(folder, 'roster.json'), 'kim.sato@example.com, 1235\n');
+    expect(await preview(['--file', 'roster.json'])).toMatchObject({ code: 1, err: 'error: roster.json: not valid JSON\n' });
+    writeFileSync(join(folder, 'broken.json'), '{\n  "data": {"user": "kim.sato@example.com" "x"}\n}\n');
+    expect(await preview(['--file', 'broken.json'])).toMatchObject({ code: 1, err: 'error: broken.json: not valid JSON at line 2, column 43\n' });
+  });
 });
