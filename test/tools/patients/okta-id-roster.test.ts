@@ -118,7 +118,7 @@ describe('a table keyed by Okta user id (--key oktaId)', () => {
     const file = rosterFile('logins-only.csv', 'username,patientId\nkim.sato@example.com,6789\n');
     expect(await patients(['import', file, '--table', table, '--key', 'oktaId'])).toMatchObject({
       code: 1,
-      err: 'logins-only.csv:1: header must name the columns oktaUserId and patientId (found: username, patientId); or pass --resolve-okta-ids to look the usernames up in Okta\n',
+      err: 'logins-only.csv:1: header must name the columns oktaUserId and patientId (the first row has 2 cells, naming username and patientId); or pass --resolve-okta-ids to look the usernames up in Okta\n',
     });
   });
 });
