@@ -169,6 +169,16 @@ describe('patients import --resolve-okta-ids', () => {
     expect(lookups().sort()).toStrictEqual(['/api/v1/users/%E2%84%AAim.sato%40example.com', '/api/v1/users/kim.sato']);
   });
 
+  it('prunes nothing the file names by oktaUserId, even on a row whose login Okta does not know', async () => {
+    const GONE = '00uGoneUser123456789';
+    const table = await freshTable('oktaId', { [KIM]: '6789', [GONE]: '1111', [RAJIV]: '4235' });
+    const file = rosterFile('prune-ids.csv', `username,oktaUserId,patientId\nkim.sato@example.com,,6789\nrenamed@example.com,${GONE},1111\n`);
+    const result = await patients(['import', file, '--table', table, '--key', 'oktaId', '--resolve-okta-ids', '--prune', '--skip-invalid', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('prune-ids.csv:3: username: no Okta user has this login\n');
+    expect(await contents(table)).toStrictEqual({ [KIM]: '6789', [GONE]: '1111' });
+  });
+
   it('checks an oktaUserId column against the id Okta gives the login', async () => {
     const table = await freshTable('oktaId');
     const file = rosterFile('both.csv', `username,oktaUserId,patientId\nkim.sato@example.com,${RAJIV},6789\nrajiv.tal@example.com,${RAJIV},4235\n`);
