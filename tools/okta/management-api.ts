@@ -1,3 +1,5 @@
+import { describeJsonSyntaxError } from '../cli/json-syntax.ts';
+
 /**
  * The few Okta Management API calls the registration needs, over plain fetch. Reads are always sent;
  * in a dry run, writes are printed (secrets masked) instead of sent.
@@ -48,6 +50,7 @@ export class OktaApiError extends Error {
 }
 
 const SECRET_FIELDS = new Set(['value', 'clientSecret']);
+const USER_AGENT = 'okta-patient-token-hook/0.1';
 export const MASK = '********';
 
 export function createOktaApi({
@@ -73,7 +76,7 @@ export function createOktaApi({
         headers: {
           accept: 'application/json',
           authorization,
-          'user-agent': 'okta-patient-token-hook-register/0.1',
+          'user-agent': USER_AGENT,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -86,7 +89,7 @@ export function createOktaApi({
       // A 429 was not acted on, whatever the method: sending it again is safe.
       if (response.status === 429 && attempt < rateLimitRetries) continue;
       if (!response.ok) throw oktaError(response.status, describeAs ?? `${method} ${path}`, text, describeAs === undefined);
-      return (text ? JSON.parse(text) : undefined) as T;
+      return parseAnswer<T>(text, response.status, describeAs ?? `${method} ${path}`);
     }
   }
   return {
@@ -124,6 +127,16 @@ function rateLimitPauseMs(response: Response): number | undefined {
   }
   if (wait === undefined || Number.isNaN(wait)) wait = 1000;
   return Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(MIN_RATE_LIMIT_WAIT_MS, wait));
+}
+
+// An answer can hold a user's profile: say where it stops being JSON, never what it says.
+function parseAnswer<T>(text: string, status: number, request: string): T {
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new Error(`Okta answered ${status} to ${request} with a body that is ${describeJsonSyntaxError(error, text)}`);
+  }
 }
 
 function defaultSleep(ms: number): Promise<void> {

@@ -31,7 +31,13 @@ export function parseRosterCsv(text: string, keyColumn: KeyColumn = 'username'):
   const [keyIndex, patientIdIndex] = [column(keyColumn), column('patientId')];
   if (keyIndex < 0 || patientIdIndex < 0) {
     const hint = keyColumn === 'oktaUserId' && column('username') >= 0 ? '; or pass --resolve-okta-ids to look the usernames up in Okta' : '';
-    throw new RosterFileError(firstLineOf(header), `header must name the columns ${keyColumn} and patientId (found: ${header.record.join(', ')})${hint}`);
+    // A file without a header has a login and a patient id in its first row: name only our own columns.
+    const named = KNOWN_COLUMNS.filter((name) => column(name) >= 0);
+    const cells = `${header.record.length} cell${header.record.length === 1 ? '' : 's'}`;
+    throw new RosterFileError(
+      firstLineOf(header),
+      `header must name the columns ${keyColumn} and patientId (the first row has ${cells}, naming ${named.length === 0 ? 'neither' : named.join(' and ')})${hint}`,
+    );
   }
   const [usernameIndex, oktaUserIdIndex] = [column('username'), column('oktaUserId')];
   return rows.map((row) => ({
@@ -41,6 +47,8 @@ export function parseRosterCsv(text: string, keyColumn: KeyColumn = 'username'):
     patientId: row.record[patientIdIndex],
   }));
 }
+
+const KNOWN_COLUMNS = ['username', 'oktaUserId', 'patientId'] as const;
 
 interface ParsedRecord {
   record: string[];

@@ -1,3 +1,4 @@
+import { describeJsonSyntaxError, jsonSyntaxLocation } from '../cli/json-syntax.ts';
 import { RosterFileError, type RosterRow } from './roster-row.ts';
 
 /** A JSON array of `{ "username": ..., "patientId": ... }` objects (and `"oktaUserId"`), values as written. */
@@ -7,9 +8,7 @@ export function parseRosterJson(text: string): RosterRow[] {
   try {
     value = JSON.parse(source);
   } catch (error) {
-    const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
-    const line = position === undefined ? undefined : lineAt(source, Number(position));
-    throw new RosterFileError(line, `not valid JSON: ${(error as Error).message}`);
+    throw new RosterFileError(jsonSyntaxLocation(error, source)?.line, describeJsonSyntaxError(error, source));
   }
   if (!Array.isArray(value)) throw new RosterFileError(undefined, 'must be a JSON array of {"username": ..., "patientId": ...} objects');
   const lines = arrayElementLines(source);
@@ -52,10 +51,4 @@ export function arrayElementLines(text: string): number[] {
     else if (character === ',' && depth === 1) expectingElement = true;
   }
   return lines;
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
-  return line;
 }

@@ -34,6 +34,8 @@ export interface ValidatedRoster {
   repeatedRows: number;
   /** Every key the file names, even on a bad row: prune must never delete those. */
   mentionedKeys: ReadonlySet<string>;
+  /** With resolveLogins, every oktaUserId the file gives beside a login, even on a bad row: kept by prune too. */
+  mentionedOktaUserIds: ReadonlySet<string>;
   /** The good rows behind each record. */
   sources: ReadonlyMap<string, readonly SourceRow[]>;
   badLines: ReadonlySet<number>;
@@ -55,6 +57,7 @@ export function validateRoster(rows: readonly RosterRow[], rules: RosterRules): 
   const identityField = keyFieldOf(identity);
   const problems: RowProblem[] = [];
   const mentionedKeys = new Set<string>();
+  const mentionedOktaUserIds = new Set<string>();
   const goodRowsByKey = new Map<string, Array<SourceRow & { patientId: string }>>();
   const badLines = new Set<number>();
   const refuse = (line: number, field: RowProblem['field'], reason: string) => {
@@ -66,6 +69,8 @@ export function validateRoster(rows: readonly RosterRow[], rules: RosterRules): 
     const value = identity === 'login' ? row.username : row.oktaUserId;
     const mentioned = typeof value === 'string' ? canonicalUserKey(value, identity) : undefined;
     if (mentioned) mentionedKeys.add(mentioned);
+    const mentionedId = rules.resolveLogins && typeof row.oktaUserId === 'string' ? canonicalUserKey(row.oktaUserId, 'oktaId') : undefined;
+    if (mentionedId) mentionedOktaUserIds.add(mentionedId);
     if (row.problem) {
       refuse(row.line, 'row', row.problem);
       continue;
@@ -103,7 +108,7 @@ export function validateRoster(rows: readonly RosterRow[], rules: RosterRules): 
     repeatedRows += seen.length - 1;
   }
   problems.sort((a, b) => a.line - b.line);
-  return { records, problems, badRows: badLines.size, repeatedRows, mentionedKeys, sources, badLines };
+  return { records, problems, badRows: badLines.size, repeatedRows, mentionedKeys, mentionedOktaUserIds, sources, badLines };
 }
 
 /**
@@ -138,11 +143,12 @@ export function bindOktaUserIds(roster: ValidatedRoster, resolutions: ReadonlyMa
     sources.set(resolution.oktaUserId, good);
     repeatedRows += good.length - 1;
   }
-  const mentionedKeys = new Set<string>();
+  // An id the file gives is kept even when its login does not resolve: the file still names that item.
+  const mentionedKeys = new Set<string>(roster.mentionedOktaUserIds);
   for (const login of roster.mentionedKeys) {
     const resolution = resolutions.get(login);
     if (resolution?.outcome === 'Found') mentionedKeys.add(resolution.oktaUserId);
   }
   problems.sort((a, b) => a.line - b.line);
-  return { records, problems, badRows: badLines.size, repeatedRows, mentionedKeys, sources, badLines };
+  return { records, problems, badRows: badLines.size, repeatedRows, mentionedKeys, mentionedOktaUserIds: roster.mentionedOktaUserIds, sources, badLines };
 }

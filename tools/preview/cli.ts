@@ -1,22 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveUserKey } from '../../lambda/core/user-key.ts';
+import { resolveUserKey, type UserKeyKind } from '../../lambda/core/user-key.ts';
 import type { HookRequest } from '../../lambda/core/hook-request.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { painterFor } from '../cli/colour.ts';
 import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
+import { describeJsonSyntaxError } from '../cli/json-syntax.ts';
 import { runCommand } from '../cli/run-command.ts';
 import { judgeHookResponse } from '../okta/response-judge.ts';
+import { oktaUserIdProblem } from '../patients/patient-fields.ts';
+import { userKeyKindFrom } from '../patients/table-rules.ts';
 import { resolveHookAuthorization } from './hook-credential.ts';
 import { formatJudgement } from './print-judgement.ts';
-import { buildHookRequest, type HookRequestBody, REQUEST_SHAPES, type RequestShape, requestHasUser, withUser } from './request-shapes.ts';
-import { userKeyKindFrom } from '../patients/table-rules.ts';
+import {
+  buildHookRequest,
+  type HookRequestBody,
+  REQUEST_SHAPES,
+  type RequestShape,
+  requestHasUser,
+  requestHasUserId,
+  withUser,
+  withUserId,
+} from './request-shapes.ts';
 import { sendHookRequest } from './send-hook-request.ts';
 import { PREVIEW_USAGE } from './usage.ts';
 
 const OPTIONS = {
   url: { type: 'string' },
   user: { type: 'string' },
+  'user-id': { type: 'string' },
   shape: { type: 'string' },
   file: { type: 'string' },
   username: { type: 'string' },
@@ -32,7 +44,8 @@ export function runPreviewCli(argv: readonly string[], io: CliIo): Promise<ExitC
   return runCommand(argv, io, { usage: PREVIEW_USAGE, options: OPTIONS }, async ({ values, positionals }) => {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (values.shape !== undefined && values.file !== undefined) throw new UsageError('give --shape or --file, not both');
-    const { request, description } = loadRequest(values, io.cwd);
+    const keyKind = userKeyKindFrom(undefined, io.env);
+    const { request, description } = loadRequest(values, io.cwd, keyKind);
     const url = hookUrl(values.url, io.env);
     const authorization = await resolveHookAuthorization(
       { username: values.username, password: values.password, authorization: values.authorization, secretId: values['secret-id'] },
@@ -42,7 +55,7 @@ export function runPreviewCli(argv: readonly string[], io: CliIo): Promise<ExitC
 
     const paint = painterFor(io.stdout, io.env);
     // The key the hook will look up, found the way the hook finds it.
-    const user = resolveUserKey(request as HookRequest, userKeyKindFrom(undefined, io.env));
+    const user = resolveUserKey(request as HookRequest, keyKind);
     io.stdout.write(`${paint('bold', `POST ${url}`)}\n`);
     io.stdout.write(`  request: ${description}, ${'key' in user ? `user key ${user.key}` : user.problem === 'InvalidUserKey' ? `invalid user key (${user.detail})` : 'no user key'}\n  credential: ${authorization.source}\n`);
     if (new URL(url).protocol !== 'https:' && !isLoopback(url)) io.stdout.write(paint('yellow', '  note: Okta calls HTTPS URLs only\n'));
@@ -59,7 +72,14 @@ export function runPreviewCli(argv: readonly string[], io: CliIo): Promise<ExitC
   });
 }
 
-function loadRequest(values: { shape?: string; file?: string; user?: string }, cwd: string): { request: HookRequestBody; description: string } {
+interface RequestValues {
+  shape?: string;
+  file?: string;
+  user?: string;
+  'user-id'?: string;
+}
+
+function loadRequest(values: RequestValues, cwd: string, keyKind: UserKeyKind): { request: HookRequestBody; description: string } {
   let request: HookRequestBody;
   let description: string;
   if (values.file !== undefined) {
@@ -71,11 +91,27 @@ function loadRequest(values: { shape?: string; file?: string; user?: string }, c
     request = buildHookRequest(shape);
     description = `shape ${shape}`;
   }
-  if (values.user !== undefined) {
-    if (!requestHasUser(request)) throw new UsageError(`--user does not apply: ${description} has no user (a client-credentials grant)`);
-    request = withUser(request, values.user);
+  return { request: forUser(request, description, values, keyKind), description };
+}
+
+function forUser(request: HookRequestBody, description: string, values: RequestValues, keyKind: UserKeyKind): HookRequestBody {
+  const { user, 'user-id': userId } = values;
+  if (user === undefined && userId === undefined) return request;
+  if (!requestHasUser(request)) {
+    throw new UsageError(`${user !== undefined ? '--user' : '--user-id'} does not apply: ${description} has no user (a client-credentials grant)`);
   }
-  return { request, description };
+  // Changing only the login or only the id leaves the key the hook looks up on the request's own user:
+  // the preview would show another person's patient id as this user's claim.
+  if (keyKind === 'oktaId' && userId === undefined) throw new UsageError('--user needs --user-id: with USER_KEY=oktaId the hook looks users up by Okta user id');
+  if (keyKind === 'login' && user === undefined) throw new UsageError('--user-id needs --user: with USER_KEY=login the hook looks users up by login');
+  let changed = user === undefined ? request : withUser(request, user);
+  if (userId !== undefined) {
+    const problem = oktaUserIdProblem(userId);
+    if (problem) throw new UsageError(`--user-id: ${problem}`);
+    if (!requestHasUserId(request)) throw new UsageError(`--user-id does not apply: ${description} has no Okta user id (context.user.id or the access token's uid)`);
+    changed = withUserId(changed, userId);
+  }
+  return changed;
 }
 
 function readRequestFile(path: string, name: string): HookRequestBody {
@@ -89,7 +125,7 @@ function readRequestFile(path: string, name: string): HookRequestBody {
   try {
     request = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${name}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${name}: ${describeJsonSyntaxError(error, text)}`);
   }
   if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new Error(`${name}: not a JSON object`);
   return request as HookRequestBody;

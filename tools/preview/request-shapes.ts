@@ -56,3 +56,24 @@ export function withUser(request: HookRequestBody, login: string): HookRequestBo
   }
   return copy;
 }
+
+/** True when the request has a place the hook reads an Okta user id from (resolveUserKey with oktaId). */
+export function requestHasUserId(request: HookRequestBody): boolean {
+  const { context, access } = request.data ?? {};
+  return (context?.user != null && 'id' in context.user) || (access?.claims != null && 'uid' in access.claims);
+}
+
+/**
+ * The same request sent for another Okta user id: the user and session context, the access token's
+ * uid and the ID token's sub (Okta's ID token subject is the user id), each only where the request
+ * has it, so a shape never gains a field Okta would not send.
+ */
+export function withUserId(request: HookRequestBody, userId: string): HookRequestBody {
+  const copy = structuredClone(request);
+  const { context, identity, access } = copy.data ?? {};
+  if (context?.user && 'id' in context.user) context.user.id = userId;
+  if (context?.session && 'userId' in context.session) context.session.userId = userId;
+  if (identity?.claims && 'sub' in identity.claims) identity.claims.sub = userId;
+  if (access?.claims && 'uid' in access.claims) access.claims.uid = userId;
+  return copy;
+}

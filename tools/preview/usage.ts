@@ -10,6 +10,10 @@ Request:
   --shape NAME           ${REQUEST_SHAPES.join(' | ')} (default example)
   --file request.json    send this request instead (e.g. one copied from the Admin Console Preview tab)
   --user LOGIN           send it for this Okta login
+  --user-id ID           and this Okta user id (00u…): context.user.id, the access token's uid, the ID
+                         token's sub. The hook looks users up by the one USER_KEY names (login, or
+                         oktaId), so with USER_KEY=oktaId --user needs --user-id, and --user-id alone
+                         needs USER_KEY=oktaId
 
 Where:
   --url URL              the hook (default: the npm start server, http://127.0.0.1:\${PORT:-3000}/tokenHook)

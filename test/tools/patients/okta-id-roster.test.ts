@@ -118,7 +118,7 @@ describe('a table keyed by Okta user id (--key oktaId)', () => {
     const file = rosterFile('logins-only.csv', 'username,patientId\nkim.sato@example.com,6789\n');
     expect(await patients(['import', file, '--table', table, '--key', 'oktaId'])).toMatchObject({
       code: 1,
-      err: 'logins-only.csv:1: header must name the columns oktaUserId and patientId (found: username, patientId); or pass --resolve-okta-ids to look the usernames up in Okta\n',
+      err: 'logins-only.csv:1: header must name the columns oktaUserId and patientId (the first row has 2 cells, naming username and patientId); or pass --resolve-okta-ids to look the usernames up in Okta\n',
     });
   });
 });
@@ -167,6 +167,16 @@ describe('patients import --resolve-okta-ids', () => {
     expect(await contents(table)).toStrictEqual({ [KIM]: '6789' });
     // The NBSP row never reached Okta: it was refused before any lookup.
     expect(lookups().sort()).toStrictEqual(['/api/v1/users/%E2%84%AAim.sato%40example.com', '/api/v1/users/kim.sato']);
+  });
+
+  it('prunes nothing the file names by oktaUserId, even on a row whose login Okta does not know', async () => {
+    const GONE = '00uGoneUser123456789';
+    const table = await freshTable('oktaId', { [KIM]: '6789', [GONE]: '1111', [RAJIV]: '4235' });
+    const file = rosterFile('prune-ids.csv', `username,oktaUserId,patientId\nkim.sato@example.com,,6789\nrenamed@example.com,${GONE},1111\n`);
+    const result = await patients(['import', file, '--table', table, '--key', 'oktaId', '--resolve-okta-ids', '--prune', '--skip-invalid', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('prune-ids.csv:3: username: no Okta user has this login\n');
+    expect(await contents(table)).toStrictEqual({ [KIM]: '6789', [GONE]: '1111' });
   });
 
   it('checks an oktaUserId column against the id Okta gives the login', async () => {

@@ -38,7 +38,21 @@ describe('parseRosterCsv', () => {
     ]);
     expect(parseRosterCsv('oktaUserId,patientId\n00uA1,1\n', 'oktaUserId')).toStrictEqual([{ line: 2, oktaUserId: '00uA1', patientId: '1' }]);
     expect(() => parseRosterCsv('username,patientId\na@example.com,1\n', 'oktaUserId')).toThrow(
-      'header must name the columns oktaUserId and patientId (found: username, patientId); or pass --resolve-okta-ids to look the usernames up in Okta',
+      'header must name the columns oktaUserId and patientId (the first row has 2 cells, naming username and patientId); or pass --resolve-okta-ids to look the usernames up in Okta',
+    );
+  });
+
+  it('never quotes the first row when it is data, not a header: it holds a login and a patient id', () => {
+    const error = (() => {
+      try {
+        parseRosterCsv('kim.sato@example.com, 1235\nrajiv.tal@example.com,4235\n');
+      } catch (caught) {
+        return caught as RosterFileError;
+      }
+    })();
+    expect(error).toMatchObject({ line: 1, message: 'header must name the columns username and patientId (the first row has 2 cells, naming neither)' });
+    expect(() => parseRosterCsv('Username,kim.sato@example.com,1235\n')).toThrow(
+      'header must name the columns username and patientId (the first row has 3 cells, naming username)',
     );
   });
 
@@ -53,7 +67,7 @@ describe('parseRosterCsv', () => {
   });
 
   it('refuses a file without the header, or with broken quoting, naming the line', () => {
-    expect(() => parseRosterCsv('login,id\na@example.com,1\n')).toThrow(/header must name the columns username and patientId \(found: login, id\)/);
+    expect(() => parseRosterCsv('login,id\na@example.com,1\n')).toThrow('header must name the columns username and patientId (the first row has 2 cells, naming neither)');
     expect(() => parseRosterCsv('')).toThrow(/is empty/);
     const broken = (() => {
       try {
@@ -85,6 +99,14 @@ describe('parseRosterJson', () => {
   it('refuses what is not a JSON array, with the line of a syntax error', () => {
     expect(() => parseRosterJson('{"username": "a"}')).toThrow(/must be a JSON array/);
     expect(() => parseRosterJson('[\n{"username": "a",}\n]')).toThrow(expect.objectContaining({ line: 2 }));
+  });
+
+  it('says where the JSON breaks without quoting it: V8’s message holds the start of the file', () => {
+    expect(() => parseRosterJson('kim.sato@example.com, 1235\n')).toThrow(new RosterFileError(undefined, 'not valid JSON'));
+    expect(() => parseRosterJson('[\n{"username": "kim.sato@example.com" "patientId": "1235"}\n]')).toThrow(
+      new RosterFileError(2, 'not valid JSON at line 2, column 37'),
+    );
+    expect(() => parseRosterJson('[\n{"username": "kim.sato@example.com",')).toThrow(new RosterFileError(2, 'not valid JSON at line 2, column 37'));
   });
 });
 

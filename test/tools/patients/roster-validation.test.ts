@@ -162,7 +162,23 @@ describe('bindOktaUserIds', () => {
       { line: 5, field: 'oktaUserId', reason: 'is not the id of the Okta user with this login' },
     ]);
     expect(roster.badRows).toBe(3);
-    expect([...roster.mentionedKeys].sort()).toStrictEqual(['00uAl', '00uJo', '00uKim']);
+    expect([...roster.mentionedKeys].sort()).toStrictEqual(['00uAl', '00uJo', '00uJoWrong', '00uKim']);
+  });
+
+  it('keeps every valid oktaUserId the file gives for prune, even where the login does not resolve', () => {
+    const roster = bindOktaUserIds(
+      validateRoster(
+        [
+          { line: 2, username: 'gone@example.com', oktaUserId: '00uGone', patientId: '1' },
+          { line: 3, username: 'kim.sato', oktaUserId: '00uShort', patientId: '2' },
+          { line: 4, username: 'bad login@example.com ', oktaUserId: '00uPadded', patientId: '3' },
+        ],
+        resolving,
+      ),
+      resolutions,
+    );
+    expect(roster.records).toStrictEqual([]);
+    expect([...roster.mentionedKeys].sort()).toStrictEqual(['00uGone', '00uPadded', '00uShort']);
   });
 
   it('takes a login that is not email-shaped: Okta is the judge of what is a login', () => {

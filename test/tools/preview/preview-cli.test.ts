@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runPreviewCli } from '../../../tools/preview/cli.ts';
+import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../../local/patients-table.ts';
 import { buildHookRequest } from '../../../tools/preview/request-shapes.ts';
 import { FAKE_SECRET_REGION, startFakeSecretsManager } from '../../support/fake-secrets-manager.ts';
 import { LOCAL_AUTHORIZATION, type LocalHook, startLocalHook } from '../../support/local-hook.ts';
@@ -107,6 +108,45 @@ describe('preview against the local server, for every request shape', () => {
   });
 });
 
+describe('preview of a hook keyed by Okta user id (USER_KEY=oktaId)', () => {
+  const KIM_ID = (SAMPLE_PATIENTS[1] as { oktaUserId: string }).oktaUserId;
+  let byId: LocalHook;
+  beforeAll(async () => {
+    byId = await startLocalHook({ env: { USER_KEY: 'oktaId', PATIENTS_TABLE: 'patients-by-id' } });
+    const client = localDynamoDbClient((byId.store as { endpoint: string }).endpoint);
+    await ensurePatientsTable(client, 'patients-by-id', 'oktaId');
+    await putPatientsIfAbsent(client, 'patients-by-id', SAMPLE_PATIENTS, 'oktaId');
+    client.destroy();
+  });
+  afterAll(() => byId.close());
+  const previewById = (args: string[]) => preview(args, { env: { PORT: new URL(byId.baseUrl).port, USER_KEY: 'oktaId' } });
+
+  it('refuses --user without --user-id: the hook would look up the request’s own user, not that login', async () => {
+    const result = await previewById(['--user', 'alice@example.com']);
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe('error: --user needs --user-id: with USER_KEY=oktaId the hook looks users up by Okta user id');
+    expect(result.err).not.toContain('alice');
+    expect(result.out).toBe('');
+  });
+
+  it('sends the request for that Okta user with --user-id', async () => {
+    const kim = await previewById(['--user', 'kim.sato@example.com', '--user-id', KIM_ID]);
+    expect(kim.code).toBe(0);
+    expect(kim.out).toContain(`request: shape example, user key ${KIM_ID}`);
+    expect(kim.out).toContain('+ extPatientId: "6789"');
+    expect(kim.out).toContain(`  sub: "${KIM_ID}"\n`);
+    const stranger = await previewById(['--shape', 'refresh', '--user', 'alice@example.com', '--user-id', '00uAliceExample00001']);
+    expect(stranger.out).toContain('← 204 No Content');
+    expect(stranger.out).toContain('Okta mints the tokens unchanged:');
+  });
+
+  it('sends a request edited in the Preview tab, which has no user context, by the access token’s uid', async () => {
+    const result = await previewById(['--shape', 'preview-edited', '--user', 'kim.sato@example.com', '--user-id', KIM_ID]);
+    expect(result.out).toContain(`user key ${KIM_ID}`);
+    expect(result.out).toContain('+ extPatientId: "6789"');
+  });
+});
+
 describe('preview against a deployed URL', () => {
   it.each([
     ['--username and --password', ['--username', 'admin', '--password', 'supersecret'], {}, 'credential: --username admin'],
@@ -197,6 +237,9 @@ describe('preview: usage', () => {
     [['--username', 'admin'], '--username and --password go together'],
     [['--authorization', 'Basic eDp5', '--secret-id', 's'], 'give one credential, not --authorization and --secret-id'],
     [['example'], 'unexpected argument "example"'],
+    [['--user-id', '00uKimSatoExample001'], '--user-id needs --user: with USER_KEY=login the hook looks users up by login'],
+    [['--user', 'a@example.com', '--user-id', 'a@example.com'], '--user-id: not an Okta user id (letters and digits, like 00u1ab2CD3ef4GH5ij6k)'],
+    [['--shape', 'client-credentials', '--user', 'a@example.com', '--user-id', '00uKimSatoExample001'], '--user does not apply: shape client-credentials has no user'],
   ])('exits 2 with the usage for %j', async (args, message) => {
     const result = await preview(args);
     expect(result.code).toBe(2);
@@ -206,5 +249,12 @@ describe('preview: usage', () => {
 
   it('exits 1 when the request file cannot be read', async () => {
     expect(await preview(['--file', 'absent.json'])).toMatchObject({ code: 1, err: 'error: absent.json: no such file\n' });
+  });
+
+  it('says where a request file stops being JSON, without quoting it', async () => {
+    writeFileSync(join(folder, 'roster.json'), 'kim.sato@example.com, 1235\n');
+    expect(await preview(['--file', 'roster.json'])).toMatchObject({ code: 1, err: 'error: roster.json: not valid JSON\n' });
+    writeFileSync(join(folder, 'broken.json'), '{\n  "data": {"user": "kim.sato@example.com" "x"}\n}\n');
+    expect(await preview(['--file', 'broken.json'])).toMatchObject({ code: 1, err: 'error: broken.json: not valid JSON at line 2, column 43\n' });
   });
 });

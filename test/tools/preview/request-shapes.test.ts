@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHookRequest, REQUEST_SHAPES, requestHasUser, withUser } from '../../../tools/preview/request-shapes.ts';
+import { buildHookRequest, REQUEST_SHAPES, requestHasUser, withUser, withUserId } from '../../../tools/preview/request-shapes.ts';
 import { loadFixture } from '../../support/fixtures.ts';
 
 describe('request shapes', () => {
@@ -17,6 +17,20 @@ describe('request shapes', () => {
     expect(request.data.context.session.login).toBe('ana@example.com');
     expect(request.data.identity.claims).toMatchObject({ preferred_username: 'ana@example.com', email: 'ana@example.com' });
     expect(request.data.access.claims).toMatchObject({ sub: 'ana@example.com', preferred_username: 'ana@example.com' });
+  });
+
+  it('change the Okta user id only where the request has one: user, session, access token uid, ID token sub', () => {
+    const example = withUserId(buildHookRequest('example'), '00uAnaExample0000001');
+    expect(example.data.context.user.id).toBe('00uAnaExample0000001');
+    expect(example.data.context.session.userId).toBe('00uAnaExample0000001');
+    expect(example.data.access.claims.uid).toBe('00uAnaExample0000001');
+    expect(example.data.identity.claims.sub).toBe('00uAnaExample0000001');
+    const edited = withUserId(buildHookRequest('preview-edited'), '00uAnaExample0000001');
+    expect(edited.data.access.claims.uid).toBe('00uAnaExample0000001');
+    expect(edited.data.context.session.userId).toBe('00uAnaExample0000001');
+    expect(edited.data.context.user).toBeUndefined();
+    expect(edited.data.identity.claims).toStrictEqual(buildHookRequest('preview-edited').data.identity.claims);
+    expect(withUserId(buildHookRequest('client-credentials'), '00uAnaExample0000001')).toStrictEqual(buildHookRequest('client-credentials'));
   });
 
   it('leave a client-credentials subject alone: it is the client', () => {
