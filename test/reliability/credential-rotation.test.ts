@@ -3,11 +3,15 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CURRENT_SINCE_TAG } from '../../lambda/aws/secrets-manager-credentials.ts';
 import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-auth.ts';
 import { describeError } from '../../lambda/observability/redact.ts';
+import { rotateBasicCredential } from '../../lambda/rotation/rotate-basic-credential.ts';
 import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { treatAsSecret } from '../support/captured-output.ts';
@@ -150,6 +154,36 @@ describe('the fake Secrets Manager', () => {
     expect(versionIdOf(server, 'AWSPREVIOUS')).toBe(newId);
   });
 
+  it('keeps tags as the service does: TagResource, UntagResource, Tags in DescribeSecret, LastChangedDate moved, its limits', async () => {
+    const server = await secretsManager(OLD, T0 - DAY);
+    const client = sdkClient(server);
+    const describe = () => client.send(new DescribeSecretCommand({ SecretId: SECRET_ID }));
+    setClock(T0);
+    expect((await describe()).Tags).toBeUndefined();
+    await client.send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [{ Key: 'Owner', Value: 'identity team' }, { Key: 'k', Value: 'v1' }] }));
+    vi.setSystemTime(T0 + HOUR);
+    await client.send(new TagResourceCommand({ SecretId: server.arn, Tags: [{ Key: 'k', Value: 'v2 +-=._:/@ 0' }] }));
+    expect(await describe()).toMatchObject({
+      Tags: [
+        { Key: 'Owner', Value: 'identity team' },
+        { Key: 'k', Value: 'v2 +-=._:/@ 0' },
+      ],
+      LastChangedDate: new Date(T0 + HOUR),
+    });
+    vi.setSystemTime(T0 + 2 * HOUR);
+    await client.send(new UntagResourceCommand({ SecretId: SECRET_ID, TagKeys: ['Owner'] }));
+    expect(await describe()).toMatchObject({ Tags: [{ Key: 'k', Value: 'v2 +-=._:/@ 0' }], LastChangedDate: new Date(T0 + 2 * HOUR) });
+    for (const tag of [
+      { Key: 'k', Value: 'x'.repeat(257) },
+      { Key: 'k', Value: 'no;semicolons' },
+      { Key: 'aws:reserved', Value: '' },
+      { Key: '', Value: 'v' },
+    ]) {
+      await expect(client.send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [tag] }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    }
+    await client.send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [{ Key: 'k', Value: 'x'.repeat(256) }] }));
+  });
+
   it('fails, answers late or never, as told, for the calls a test picks', async () => {
     const server = await secretsManager(OLD, T0);
     const client = sdkClient(server);
@@ -254,7 +288,8 @@ describe('Secrets Manager out of reach', () => {
     vi.setSystemTime(T0 + SECOND);
     expect(await hook.status(OLD)).toBe(200);
     expect(await hook.status(STRANGER)).toBe(401);
-    expect(server.readsOf('AWSCURRENT')).toBe(1);
+    // The stranger's mismatch read AWSCURRENT again with AWSPREVIOUS.
+    expect(server.readsOf('AWSCURRENT')).toBe(2);
   });
 
   it('answers 401 within 1 s when Secrets Manager accepts connections and never answers', async () => {
@@ -294,14 +329,17 @@ describe('re-reading the secret on a mismatch', () => {
     };
 
     expect(server.readsOf('AWSCURRENT')).toBe(1);
-    expect(await burst(T0 + 5 * SECOND)).toBe(1);
-    expect(await burst(T0 + 31 * SECOND)).toBe(2);
-    expect(await burst(T0 + 45 * SECOND)).toBe(2);
-    expect(await burst(T0 + 62 * SECOND)).toBe(3);
+    // The first mismatch reads AWSCURRENT with AWSPREVIOUS and DescribeSecret, once for this version.
+    expect(await burst(T0 + 5 * SECOND)).toBe(2);
+    expect(await burst(T0 + 20 * SECOND)).toBe(2);
+    expect(await burst(T0 + 36 * SECOND)).toBe(3);
+    expect(await burst(T0 + 50 * SECOND)).toBe(3);
+    expect(await burst(T0 + 67 * SECOND)).toBe(4);
     expect(await hook.status(OLD)).toBe(200);
-    expect(server.readsOf('AWSCURRENT')).toBe(3);
-    // AWSPREVIOUS once, at the first mismatch: the secret has none, and that is kept as an answer.
+    expect(server.readsOf('AWSCURRENT')).toBe(4);
+    // AWSPREVIOUS once: the secret has none, and that is kept as an answer.
     expect(server.readsOf('AWSPREVIOUS')).toBe(1);
+    expect(operations(server).filter((name) => name === 'DescribeSecret')).toHaveLength(1);
   });
 });
 
@@ -357,8 +395,12 @@ describe('Secrets Manager answering 500, over real HTTP', () => {
       expect((await signIn(hook, basicHeaderValue(STRANGER))).status).toBe(401);
       expect((await signIn(hook, basicHeaderValue(OLD))).status).toBe(200);
     }
-    // AWSPREVIOUS and when AWSCURRENT moved, each tried three times by the client; then the back-off.
-    expect(operations(server, 1).sort()).toStrictEqual([...Array(3).fill('DescribeSecret'), ...Array(3).fill('GetSecretValue AWSPREVIOUS')]);
+    // AWSCURRENT, AWSPREVIOUS and when AWSCURRENT moved, each tried three times by the client; then the back-off.
+    expect(operations(server, 1).sort()).toStrictEqual([
+      ...Array(3).fill('DescribeSecret'),
+      ...Array(3).fill('GetSecretValue AWSCURRENT'),
+      ...Array(3).fill('GetSecretValue AWSPREVIOUS'),
+    ]);
   });
 });
 
@@ -419,8 +461,67 @@ describe('every answer within 1 s', () => {
   });
 });
 
+/** The four steps Secrets Manager asks of the rotation function, each at its own time (default: all now). */
+async function rotateWithFunction(server: FakeSecretsManager, times: Partial<Record<'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret', number>> = {}) {
+  const client = sdkClient(server);
+  const token = server.startRotation();
+  const quiet = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+  try {
+    for (const Step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) {
+      if (times[Step] !== undefined) vi.setSystemTime(times[Step]);
+      await rotateBasicCredential(client, { Step, SecretId: server.arn, ClientRequestToken: token });
+    }
+  } finally {
+    quiet.mockRestore();
+  }
+  return token;
+}
+
 describe('the grace counts from when a version became AWSCURRENT', () => {
-  it('after a late rotation (AWSPENDING created 25 h before it became current), the old value is accepted for the grace', async () => {
+  it('after a late rotation by the rotation function (createSecret 25 h before finishSecret), an instance born later accepts the old value until exactly the move + the grace', async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    setClock(T0 - 25 * HOUR);
+    const token = await rotateWithFunction(server, { finishSecret: T0 });
+    expect(server.tags.get(CURRENT_SINCE_TAG)).toBe(`${token} ${T0 / 1000}`);
+    const NEW_BY_FUNCTION = JSON.parse(server.versions.get(token)?.secretString ?? '') as BasicCredential;
+    treatAsSecret(NEW_BY_FUNCTION.password);
+    treatAsSecret(basicHeaderValue(NEW_BY_FUNCTION).slice('Basic '.length));
+    // Something else touches the secret after the move: a tag, as an operator or a tagging policy would.
+    vi.setSystemTime(T0 + 20 * HOUR);
+    await sdkClient(server).send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [{ Key: 'CostCentre', Value: '42' }] }));
+
+    vi.setSystemTime(T0 + 23 * HOUR);
+    const hook = await coldStart(server.endpoint);
+    expect(await hook.status(NEW_BY_FUNCTION)).toBe(200);
+    expect(await hook.status(OLD)).toBe(200);
+    vi.setSystemTime(T0 + DAY - 1);
+    expect(await hook.status(OLD)).toBe(200);
+    vi.setSystemTime(T0 + DAY);
+    expect(await hook.status(OLD)).toBe(401);
+    expect(await hook.status(NEW_BY_FUNCTION)).toBe(200);
+  });
+
+  it("does not reopen the grace for an instance born after a later change: the next rotation's AWSPENDING left by a failed testSecret", async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    setClock(T0);
+    const token = await rotateWithFunction(server);
+    const NEW_BY_FUNCTION = JSON.parse(server.versions.get(token)?.secretString ?? '') as BasicCredential;
+    treatAsSecret(NEW_BY_FUNCTION.password);
+    treatAsSecret(basicHeaderValue(NEW_BY_FUNCTION).slice('Basic '.length));
+    // 30 h on, the next rotation starts and stops after createSecret: the secret changed, AWSCURRENT did not.
+    vi.setSystemTime(T0 + 30 * HOUR);
+    const pending = server.startRotation();
+    await rotateBasicCredential(sdkClient(server), { Step: 'createSecret', SecretId: server.arn, ClientRequestToken: pending });
+    expect(await sdkClient(server).send(new DescribeSecretCommand({ SecretId: SECRET_ID }))).toMatchObject({ LastChangedDate: new Date(T0 + 30 * HOUR) });
+
+    vi.setSystemTime(T0 + 30 * HOUR + MINUTE);
+    const hook = await coldStart(server.endpoint);
+    expect(await hook.status(NEW_BY_FUNCTION)).toBe(200);
+    expect(await hook.status(OLD)).toBe(401);
+    expect(hook.lastLog()).toMatchObject({ reason: 'Unauthorized', status: 401 });
+  });
+
+  it('after a late rotation by hand (AWSPENDING created 25 h before it became current, no tag), the old value is accepted for the grace from LastChangedDate', async () => {
     const server = await secretsManager(OLD, T0 - 30 * DAY);
     const client = sdkClient(server);
     const oldId = versionIdOf(server, 'AWSCURRENT');
@@ -442,11 +543,12 @@ describe('the grace counts from when a version became AWSCURRENT', () => {
     expect(await hook.status(NEW)).toBe(200);
   });
 
-  it('after a rollback, the value that became AWSPREVIOUS (the one Okta holds) is accepted for the grace', async () => {
+  it('after a rollback (the tag names the version rolled away from), the value that became AWSPREVIOUS is accepted for the grace from LastChangedDate', async () => {
     const server = await secretsManager(OLD, T0 - 30 * DAY);
     const client = sdkClient(server);
     const oldId = versionIdOf(server, 'AWSCURRENT');
     const newId = server.rotate(NEW, T0 - 10 * DAY);
+    expect(server.tags.get(CURRENT_SINCE_TAG)).toBe(`${newId} ${(T0 - 10 * DAY) / 1000}`);
     // Okta has sent NEW for ten days; an operator rolls back as AWS's guide says, moving AWSCURRENT to the old version.
     setClock(T0);
     await client.send(new UpdateSecretVersionStageCommand({ SecretId: SECRET_ID, VersionStage: 'AWSCURRENT', MoveToVersionId: oldId, RemoveFromVersionId: newId }));
