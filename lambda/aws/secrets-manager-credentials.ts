@@ -101,8 +101,8 @@ interface SecretMetadata {
  *
  * One read at a time, shared by the requests that need it, each waiting no longer than its deadline.
  * A failed read starts a back-off (1 s, doubling to 30 s) during which nothing is read and a request that
- * needs a read is refused at once. A failed re-read keeps the copy: a Secrets Manager outage after a
- * successful read never locks Okta out.
+ * needs a read is refused at once; `prepare()` (init) starts none, so the first request always tries. A
+ * failed re-read keeps the copy: a Secrets Manager outage after a successful read never locks Okta out.
  */
 export function createSecretsManagerCredentialSource(
   call: AwsJsonCall,
@@ -132,7 +132,7 @@ export function createSecretsManagerCredentialSource(
   const mayRereadCurrent = () => now() - lastCurrentReadStarted >= reloadIntervalMs;
   const previousKnown = () => current !== undefined && previous !== undefined && sameVersion(previous.beside, current);
 
-  function start(read: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  function start(read: (signal: AbortSignal) => Promise<void>, { backOffOnFailure = true } = {}): Promise<void> {
     const work = read(AbortSignal.timeout(fetchTimeoutMs))
       .then(
         () => {
@@ -140,10 +140,12 @@ export function createSecretsManagerCredentialSource(
           retryAt = Number.NEGATIVE_INFINITY;
         },
         (error: unknown) => {
-          failuresInARow++;
-          const step = Math.min(maxBackoffMs, backoffMs * 2 ** (failuresInARow - 1));
-          retryAt = now() + step * (1 - random() / 4);
           lastFailure = error;
+          if (backOffOnFailure) {
+            failuresInARow++;
+            const step = Math.min(maxBackoffMs, backoffMs * 2 ** (failuresInARow - 1));
+            retryAt = now() + step * (1 - random() / 4);
+          }
           throw error;
         },
       )
@@ -204,6 +206,12 @@ export function createSecretsManagerCredentialSource(
   }
 
   return {
+    async prepare() {
+      if (current !== undefined) return;
+      // Init is on no request's clock, and no request has waited yet: a failure here must not make the
+      // first one wait for a back-off before it even tries.
+      await (reading ?? start(readCurrent, { backOffOnFailure: false }));
+    },
     async acceptedCredentials(deadline) {
       if (current !== undefined) {
         refreshIfStale();

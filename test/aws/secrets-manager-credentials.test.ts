@@ -56,7 +56,7 @@ async function bornAt(at: number, answers: Answers, graceMs = 24 * HOUR) {
   let now = at;
   const { call, calls } = stubSecretsManager(answers);
   const source = createSecretsManagerCredentialSource(call, 'id', { graceMs, now: () => now });
-  await source.acceptedCredentials(NO_DEADLINE);
+  await source.prepare?.();
   const reloaded = await source.reloadAfterMismatch?.(NO_DEADLINE);
   return {
     reloaded,
@@ -338,5 +338,21 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
     expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+  });
+
+  it('a failed init read (prepare) starts no back-off: the first request reads at once; a failed request read still backs off', async () => {
+    let now = 0;
+    const answers: Answers = { 'GetSecretValue AWSCURRENT': failure('InternalServiceError') };
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now, random: () => 0 });
+    await expect(source.prepare?.()).rejects.toMatchObject({ code: 'InternalServiceError' });
+    now = 10;
+    await expect(source.acceptedCredentials(NO_DEADLINE)).rejects.toMatchObject({ code: 'InternalServiceError' });
+    now = 20;
+    await expect(source.acceptedCredentials(NO_DEADLINE)).rejects.toMatchObject({ code: 'SecretReadBackoff' });
+    expect(calls).toHaveLength(2);
+    answers['GetSecretValue AWSCURRENT'] = secret(current, 0, 'v1');
+    now = 1010;
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
   });
 });

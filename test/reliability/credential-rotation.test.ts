@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -13,8 +14,9 @@ import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-
 import { describeError } from '../../lambda/observability/redact.ts';
 import { rotateBasicCredential } from '../../lambda/rotation/rotate-basic-credential.ts';
 import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
+import { createApiGatewayServer } from '../../local/api-gateway-server.ts';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
-import { treatAsSecret } from '../support/captured-output.ts';
+import { captureLine, treatAsSecret } from '../support/captured-output.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 import { startBlackHole, startSeededStore, unusedPort } from './support/fault-endpoints.ts';
@@ -120,6 +122,46 @@ async function coldStart(secretsManagerUrl: string, env: Record<string, string> 
       return answer.statusCode;
     },
     lastLog: () => JSON.parse(output.logs.at(-1) as string) as Record<string, unknown>,
+  };
+}
+
+/**
+ * lambda/handler.ts itself, loaded as Lambda loads it at a cold start (its init read included), behind the
+ * local API Gateway over real HTTP, with the log lines it writes.
+ */
+async function lambdaOverHttp(secretsManagerUrl: string) {
+  const env = {
+    PATIENTS_TABLE: 'patients',
+    HOOK_SECRET_ID: SECRET_ID,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'local-test-key',
+    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+  };
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  cleanup.push(async () => void vi.unstubAllEnvs());
+  // The handler logs to stdout, as in Lambda: kept for the assertions and the output scan, not printed.
+  const lines: string[] = [];
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    captureLine(text);
+    lines.push(...text.split('\n').filter((line) => line.startsWith('{"timestamp"')));
+    return true;
+  });
+  cleanup.push(async () => stdout.mockRestore());
+  vi.resetModules();
+  const { handler } = await import('../../lambda/handler.ts');
+  const server = createApiGatewayServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const hook: LocalHook = { baseUrl, hookUrl: `${baseUrl}/tokenHook`, logs: [], metricLines: [], close: async () => undefined };
+  return {
+    logs,
+    lastLog: () => logs().at(-1),
+    status: async (credential: BasicCredential) => (await signIn(hook, basicHeaderValue(credential))).status,
   };
 }
 
@@ -268,13 +310,16 @@ describe('rotation of the Basic credential', () => {
 });
 
 describe('Secrets Manager out of reach', () => {
-  it('at init: the failure is not kept, callers get 401 at once during the back-off, and the first request after it is let in', async () => {
+  it('at init: the failure is not kept and starts no back-off; the first request tries again, and a failure then backs off', async () => {
     const port = await unusedPort();
     setClock(T0);
     const hook = await coldStart(`http://127.0.0.1:${port}`);
     expect(hook.lastLog()).toMatchObject({ level: 'ERROR', message: 'credential not loaded at init', errorCode: 'ECONNREFUSED' });
 
-    for (const credential of [OLD, STRANGER, OLD]) {
+    // The first request tries (and fails: nothing listens yet); the requests after it wait for the back-off.
+    expect(await hook.status(OLD)).toBe(401);
+    expect(hook.lastLog()).toMatchObject({ level: 'ERROR', reason: 'CredentialSourceUnavailable', status: 401, errorCode: 'ECONNREFUSED' });
+    for (const credential of [STRANGER, OLD]) {
       expect(await hook.status(credential)).toBe(401);
       expect(hook.lastLog()).toMatchObject({ level: 'ERROR', reason: 'CredentialSourceUnavailable', status: 401, errorCode: 'SecretReadBackoff' });
     }
@@ -288,8 +333,42 @@ describe('Secrets Manager out of reach', () => {
     vi.setSystemTime(T0 + SECOND);
     expect(await hook.status(OLD)).toBe(200);
     expect(await hook.status(STRANGER)).toBe(401);
-    // The stranger's mismatch read AWSCURRENT again with AWSPREVIOUS.
     expect(server.readsOf('AWSCURRENT')).toBe(2);
+  });
+
+  it("lambda/handler.ts over real HTTP: when the init read failed, the cold start's first request reads at once and is let in", async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    server.fault({ status: 500 });
+    // Date stands still: a back-off started at init would still be running for the first request.
+    setClock(T0);
+    const lambda = await lambdaOverHttp(server.endpoint);
+    expect(lambda.lastLog()).toMatchObject({ level: 'ERROR', message: 'credential not loaded at init', errorCode: 'InternalServiceError' });
+    const initCalls = server.calls.length;
+    expect(initCalls).toBeGreaterThan(0);
+
+    server.fault(undefined);
+    expect(await lambda.status(OLD)).toBe(200);
+    expect(server.calls.length).toBe(initCalls + 1);
+    expect(lambda.lastLog()).toMatchObject({ reason: 'ClaimAdded', status: 200 });
+  });
+
+  it('lambda/handler.ts over real HTTP: a request-driven read that fails still starts the back-off', async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    server.fault({ status: 500 });
+    setClock(T0);
+    const lambda = await lambdaOverHttp(server.endpoint);
+    const initCalls = server.calls.length;
+
+    expect(await lambda.status(OLD)).toBe(401);
+    expect(lambda.lastLog()).toMatchObject({ reason: 'CredentialSourceUnavailable', errorCode: 'InternalServiceError' });
+    const firstRequestCalls = server.calls.length;
+    expect(firstRequestCalls).toBeGreaterThan(initCalls);
+    server.fault(undefined);
+    expect(await lambda.status(OLD)).toBe(401);
+    expect(lambda.lastLog()).toMatchObject({ reason: 'CredentialSourceUnavailable', errorCode: 'SecretReadBackoff' });
+    expect(server.calls.length).toBe(firstRequestCalls);
+    vi.setSystemTime(T0 + SECOND);
+    expect(await lambda.status(OLD)).toBe(200);
   });
 
   it('answers 401 within 1 s when Secrets Manager accepts connections and never answers', async () => {
