@@ -8,9 +8,11 @@ import {
   Runtime,
   SystemLogLevel,
 } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CURRENT_SINCE_TAG } from '../lambda/aws/secrets-manager-credentials.ts';
 import { PASSWORD_LENGTH } from '../lambda/rotation/password-policy.ts';
 import { bundleCode } from './bundle-code.ts';
 import { createFunctionRole } from './function-role.ts';
@@ -54,7 +56,7 @@ export class HookCredential extends Construct {
       architecture: Architecture.ARM_64,
       handler: 'index.handler',
       code: bundleCode(props.rotationBundleDir),
-      // Runs once a month and makes five Secrets Manager calls: no latency budget to meet.
+      // Runs once a month and makes six Secrets Manager calls: no latency budget to meet.
       memorySize: 256,
       timeout: Duration.seconds(30),
       role,
@@ -72,6 +74,14 @@ export class HookCredential extends Construct {
       // A change to the schedule must not rotate behind the operator's back: Okta holds a copy.
       rotateImmediatelyOnUpdate: false,
     });
+    // finishSecret records when AWSCURRENT moved in the one tag the hook reads, and may write no other.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:TagResource'],
+        resources: [this.secret.secretArn],
+        conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [CURRENT_SINCE_TAG] } },
+      }),
+    );
     // Only Secrets Manager acting for this account may invoke the function (no confused deputy).
     for (const child of this.rotationFunction.node.children) {
       if (child instanceof CfnPermission && child.principal === 'secretsmanager.amazonaws.com') {

@@ -110,8 +110,9 @@ export class HookFunction extends Construct {
     // Least privilege, and nothing else: read one patient and, in Basic mode, read the credential. The
     // function asks for the AWSCURRENT and AWSPREVIOUS versions of the secret (GetSecretValue on its ARN
     // covers both) and, to know since when AWSPREVIOUS is the previous one, the secret's metadata
-    // (DescribeSecret: LastChangedDate, which version is AWSCURRENT), never its value. In OAuth mode it
-    // reads only the issuer's public keys, over HTTPS: no AWS permission.
+    // (DescribeSecret: which version is AWSCURRENT, the rotation function's current-since tag,
+    // LastChangedDate), never its value. In OAuth mode it reads only the issuer's public keys, over
+    // HTTPS: no AWS permission.
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }));
     if (auth.mode === 'basic') {
       role.addToPrincipalPolicy(

@@ -4,7 +4,8 @@ import { wireHookFromEnvironment } from './wiring.ts';
 const hook = wireHookFromEnvironment(process.env);
 
 // Read the Basic credential (or load the token verifier) during init, so the first request does not
-// wait for Secrets Manager. A failure here is logged and not kept: the first request tries again.
+// wait for Secrets Manager. Init runs before the first request's 1 s budget starts; the read gives up
+// after 700 ms. A failure here is logged and not kept, and starts no back-off: the first request tries again.
 await hook.caller.prepare().catch((error: unknown) => {
   hook.log.error('credential not loaded at init', describeError(error));
 });

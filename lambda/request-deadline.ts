@@ -1,7 +1,8 @@
 /**
- * Every answer leaves within 1 s, whatever is slow (a credential read, a key set fetch, the store):
- * Okta waits 3 s and mints without the claim after that. One budget for the whole request, shared by
- * every outbound call in it; the last 100 ms are kept for the answer itself.
+ * Every answer leaves within 1 s of the handler receiving the request, whatever is slow (a credential
+ * read, a key set fetch, the store): Okta waits 3 s and mints without the claim after that. One budget
+ * for the whole request, shared by every outbound call in it; the last 100 ms are kept for the answer
+ * itself. A cold start's init (the credential read during `prepare()`, bounded on its own) comes before.
  */
 export const REQUEST_BUDGET_MS = 900;
 

@@ -38,7 +38,7 @@ export function createBasicCallerAuthenticator(credentials: CredentialSource): C
       return { allowed: false, reason: 'Unauthorized' };
     },
     async prepare() {
-      await credentials.acceptedCredentials(new AbortController().signal);
+      await (credentials.prepare ? credentials.prepare() : credentials.acceptedCredentials(new AbortController().signal));
     },
   };
 }

@@ -21,6 +21,11 @@ export interface SecretsManagerCredentialOptions {
 }
 
 export const DEFAULT_ROTATION_GRACE_MS = 24 * 60 * 60_000;
+/**
+ * The tag our rotation function puts on the secret right after it moves AWSCURRENT (finishSecret):
+ * `<version id now AWSCURRENT> <epoch seconds of the move>`. Secrets Manager keeps no date of a label's move.
+ */
+export const CURRENT_SINCE_TAG = 'okta-token-hook:current-since';
 const RELOAD_INTERVAL_MS = 30_000;
 const MAX_AGE_MS = 5 * 60_000;
 // A read in the same region takes tens of milliseconds. The requests waiting for one stop at their own
@@ -41,23 +46,34 @@ export class SecretReadBackoffError extends Error {
   }
 }
 
+/** The answers of one read disagree on which version holds a label: a label moved while they were given. */
+export class SecretStagesChangingError extends Error {
+  override name = 'SecretStagesChangingError';
+  readonly code = 'SecretStagesChanging';
+  constructor() {
+    super('Secrets Manager named another version for AWSCURRENT or AWSPREVIOUS than it returned: read again after the back-off');
+  }
+}
+
+/** The value of the CURRENT_SINCE_TAG for `versionId` made AWSCURRENT at `movedAtMs`. */
+export function currentSinceTagValue(versionId: string, movedAtMs: number): string {
+  // Rounded up: a time read after the move, never before it, so the grace is never cut short.
+  return `${versionId} ${Math.ceil(movedAtMs / 1000)}`;
+}
+
 interface CurrentVersion {
   credential: BasicCredential;
   versionId?: string;
   readAt: number;
-  /** When this instance first read this version as AWSCURRENT: the label had moved by then. */
-  seenAt: number;
 }
 
 interface PreviousVersion {
   /** The AWSCURRENT version this AWSPREVIOUS was read beside: a rotation makes it another's. */
-  beside: Pick<CurrentVersion, 'versionId'>;
+  beside: CurrentVersion;
   /** None when the secret was never rotated, or the value is not a credential. */
   credential?: BasicCredential;
-  /** When AWSCURRENT moved onto `beside`, or a moment after it: the grace counts from here. */
+  /** When AWSCURRENT moved onto `beside`: the grace counts from here. */
   movedAt: number;
-  /** False while `movedAt` stands in for a date DescribeSecret did not give: it is asked again. */
-  settled: boolean;
 }
 
 interface SecretValue {
@@ -66,28 +82,27 @@ interface SecretValue {
 }
 
 interface SecretMetadata {
-  /** Epoch seconds: the last time the secret changed in any way, a staging label moved included. */
+  /** Epoch seconds: the last time the secret changed in any way (a value, a staging label, a tag). */
   LastChangedDate?: number | string;
+  Tags?: Array<{ Key?: string; Value?: string }>;
   VersionIdsToStages?: Record<string, string[]>;
 }
 
 /**
  * The hook's Basic credential from a Secrets Manager secret `{"username": ..., "password": ...}`.
- * AWSCURRENT is always accepted; AWSPREVIOUS too during the grace after a rotation, so the old value
- * Okta still sends keeps working until an operator pastes the new one.
+ * AWSCURRENT is always accepted; AWSPREVIOUS too during the grace after AWSCURRENT moved (a rotation, a
+ * rollback), so the old value Okta still sends keeps working until an operator pastes the new one.
  *
- * Init reads AWSCURRENT alone. AWSPREVIOUS, and DescribeSecret for when AWSCURRENT moved, are read when a
- * presented credential first matches none, since only such a request needs them: a slow or hung read of
- * them holds up no other. DescribeSecret also tells when this copy is behind (AWSCURRENT is another
- * version): then AWSCURRENT is read again at once. After that a mismatch
- * re-reads AWSCURRENT (a rotation this instance has not seen) at most once per 30 s, so wrong credentials
- * cannot drive calls to Secrets Manager; a copy older than 5 minutes is re-read in the background while
- * requests go on with it.
+ * Init reads AWSCURRENT alone. When a presented credential first matches none, AWSCURRENT, AWSPREVIOUS
+ * and DescribeSecret (when AWSCURRENT moved) are read together, once for each version of AWSCURRENT: only
+ * such a request waits for them. After that a mismatch re-reads AWSCURRENT (a rotation this instance has
+ * not seen) at most once per 30 s, so wrong credentials cannot drive calls to Secrets Manager; a copy
+ * older than 5 minutes is re-read in the background while requests go on with it.
  *
  * One read at a time, shared by the requests that need it, each waiting no longer than its deadline.
  * A failed read starts a back-off (1 s, doubling to 30 s) during which nothing is read and a request that
- * needs a read is refused at once. A failed re-read keeps the copy: a Secrets Manager outage after a
- * successful read never locks Okta out.
+ * needs a read is refused at once; `prepare()` (init) starts none, so the first request always tries. A
+ * failed re-read keeps the copy: a Secrets Manager outage after a successful read never locks Okta out.
  */
 export function createSecretsManagerCredentialSource(
   call: AwsJsonCall,
@@ -107,8 +122,6 @@ export function createSecretsManagerCredentialSource(
   let current: CurrentVersion | undefined;
   let previous: PreviousVersion | undefined;
   let reading: Promise<void> | undefined;
-  /** DescribeSecret named another AWSCURRENT than the copy's. */
-  let behind = false;
   let lastCurrentReadStarted = Number.NEGATIVE_INFINITY;
   let failuresInARow = 0;
   let retryAt = Number.NEGATIVE_INFINITY;
@@ -116,10 +129,10 @@ export function createSecretsManagerCredentialSource(
 
   const backingOff = () => now() < retryAt;
   const backoffError = () => new SecretReadBackoffError(retryAt - now(), { cause: lastFailure });
-  const mayRereadCurrent = () => behind || now() - lastCurrentReadStarted >= reloadIntervalMs;
+  const mayRereadCurrent = () => now() - lastCurrentReadStarted >= reloadIntervalMs;
   const previousKnown = () => current !== undefined && previous !== undefined && sameVersion(previous.beside, current);
 
-  function start(read: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  function start(read: (signal: AbortSignal) => Promise<void>, { backOffOnFailure = true } = {}): Promise<void> {
     const work = read(AbortSignal.timeout(fetchTimeoutMs))
       .then(
         () => {
@@ -127,10 +140,12 @@ export function createSecretsManagerCredentialSource(
           retryAt = Number.NEGATIVE_INFINITY;
         },
         (error: unknown) => {
-          failuresInARow++;
-          const step = Math.min(maxBackoffMs, backoffMs * 2 ** (failuresInARow - 1));
-          retryAt = now() + step * (1 - random() / 4);
           lastFailure = error;
+          if (backOffOnFailure) {
+            failuresInARow++;
+            const step = Math.min(maxBackoffMs, backoffMs * 2 ** (failuresInARow - 1));
+            retryAt = now() + step * (1 - random() / 4);
+          }
           throw error;
         },
       )
@@ -142,46 +157,39 @@ export function createSecretsManagerCredentialSource(
     return work;
   }
 
-  async function readCurrent(signal: AbortSignal): Promise<void> {
+  function readAwsCurrent(signal: AbortSignal): Promise<CurrentVersion> {
     lastCurrentReadStarted = now();
-    const value = await call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSCURRENT' }, signal);
-    const read = { ...(value.VersionId === undefined ? {} : { versionId: value.VersionId }) };
-    current = {
+    return call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSCURRENT' }, signal).then((value) => ({
       credential: parseBasicCredentialSecret(value.SecretString),
-      ...read,
+      ...(value.VersionId === undefined ? {} : { versionId: value.VersionId }),
       readAt: now(),
-      seenAt: current !== undefined && sameVersion(current, read) ? current.seenAt : now(),
-    };
-    behind = false;
+    }));
   }
 
-  async function readPrevious(signal: AbortSignal): Promise<void> {
-    const copy = current as CurrentVersion;
-    const [value, metadata] = await Promise.allSettled([
-      call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSPREVIOUS' }, signal),
+  async function readCurrent(signal: AbortSignal): Promise<void> {
+    current = await readAwsCurrent(signal);
+  }
+
+  async function readCurrentAndPrevious(signal: AbortSignal): Promise<void> {
+    const [read, value, metadata] = await Promise.all([
+      readAwsCurrent(signal),
+      call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSPREVIOUS' }, signal).catch((error: unknown) => {
+        // A secret never rotated has no AWSPREVIOUS: that is an answer, not a failure.
+        if ((error as { code?: unknown }).code === 'ResourceNotFoundException') return undefined;
+        throw error;
+      }),
       call<SecretMetadata>('DescribeSecret', { SecretId: secretId }, signal),
     ]);
-    // A secret never rotated has no AWSPREVIOUS: that is an answer, not a failure.
-    if (value.status === 'rejected' && (value.reason as { code?: unknown }).code !== 'ResourceNotFoundException') throw value.reason;
-    const credential = value.status === 'fulfilled' ? parseOptionalCredential(value.value.SecretString) : undefined;
-    const described = metadata.status === 'fulfilled' ? metadata.value : undefined;
-    const currentId = Object.entries(described?.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
-    behind = currentId !== undefined && copy.versionId !== undefined && currentId !== copy.versionId;
-    // Secrets Manager keeps no date of a staging label's move. A version's CreatedDate is older than its move
-    // when it was made current late or again (a rotation finished a day on, a rollback), and LastRotatedDate
-    // is only when Secrets Manager last rotated (null with rotation off; a rollback is no rotation).
-    // DescribeSecret's LastChangedDate is "the last date and time that this secret was modified in any way",
-    // a label moved included, so never before the move: counted from it the grace is never shorter than the
-    // time since AWSCURRENT really moved, only longer when something else changed the secret since (a tag,
-    // a new AWSPENDING), which keeps a value Okta may still hold a little longer rather than locking it out.
-    const lastChanged = epochMs(described?.LastChangedDate);
-    const dated = !Number.isNaN(lastChanged);
+    // Three answers of an eventually consistent service: a label moving between them would pair a value
+    // with another version's date. Kept out like a failed read, and read again after the back-off.
+    if (!holds(metadata, read.versionId, 'AWSCURRENT') || (value !== undefined && !holds(metadata, value.VersionId, 'AWSPREVIOUS'))) {
+      throw new SecretStagesChangingError();
+    }
+    current = read;
     previous = {
-      beside: behind ? { versionId: currentId } : copy,
-      ...(credential ? { credential } : {}),
-      // Without that date, this instance's first read of the version as AWSCURRENT is after the move too.
-      movedAt: dated ? lastChanged : copy.seenAt,
-      settled: dated,
+      beside: read,
+      ...(value === undefined ? {} : credentialOrNothing(value.SecretString)),
+      movedAt: whenCurrentMoved(read.versionId, metadata),
     };
   }
 
@@ -194,14 +202,16 @@ export function createSecretsManagerCredentialSource(
   function refreshIfStale(): void {
     if (current === undefined || now() - current.readAt < maxAgeMs) return;
     if (reading || backingOff() || !mayRereadCurrent()) return;
-    start(async (signal) => {
-      await readCurrent(signal);
-      // A stand-in for when AWSCURRENT moved is replaced by Secrets Manager's date once it answers.
-      if (previous !== undefined && !previous.settled && previousKnown()) await readPrevious(signal);
-    }).catch(() => undefined);
+    start(readCurrent).catch(() => undefined);
   }
 
   return {
+    async prepare() {
+      if (current !== undefined) return;
+      // Init is on no request's clock, and no request has waited yet: a failure here must not make the
+      // first one wait for a back-off before it even tries.
+      await (reading ?? start(readCurrent, { backOffOnFailure: false }));
+    },
     async acceptedCredentials(deadline) {
       if (current !== undefined) {
         refreshIfStale();
@@ -218,17 +228,43 @@ export function createSecretsManagerCredentialSource(
         await untilDeadline(reading, deadline, WHAT);
         return accepted();
       }
-      const read = behind ? readCurrent : !previousKnown() ? readPrevious : mayRereadCurrent() ? readCurrent : undefined;
+      // Once for each version of AWSCURRENT, else at most once per interval, and never during a back-off.
+      const read = !previousKnown() ? readCurrentAndPrevious : mayRereadCurrent() ? readCurrent : undefined;
       if (read === undefined) return undefined;
       if (backingOff()) {
         // Without AWSPREVIOUS the credential cannot be told from a wrong one; a re-read is only a chance.
-        if (read === readPrevious) throw backoffError();
+        if (read === readCurrentAndPrevious) throw backoffError();
         return undefined;
       }
       await untilDeadline(start(read), deadline, WHAT);
       return accepted();
     },
   };
+}
+
+/**
+ * When AWSCURRENT moved onto `versionId`. Our rotation function's tag says so exactly when it names this
+ * version. Otherwise AWSCURRENT was moved some other way (by hand, a rollback with UpdateSecretVersionStage,
+ * another rotation function), or the tag could not be written: then DescribeSecret's LastChangedDate, "the
+ * last date and time that this secret was modified in any way", never before the move. Only in that case
+ * can a later change to the secret (a tag, the next rotation's AWSPENDING version, a failed rotation left
+ * pending) lengthen the grace, even reopen it for an instance that reads it then; rotating through the
+ * rotation function avoids it. A tag later than LastChangedDate cannot be true (tagging changes the
+ * secret): the tag can shorten the grace LastChangedDate would give, never lengthen it. With neither date
+ * the result is NaN, and AWSPREVIOUS is not accepted.
+ */
+function whenCurrentMoved(versionId: string | undefined, metadata: SecretMetadata): number {
+  const lastChanged = epochMs(metadata.LastChangedDate);
+  const tag = metadata.Tags?.find((candidate) => candidate.Key === CURRENT_SINCE_TAG)?.Value;
+  const tagged = /^(\S+) (\d{1,12})$/.exec(tag ?? '');
+  if (tagged === null || versionId === undefined || tagged[1] !== versionId) return lastChanged;
+  const since = Number(tagged[2]) * 1000;
+  return Number.isNaN(lastChanged) ? since : Math.min(since, lastChanged);
+}
+
+/** Whether DescribeSecret shows `stage` on `versionId` (an answer without a version id cannot be checked). */
+function holds(metadata: SecretMetadata, versionId: string | undefined, stage: string): boolean {
+  return versionId === undefined || (metadata.VersionIdsToStages?.[versionId]?.includes(stage) ?? false);
 }
 
 export function parseBasicCredentialSecret(secretString: string | undefined): BasicCredential {
@@ -245,11 +281,11 @@ export function parseBasicCredentialSecret(secretString: string | undefined): Ba
   return { username, password };
 }
 
-function parseOptionalCredential(secretString: string | undefined): BasicCredential | undefined {
+function credentialOrNothing(secretString: string | undefined): { credential?: BasicCredential } {
   try {
-    return parseBasicCredentialSecret(secretString);
+    return { credential: parseBasicCredentialSecret(secretString) };
   } catch {
-    return undefined;
+    return {};
   }
 }
 

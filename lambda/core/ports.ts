@@ -22,6 +22,11 @@ export interface PatientStore {
 export interface CredentialSource {
   acceptedCredentials(deadline: AbortSignal): Promise<readonly BasicCredential[]>;
   /**
+   * The read worth doing during init. A failure here is the caller's to log, and has no effect on the
+   * requests that follow: the first one tries again. Without it, init asks `acceptedCredentials`.
+   */
+  prepare?(): Promise<void>;
+  /**
    * Called when a presented credential matched none. A source may learn one more thing (a rotation it has
    * not seen, the previous version) and answer what it accepts now; the caller asks again while the
    * credential still matches none. `undefined` when there is nothing more to learn now. Throws when what

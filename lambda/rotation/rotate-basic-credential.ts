@@ -4,9 +4,10 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { parseBasicCredentialSecret } from '../aws/secrets-manager-credentials.ts';
+import { CURRENT_SINCE_TAG, currentSinceTagValue, parseBasicCredentialSecret } from '../aws/secrets-manager-credentials.ts';
 import { PASSWORD_LENGTH } from './password-policy.ts';
 
 /**
@@ -99,6 +100,16 @@ async function promotePendingVersion(
     }),
   );
   log('finishSecret', 'pending version is now AWSCURRENT; the previous one is AWSPREVIOUS');
+  // The hook counts the grace of AWSPREVIOUS from this tag. Read after the move, so never before it.
+  const tag = { Key: CURRENT_SINCE_TAG, Value: currentSinceTagValue(token, Date.now()) };
+  try {
+    await client.send(new TagResourceCommand({ SecretId: secretId, Tags: [tag] }));
+    log('finishSecret', `tagged ${CURRENT_SINCE_TAG}: ${tag.Value}`);
+  } catch (error) {
+    // The rotation happened: failing it now would hold back the notice that tells the operator to update
+    // Okta. Without the tag the hook counts from the secret's LastChangedDate, never before the move.
+    console.error(`finishSecret: ${CURRENT_SINCE_TAG} not tagged (${error instanceof Error ? error.name : 'error'}): the hook counts the grace from LastChangedDate`);
+  }
 }
 
 function checkStep(step: string): RotationStep {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_DEADLINE } from '../support/no-deadline.ts';
 import type { AwsJsonCall } from '../../lambda/aws/aws-json-client.ts';
-import { createSecretsManagerCredentialSource } from '../../lambda/aws/secrets-manager-credentials.ts';
+import { CURRENT_SINCE_TAG, createSecretsManagerCredentialSource } from '../../lambda/aws/secrets-manager-credentials.ts';
 
 const current = { username: 'okta', password: 'current-pw' };
 const previous = { username: 'okta', password: 'previous-pw' };
@@ -36,11 +36,37 @@ const secret = (credential: object, createdAtMs?: number, versionId = `v-${JSON.
   VersionId: versionId,
   ...(createdAtMs === undefined ? {} : { CreatedDate: createdAtMs / 1000 }),
 });
-/** DescribeSecret's answer: when the secret last changed, and which versions hold AWSCURRENT and AWSPREVIOUS. */
-const described = (lastChangedMs: number, currentId = 'v-current', previousId?: string) => ({
+/**
+ * DescribeSecret's answer: when the secret last changed, which versions hold AWSCURRENT and AWSPREVIOUS,
+ * and the rotation function's tag when it has one (`<version id> <epoch seconds>`).
+ */
+const described = (lastChangedMs: number, currentId = 'v-current', previousId?: string, currentSince?: string) => ({
   LastChangedDate: lastChangedMs / 1000,
+  ...(currentSince === undefined ? {} : { Tags: [{ Key: 'Owner', Value: 'identity-team' }, { Key: CURRENT_SINCE_TAG, Value: currentSince }] }),
   VersionIdsToStages: { [currentId]: ['AWSCURRENT'], ...(previousId ? { [previousId]: ['AWSPREVIOUS'] } : {}) },
 });
+/** A secret rotated at `movedAtMs` (v1 → v2) as DescribeSecret shows it, tagged or not. */
+const rotatedAnswers = (describe: object): Answers => ({
+  'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'),
+  'GetSecretValue AWSPREVIOUS': secret(previous, 0, 'v1'),
+  DescribeSecret: describe,
+});
+/** A fresh instance at `at`: init, then the first mismatch. What it accepts then. */
+async function bornAt(at: number, answers: Answers, graceMs = 24 * HOUR) {
+  let now = at;
+  const { call, calls } = stubSecretsManager(answers);
+  const source = createSecretsManagerCredentialSource(call, 'id', { graceMs, now: () => now });
+  await source.prepare?.();
+  const reloaded = await source.reloadAfterMismatch?.(NO_DEADLINE);
+  return {
+    reloaded,
+    calls,
+    acceptedAt: async (time: number) => {
+      now = time;
+      return source.acceptedCredentials(NO_DEADLINE);
+    },
+  };
+}
 const failure = (code: string) => Object.assign(new Error(code), { code });
 const settledSoon = <T>(promise: Promise<T>) => Promise.race([promise.then(() => 'settled', () => 'settled'), new Promise((resolve) => setTimeout(() => resolve('pending'), 20))]);
 
@@ -53,7 +79,7 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT']);
   });
 
-  it('reads AWSPREVIOUS and when AWSCURRENT moved on the first mismatch, once for concurrent ones, and accepts it for the grace after the move', async () => {
+  it('reads AWSCURRENT, AWSPREVIOUS and when AWSCURRENT moved on the first mismatch, once for concurrent ones, and accepts AWSPREVIOUS for the grace after the move', async () => {
     let now = 5 * HOUR;
     // Created at 0, made current at 4 h (LastChangedDate): the grace runs from 4 h, not from 0.
     const { call, calls } = stubSecretsManager({
@@ -65,36 +91,94 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
     const reloads = await Promise.all(Array.from({ length: 5 }, () => source.reloadAfterMismatch?.(NO_DEADLINE)));
     expect(reloads).toStrictEqual(Array(5).fill([current, previous]));
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
     now = 6 * HOUR - 1;
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current, previous]);
     now = 6 * HOUR;
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
   });
 
-  it('without the date of the move, counts the grace from its first read of the version as AWSCURRENT, and asks again with the next refresh', async () => {
-    let now = 10 * HOUR;
-    const answers: Answers = {
-      'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'),
-      'GetSecretValue AWSPREVIOUS': secret(previous, 0, 'v1'),
-      DescribeSecret: failure('AccessDeniedException'),
+  it("counts the grace from the rotation function's tag, not from a later LastChangedDate (a tag, the next rotation's AWSPENDING)", async () => {
+    // Moved and tagged at 0 h; something touched the secret at 30 h. An instance born at 30 h + 1 min
+    // must not open a new grace for the retired value.
+    const late = await bornAt(30 * HOUR + 60_000, rotatedAnswers(described(30 * HOUR, 'v2', 'v1', 'v2 0')));
+    expect(late.reloaded).toStrictEqual([current]);
+    // Touched at 20 h: an instance born at 23 h 59 min accepts it until 24 h exactly, not 20 h + 24 h.
+    const early = await bornAt(24 * HOUR - 60_000, rotatedAnswers(described(20 * HOUR, 'v2', 'v1', 'v2 0')));
+    expect(early.reloaded).toStrictEqual([current, previous]);
+    expect(await early.acceptedAt(24 * HOUR - 1)).toStrictEqual([current, previous]);
+    expect(await early.acceptedAt(24 * HOUR)).toStrictEqual([current]);
+  });
+
+  it('counts from LastChangedDate when the tag names another version (a rollback or a rotation by hand since)', async () => {
+    // v2 was tagged at 0 h, then AWSCURRENT went back to v1 at 10 h: v2 is AWSPREVIOUS, the tag is stale.
+    const answers = {
+      'GetSecretValue AWSCURRENT': secret(previous, 0, 'v1'),
+      'GetSecretValue AWSPREVIOUS': secret(current, 0, 'v2'),
+      DescribeSecret: described(10 * HOUR, 'v1', 'v2', 'v2 0'),
     };
+    const rolledBack = await bornAt(11 * HOUR, answers);
+    expect(rolledBack.reloaded).toStrictEqual([previous, current]);
+    expect(await rolledBack.acceptedAt(34 * HOUR - 1)).toStrictEqual([previous, current]);
+    expect(await rolledBack.acceptedAt(34 * HOUR)).toStrictEqual([previous]);
+  });
+
+  it('never lets the tag lengthen the grace past what LastChangedDate gives, nor trusts a tag it cannot read', async () => {
+    // Tagging changes the secret: a tag later than LastChangedDate is not a true one.
+    const future = await bornAt(HOUR, rotatedAnswers(described(0, 'v2', 'v1', `v2 ${(48 * HOUR) / 1000}`)));
+    expect(future.reloaded).toStrictEqual([current, previous]);
+    expect(await future.acceptedAt(24 * HOUR)).toStrictEqual([current]);
+    for (const garbled of ['v2', 'v2 soon', ' v2 0', 'v2 0 extra', '']) {
+      const instance = await bornAt(5 * HOUR, rotatedAnswers(described(4 * HOUR, 'v2', 'v1', garbled)));
+      expect(await instance.acceptedAt(28 * HOUR - 1)).toStrictEqual([current, previous]);
+      expect(await instance.acceptedAt(28 * HOUR)).toStrictEqual([current]);
+    }
+  });
+
+  it('refuses to tell AWSPREVIOUS from a wrong credential while DescribeSecret cannot be read, and reads again after the back-off', async () => {
+    let now = 10 * HOUR;
+    const answers = rotatedAnswers(described(9 * HOUR, 'v2', 'v1'));
+    answers.DescribeSecret = failure('AccessDeniedException');
     const { call, calls } = stubSecretsManager(answers);
-    const source = createSecretsManagerCredentialSource(call, 'id', { graceMs: 2 * HOUR, now: () => now });
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now, random: () => 0 });
     await source.acceptedCredentials(NO_DEADLINE);
-    // The version was read as AWSCURRENT at 10 h, so it moved before: 12 h is never too early to stop.
-    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
-    answers.DescribeSecret = described(9.5 * HOUR, 'v2', 'v1');
-    now = 11 * HOUR;
-    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current, previous]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(calls.slice(3)).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
-    now = 11.6 * HOUR;
+    await expect(source.reloadAfterMismatch?.(NO_DEADLINE)).rejects.toMatchObject({ code: 'AccessDeniedException' });
+    now += 999;
+    await expect(source.reloadAfterMismatch?.(NO_DEADLINE)).rejects.toMatchObject({ code: 'SecretReadBackoff' });
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+    expect(calls).toHaveLength(4);
+    answers.DescribeSecret = described(9 * HOUR, 'v2', 'v1');
+    now += 1;
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
+  });
+
+  it('when DescribeSecret and GetSecretValue disagree on which version is AWSCURRENT, reads again only after the back-off, not once per request', async () => {
+    let now = 0;
+    // A label moving while the three answers were given: DescribeSecret still names v1.
+    const answers = rotatedAnswers(described(0, 'v1', 'v0'));
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now, random: () => 0 });
+    await source.acceptedCredentials(NO_DEADLINE);
+    await expect(source.reloadAfterMismatch?.(NO_DEADLINE)).rejects.toMatchObject({ code: 'SecretStagesChanging' });
+    for (now = 1; now < 1000; now += 100) {
+      await expect(source.reloadAfterMismatch?.(NO_DEADLINE)).rejects.toMatchObject({ code: 'SecretReadBackoff' });
+    }
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+    answers.DescribeSecret = described(0, 'v2', 'v1');
+    now = 1000;
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
+    expect(calls).toHaveLength(7);
+    // And the same for an AWSPREVIOUS that DescribeSecret puts on another version.
+    const other = await bornAt(0, rotatedAnswers(described(0, 'v2', 'v0')), HOUR).catch((error: unknown) => error);
+    expect(other).toMatchObject({ code: 'SecretStagesChanging' });
   });
 
   it('a hung AWSPREVIOUS holds up only the mismatch that needs it, and that one only until its deadline', async () => {
-    const { call } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, Date.now()), 'GetSecretValue AWSPREVIOUS': 'hang' });
+    const { call } = stubSecretsManager({
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'),
+      'GetSecretValue AWSPREVIOUS': 'hang',
+      DescribeSecret: described(0, 'v2', 'v1'),
+    });
     const source = createSecretsManagerCredentialSource(call, 'id');
     await source.acceptedCredentials(NO_DEADLINE);
     const deadline = new AbortController();
@@ -119,9 +203,9 @@ describe('createSecretsManagerCredentialSource', () => {
 
   it('does not accept an AWSPREVIOUS whose value is not a credential', async () => {
     const broken = stubSecretsManager({
-      'GetSecretValue AWSCURRENT': secret(current, Date.now()),
-      'GetSecretValue AWSPREVIOUS': { SecretString: 'not json' },
-      DescribeSecret: described(Date.now()),
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'),
+      'GetSecretValue AWSPREVIOUS': { SecretString: 'not json', VersionId: 'v1' },
+      DescribeSecret: described(Date.now(), 'v2', 'v1'),
     });
     const source = createSecretsManagerCredentialSource(broken.call, 'id');
     await source.acceptedCredentials(NO_DEADLINE);
@@ -129,12 +213,12 @@ describe('createSecretsManagerCredentialSource', () => {
   });
 
   it('takes a secret never rotated (no AWSPREVIOUS) as an answer, not a failure', async () => {
-    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0) });
+    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0, 'v1'), DescribeSecret: described(0, 'v1') });
     const source = createSecretsManagerCredentialSource(call, 'id', { now: () => 0 });
     await source.acceptedCredentials(NO_DEADLINE);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
   });
 
   it('does not keep a failed first read, and reads again only after a back-off of 1 s doubling to 30 s', async () => {
@@ -180,7 +264,7 @@ describe('createSecretsManagerCredentialSource', () => {
 
   it('re-reads AWSCURRENT on a mismatch at most once per interval, concurrent mismatches sharing the read', async () => {
     let now = 0;
-    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0) });
+    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0, 'v1'), DescribeSecret: described(0, 'v1') });
     const source = createSecretsManagerCredentialSource(call, 'id', { reloadIntervalMs: 30_000, now: () => now });
     await source.acceptedCredentials(NO_DEADLINE);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
@@ -190,7 +274,13 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(reloads).toStrictEqual([[current], [current], [current]]);
     now = 59_999;
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret', 'GetSecretValue AWSCURRENT']);
+    expect(calls).toStrictEqual([
+      'GetSecretValue AWSCURRENT',
+      'GetSecretValue AWSCURRENT',
+      'GetSecretValue AWSPREVIOUS',
+      'DescribeSecret',
+      'GetSecretValue AWSCURRENT',
+    ]);
   });
 
   it('keeps its copy when a read fails, and backs off: no call for a mismatch meanwhile', async () => {
@@ -201,6 +291,7 @@ describe('createSecretsManagerCredentialSource', () => {
     await source.acceptedCredentials(NO_DEADLINE);
     answers['GetSecretValue AWSCURRENT'] = failure('ECONNREFUSED');
     answers['GetSecretValue AWSPREVIOUS'] = failure('ECONNREFUSED');
+    answers.DescribeSecret = failure('ECONNREFUSED');
     await expect(source.reloadAfterMismatch?.(NO_DEADLINE)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     now = 999;
     // AWSPREVIOUS is still unknown: the credential cannot be checked, and no call is made to try.
@@ -211,7 +302,13 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret', 'GetSecretValue AWSCURRENT']);
+    expect(calls).toStrictEqual([
+      'GetSecretValue AWSCURRENT',
+      'GetSecretValue AWSCURRENT',
+      'GetSecretValue AWSPREVIOUS',
+      'DescribeSecret',
+      'GetSecretValue AWSCURRENT',
+    ]);
   });
 
   it('learns of a rotation on a mismatch after the interval, then reads the AWSPREVIOUS beside the new version', async () => {
@@ -228,22 +325,34 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
-    expect(calls.slice(3)).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+    expect(calls.slice(4)).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
   });
 
-  it('reads AWSCURRENT again at once when DescribeSecret shows its copy is behind, interval or not', async () => {
-    const now = 0;
+  it('learns a rotation it has not seen on the first mismatch after it, interval or not, in one read', async () => {
     const answers: Answers = { 'GetSecretValue AWSCURRENT': secret(previous, 0, 'v1') };
     const { call, calls } = stubSecretsManager(answers);
-    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now });
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => 0 });
     await source.acceptedCredentials(NO_DEADLINE);
     // Rotated a moment after this instance read the secret; Okta already sends the new value.
-    answers['GetSecretValue AWSCURRENT'] = secret(current, 0, 'v2');
-    answers['GetSecretValue AWSPREVIOUS'] = secret(previous, 0, 'v1');
-    answers.DescribeSecret = described(0, 'v2', 'v1');
-    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([previous]);
+    Object.assign(answers, rotatedAnswers(described(0, 'v2', 'v1', 'v2 0')));
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
-    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret', 'GetSecretValue AWSCURRENT']);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+  });
+
+  it('a failed init read (prepare) starts no back-off: the first request reads at once; a failed request read still backs off', async () => {
+    let now = 0;
+    const answers: Answers = { 'GetSecretValue AWSCURRENT': failure('InternalServiceError') };
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now, random: () => 0 });
+    await expect(source.prepare?.()).rejects.toMatchObject({ code: 'InternalServiceError' });
+    now = 10;
+    await expect(source.acceptedCredentials(NO_DEADLINE)).rejects.toMatchObject({ code: 'InternalServiceError' });
+    now = 20;
+    await expect(source.acceptedCredentials(NO_DEADLINE)).rejects.toMatchObject({ code: 'SecretReadBackoff' });
+    expect(calls).toHaveLength(2);
+    answers['GetSecretValue AWSCURRENT'] = secret(current, 0, 'v1');
+    now = 1010;
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CURRENT_SINCE_TAG } from '../../lambda/aws/secrets-manager-credentials.ts';
 import { basicHeaderValue } from '../../lambda/core/basic-auth.ts';
 import { rotateBasicCredential, type RotationEvent } from '../../lambda/rotation/rotate-basic-credential.ts';
 import { main as oktaSecret } from '../../scripts/okta-secret.ts';
@@ -56,6 +57,42 @@ describe('single-user rotation', () => {
       IncludeSpace: false,
       RequireEachIncludedType: true,
     });
+  });
+
+  it('tags the secret right after moving AWSCURRENT: the new version id and the epoch second of the move', async () => {
+    const movedAt = Date.UTC(2026, 0, 5, 9, 0, 0, 250);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(movedAt);
+    try {
+      const token = sm.startRotation();
+      const from = sm.calls.length;
+      await rotate(token);
+      const operations = sm.calls.slice(from).map((call) => call.operation);
+      expect(operations.slice(-2)).toStrictEqual(['UpdateSecretVersionStage', 'TagResource']);
+      // Rounded up to the second: never before the move.
+      const value = `${token} ${Math.ceil(movedAt / 1000)}`;
+      expect(sm.calls.at(-1)?.input).toStrictEqual({ SecretId: sm.arn, Tags: [{ Key: CURRENT_SINCE_TAG, Value: value }] });
+      expect(sm.tags.get(CURRENT_SINCE_TAG)).toBe(value);
+      expect(value).toMatch(/^[0-9a-f-]{36} \d{10}$/);
+      expect(logged).toContain(`finishSecret: tagged ${CURRENT_SINCE_TAG}: ${value}`);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('finishes the rotation when the tag cannot be written, says so in an error line, and the hook falls back to LastChangedDate', async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
+    const token = sm.startRotation();
+    sm.fault({ status: 500 }, (call) => call.operation === 'TagResource');
+    try {
+      await rotate(token);
+    } finally {
+      sm.fault(undefined);
+    }
+    expect(stageHolder('AWSCURRENT')?.[0]).toBe(token);
+    expect(sm.tags.get(CURRENT_SINCE_TAG) ?? '').not.toContain(token);
+    expect(errors).toStrictEqual([`finishSecret: ${CURRENT_SINCE_TAG} not tagged (InternalServiceError): the hook counts the grace from LastChangedDate`]);
   });
 
   it('is safe to repeat: a retried createSecret or finishSecret changes nothing', async () => {

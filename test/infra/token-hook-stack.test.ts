@@ -242,7 +242,7 @@ describe('credential', () => {
     });
   });
 
-  it('gives the rotation function only what single-user rotation needs', () => {
+  it('gives the rotation function only what single-user rotation needs, and the one tag that says when AWSCURRENT moved', () => {
     const rotation = json.Resources[logicalId('AWS::Lambda::Function', { Timeout: 30 })]!.Properties!;
     expect(rotation).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
     const role = (rotation.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -260,6 +260,12 @@ describe('credential', () => {
           Resource: { Ref: credentialId() },
         },
         { Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: 'secretsmanager:TagResource',
+          Resource: { Ref: credentialId() },
+          Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['okta-token-hook:current-since'] } },
+        },
       ],
     ]);
     expect(json.Resources[role]!.Properties!.ManagedPolicyArns).toBeUndefined();

@@ -39,6 +39,16 @@ describe('the Basic caller check', () => {
     await expect(check.prepare()).rejects.toBe(failure);
   });
 
+  it("prepare() asks the source's own prepare when it has one (a failed init read has no effect on requests)", async () => {
+    const asked: string[] = [];
+    const check = createBasicCallerAuthenticator({
+      acceptedCredentials: async () => (asked.push('acceptedCredentials'), [current]),
+      prepare: async () => void asked.push('prepare'),
+    });
+    await check.prepare();
+    expect(asked).toStrictEqual(['prepare']);
+  });
+
   it('refuses as CredentialSourceUnavailable when what a mismatch needed cannot be read', async () => {
     const throttled = new Error('throttled');
     const check = createBasicCallerAuthenticator({

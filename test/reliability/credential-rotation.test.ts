@@ -1,16 +1,22 @@
+import type { AddressInfo } from 'node:net';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CURRENT_SINCE_TAG } from '../../lambda/aws/secrets-manager-credentials.ts';
 import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-auth.ts';
 import { describeError } from '../../lambda/observability/redact.ts';
+import { rotateBasicCredential } from '../../lambda/rotation/rotate-basic-credential.ts';
 import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
+import { createApiGatewayServer } from '../../local/api-gateway-server.ts';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
-import { treatAsSecret } from '../support/captured-output.ts';
+import { captureLine, treatAsSecret } from '../support/captured-output.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 import { startBlackHole, startSeededStore, unusedPort } from './support/fault-endpoints.ts';
@@ -119,6 +125,46 @@ async function coldStart(secretsManagerUrl: string, env: Record<string, string> 
   };
 }
 
+/**
+ * lambda/handler.ts itself, loaded as Lambda loads it at a cold start (its init read included), behind the
+ * local API Gateway over real HTTP, with the log lines it writes.
+ */
+async function lambdaOverHttp(secretsManagerUrl: string) {
+  const env = {
+    PATIENTS_TABLE: 'patients',
+    HOOK_SECRET_ID: SECRET_ID,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'local-test-key',
+    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+  };
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  cleanup.push(async () => void vi.unstubAllEnvs());
+  // The handler logs to stdout, as in Lambda: kept for the assertions and the output scan, not printed.
+  const lines: string[] = [];
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    captureLine(text);
+    lines.push(...text.split('\n').filter((line) => line.startsWith('{"timestamp"')));
+    return true;
+  });
+  cleanup.push(async () => stdout.mockRestore());
+  vi.resetModules();
+  const { handler } = await import('../../lambda/handler.ts');
+  const server = createApiGatewayServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const hook: LocalHook = { baseUrl, hookUrl: `${baseUrl}/tokenHook`, logs: [], metricLines: [], close: async () => undefined };
+  return {
+    logs,
+    lastLog: () => logs().at(-1),
+    status: async (credential: BasicCredential) => (await signIn(hook, basicHeaderValue(credential))).status,
+  };
+}
+
 describe('the fake Secrets Manager', () => {
   it('speaks the protocol the AWS SDK expects, CreatedDate included', async () => {
     const server = await secretsManager(OLD, T0);
@@ -148,6 +194,36 @@ describe('the fake Secrets Manager', () => {
     await client.send(new UpdateSecretVersionStageCommand({ SecretId: SECRET_ID, VersionStage: 'AWSCURRENT', MoveToVersionId: oldId, RemoveFromVersionId: newId }));
     expect(await lastChanged()).toStrictEqual(new Date(T0));
     expect(versionIdOf(server, 'AWSPREVIOUS')).toBe(newId);
+  });
+
+  it('keeps tags as the service does: TagResource, UntagResource, Tags in DescribeSecret, LastChangedDate moved, its limits', async () => {
+    const server = await secretsManager(OLD, T0 - DAY);
+    const client = sdkClient(server);
+    const describe = () => client.send(new DescribeSecretCommand({ SecretId: SECRET_ID }));
+    setClock(T0);
+    expect((await describe()).Tags).toBeUndefined();
+    await client.send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [{ Key: 'Owner', Value: 'identity team' }, { Key: 'k', Value: 'v1' }] }));
+    vi.setSystemTime(T0 + HOUR);
+    await client.send(new TagResourceCommand({ SecretId: server.arn, Tags: [{ Key: 'k', Value: 'v2 +-=._:/@ 0' }] }));
+    expect(await describe()).toMatchObject({
+      Tags: [
+        { Key: 'Owner', Value: 'identity team' },
+        { Key: 'k', Value: 'v2 +-=._:/@ 0' },
+      ],
+      LastChangedDate: new Date(T0 + HOUR),
+    });
+    vi.setSystemTime(T0 + 2 * HOUR);
+    await client.send(new UntagResourceCommand({ SecretId: SECRET_ID, TagKeys: ['Owner'] }));
+    expect(await describe()).toMatchObject({ Tags: [{ Key: 'k', Value: 'v2 +-=._:/@ 0' }], LastChangedDate: new Date(T0 + 2 * HOUR) });
+    for (const tag of [
+      { Key: 'k', Value: 'x'.repeat(257) },
+      { Key: 'k', Value: 'no;semicolons' },
+      { Key: 'aws:reserved', Value: '' },
+      { Key: '', Value: 'v' },
+    ]) {
+      await expect(client.send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [tag] }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    }
+    await client.send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [{ Key: 'k', Value: 'x'.repeat(256) }] }));
   });
 
   it('fails, answers late or never, as told, for the calls a test picks', async () => {
@@ -234,13 +310,16 @@ describe('rotation of the Basic credential', () => {
 });
 
 describe('Secrets Manager out of reach', () => {
-  it('at init: the failure is not kept, callers get 401 at once during the back-off, and the first request after it is let in', async () => {
+  it('at init: the failure is not kept and starts no back-off; the first request tries again, and a failure then backs off', async () => {
     const port = await unusedPort();
     setClock(T0);
     const hook = await coldStart(`http://127.0.0.1:${port}`);
     expect(hook.lastLog()).toMatchObject({ level: 'ERROR', message: 'credential not loaded at init', errorCode: 'ECONNREFUSED' });
 
-    for (const credential of [OLD, STRANGER, OLD]) {
+    // The first request tries (and fails: nothing listens yet); the requests after it wait for the back-off.
+    expect(await hook.status(OLD)).toBe(401);
+    expect(hook.lastLog()).toMatchObject({ level: 'ERROR', reason: 'CredentialSourceUnavailable', status: 401, errorCode: 'ECONNREFUSED' });
+    for (const credential of [STRANGER, OLD]) {
       expect(await hook.status(credential)).toBe(401);
       expect(hook.lastLog()).toMatchObject({ level: 'ERROR', reason: 'CredentialSourceUnavailable', status: 401, errorCode: 'SecretReadBackoff' });
     }
@@ -254,7 +333,42 @@ describe('Secrets Manager out of reach', () => {
     vi.setSystemTime(T0 + SECOND);
     expect(await hook.status(OLD)).toBe(200);
     expect(await hook.status(STRANGER)).toBe(401);
-    expect(server.readsOf('AWSCURRENT')).toBe(1);
+    expect(server.readsOf('AWSCURRENT')).toBe(2);
+  });
+
+  it("lambda/handler.ts over real HTTP: when the init read failed, the cold start's first request reads at once and is let in", async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    server.fault({ status: 500 });
+    // Date stands still: a back-off started at init would still be running for the first request.
+    setClock(T0);
+    const lambda = await lambdaOverHttp(server.endpoint);
+    expect(lambda.lastLog()).toMatchObject({ level: 'ERROR', message: 'credential not loaded at init', errorCode: 'InternalServiceError' });
+    const initCalls = server.calls.length;
+    expect(initCalls).toBeGreaterThan(0);
+
+    server.fault(undefined);
+    expect(await lambda.status(OLD)).toBe(200);
+    expect(server.calls.length).toBe(initCalls + 1);
+    expect(lambda.lastLog()).toMatchObject({ reason: 'ClaimAdded', status: 200 });
+  });
+
+  it('lambda/handler.ts over real HTTP: a request-driven read that fails still starts the back-off', async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    server.fault({ status: 500 });
+    setClock(T0);
+    const lambda = await lambdaOverHttp(server.endpoint);
+    const initCalls = server.calls.length;
+
+    expect(await lambda.status(OLD)).toBe(401);
+    expect(lambda.lastLog()).toMatchObject({ reason: 'CredentialSourceUnavailable', errorCode: 'InternalServiceError' });
+    const firstRequestCalls = server.calls.length;
+    expect(firstRequestCalls).toBeGreaterThan(initCalls);
+    server.fault(undefined);
+    expect(await lambda.status(OLD)).toBe(401);
+    expect(lambda.lastLog()).toMatchObject({ reason: 'CredentialSourceUnavailable', errorCode: 'SecretReadBackoff' });
+    expect(server.calls.length).toBe(firstRequestCalls);
+    vi.setSystemTime(T0 + SECOND);
+    expect(await lambda.status(OLD)).toBe(200);
   });
 
   it('answers 401 within 1 s when Secrets Manager accepts connections and never answers', async () => {
@@ -294,14 +408,17 @@ describe('re-reading the secret on a mismatch', () => {
     };
 
     expect(server.readsOf('AWSCURRENT')).toBe(1);
-    expect(await burst(T0 + 5 * SECOND)).toBe(1);
-    expect(await burst(T0 + 31 * SECOND)).toBe(2);
-    expect(await burst(T0 + 45 * SECOND)).toBe(2);
-    expect(await burst(T0 + 62 * SECOND)).toBe(3);
+    // The first mismatch reads AWSCURRENT with AWSPREVIOUS and DescribeSecret, once for this version.
+    expect(await burst(T0 + 5 * SECOND)).toBe(2);
+    expect(await burst(T0 + 20 * SECOND)).toBe(2);
+    expect(await burst(T0 + 36 * SECOND)).toBe(3);
+    expect(await burst(T0 + 50 * SECOND)).toBe(3);
+    expect(await burst(T0 + 67 * SECOND)).toBe(4);
     expect(await hook.status(OLD)).toBe(200);
-    expect(server.readsOf('AWSCURRENT')).toBe(3);
-    // AWSPREVIOUS once, at the first mismatch: the secret has none, and that is kept as an answer.
+    expect(server.readsOf('AWSCURRENT')).toBe(4);
+    // AWSPREVIOUS once: the secret has none, and that is kept as an answer.
     expect(server.readsOf('AWSPREVIOUS')).toBe(1);
+    expect(operations(server).filter((name) => name === 'DescribeSecret')).toHaveLength(1);
   });
 });
 
@@ -357,8 +474,12 @@ describe('Secrets Manager answering 500, over real HTTP', () => {
       expect((await signIn(hook, basicHeaderValue(STRANGER))).status).toBe(401);
       expect((await signIn(hook, basicHeaderValue(OLD))).status).toBe(200);
     }
-    // AWSPREVIOUS and when AWSCURRENT moved, each tried three times by the client; then the back-off.
-    expect(operations(server, 1).sort()).toStrictEqual([...Array(3).fill('DescribeSecret'), ...Array(3).fill('GetSecretValue AWSPREVIOUS')]);
+    // AWSCURRENT, AWSPREVIOUS and when AWSCURRENT moved, each tried three times by the client; then the back-off.
+    expect(operations(server, 1).sort()).toStrictEqual([
+      ...Array(3).fill('DescribeSecret'),
+      ...Array(3).fill('GetSecretValue AWSCURRENT'),
+      ...Array(3).fill('GetSecretValue AWSPREVIOUS'),
+    ]);
   });
 });
 
@@ -419,8 +540,67 @@ describe('every answer within 1 s', () => {
   });
 });
 
+/** The four steps Secrets Manager asks of the rotation function, each at its own time (default: all now). */
+async function rotateWithFunction(server: FakeSecretsManager, times: Partial<Record<'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret', number>> = {}) {
+  const client = sdkClient(server);
+  const token = server.startRotation();
+  const quiet = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+  try {
+    for (const Step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) {
+      if (times[Step] !== undefined) vi.setSystemTime(times[Step]);
+      await rotateBasicCredential(client, { Step, SecretId: server.arn, ClientRequestToken: token });
+    }
+  } finally {
+    quiet.mockRestore();
+  }
+  return token;
+}
+
 describe('the grace counts from when a version became AWSCURRENT', () => {
-  it('after a late rotation (AWSPENDING created 25 h before it became current), the old value is accepted for the grace', async () => {
+  it('after a late rotation by the rotation function (createSecret 25 h before finishSecret), an instance born later accepts the old value until exactly the move + the grace', async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    setClock(T0 - 25 * HOUR);
+    const token = await rotateWithFunction(server, { finishSecret: T0 });
+    expect(server.tags.get(CURRENT_SINCE_TAG)).toBe(`${token} ${T0 / 1000}`);
+    const NEW_BY_FUNCTION = JSON.parse(server.versions.get(token)?.secretString ?? '') as BasicCredential;
+    treatAsSecret(NEW_BY_FUNCTION.password);
+    treatAsSecret(basicHeaderValue(NEW_BY_FUNCTION).slice('Basic '.length));
+    // Something else touches the secret after the move: a tag, as an operator or a tagging policy would.
+    vi.setSystemTime(T0 + 20 * HOUR);
+    await sdkClient(server).send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [{ Key: 'CostCentre', Value: '42' }] }));
+
+    vi.setSystemTime(T0 + 23 * HOUR);
+    const hook = await coldStart(server.endpoint);
+    expect(await hook.status(NEW_BY_FUNCTION)).toBe(200);
+    expect(await hook.status(OLD)).toBe(200);
+    vi.setSystemTime(T0 + DAY - 1);
+    expect(await hook.status(OLD)).toBe(200);
+    vi.setSystemTime(T0 + DAY);
+    expect(await hook.status(OLD)).toBe(401);
+    expect(await hook.status(NEW_BY_FUNCTION)).toBe(200);
+  });
+
+  it("does not reopen the grace for an instance born after a later change: the next rotation's AWSPENDING left by a failed testSecret", async () => {
+    const server = await secretsManager(OLD, T0 - 30 * DAY);
+    setClock(T0);
+    const token = await rotateWithFunction(server);
+    const NEW_BY_FUNCTION = JSON.parse(server.versions.get(token)?.secretString ?? '') as BasicCredential;
+    treatAsSecret(NEW_BY_FUNCTION.password);
+    treatAsSecret(basicHeaderValue(NEW_BY_FUNCTION).slice('Basic '.length));
+    // 30 h on, the next rotation starts and stops after createSecret: the secret changed, AWSCURRENT did not.
+    vi.setSystemTime(T0 + 30 * HOUR);
+    const pending = server.startRotation();
+    await rotateBasicCredential(sdkClient(server), { Step: 'createSecret', SecretId: server.arn, ClientRequestToken: pending });
+    expect(await sdkClient(server).send(new DescribeSecretCommand({ SecretId: SECRET_ID }))).toMatchObject({ LastChangedDate: new Date(T0 + 30 * HOUR) });
+
+    vi.setSystemTime(T0 + 30 * HOUR + MINUTE);
+    const hook = await coldStart(server.endpoint);
+    expect(await hook.status(NEW_BY_FUNCTION)).toBe(200);
+    expect(await hook.status(OLD)).toBe(401);
+    expect(hook.lastLog()).toMatchObject({ reason: 'Unauthorized', status: 401 });
+  });
+
+  it('after a late rotation by hand (AWSPENDING created 25 h before it became current, no tag), the old value is accepted for the grace from LastChangedDate', async () => {
     const server = await secretsManager(OLD, T0 - 30 * DAY);
     const client = sdkClient(server);
     const oldId = versionIdOf(server, 'AWSCURRENT');
@@ -442,11 +622,12 @@ describe('the grace counts from when a version became AWSCURRENT', () => {
     expect(await hook.status(NEW)).toBe(200);
   });
 
-  it('after a rollback, the value that became AWSPREVIOUS (the one Okta holds) is accepted for the grace', async () => {
+  it('after a rollback (the tag names the version rolled away from), the value that became AWSPREVIOUS is accepted for the grace from LastChangedDate', async () => {
     const server = await secretsManager(OLD, T0 - 30 * DAY);
     const client = sdkClient(server);
     const oldId = versionIdOf(server, 'AWSCURRENT');
     const newId = server.rotate(NEW, T0 - 10 * DAY);
+    expect(server.tags.get(CURRENT_SINCE_TAG)).toBe(`${newId} ${(T0 - 10 * DAY) / 1000}`);
     // Okta has sent NEW for ten days; an operator rolls back as AWS's guide says, moving AWSCURRENT to the old version.
     setClock(T0);
     await client.send(new UpdateSecretVersionStageCommand({ SecretId: SECRET_ID, VersionStage: 'AWSCURRENT', MoveToVersionId: oldId, RemoveFromVersionId: newId }));

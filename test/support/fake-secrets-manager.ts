@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CURRENT_SINCE_TAG, currentSinceTagValue } from '../../lambda/aws/secrets-manager-credentials.ts';
 import type { BasicCredential } from '../../lambda/core/basic-auth.ts';
 
 export interface SecretVersion {
@@ -26,11 +27,11 @@ export type SecretsManagerFault = { delayMs: number } | { hang: true } | { statu
  * A local HTTP server speaking Secrets Manager's JSON 1.1 protocol for one secret, through which the real
  * SDK client and the hook's own client both talk: `POST /` with `X-Amz-Target: secretsmanager.<Operation>`,
  * a SigV4 Authorization header (an unsigned call is refused) and a JSON body. Enough of it for the hook's
- * reads and for single-user rotation: versions, staging labels, DescribeSecret, GetRandomPassword,
- * PutSecretValue, UpdateSecretVersionStage. Answers as the service does, errors included (`__type`,
- * `Message`, HTTP 400, or 500 `InternalServiceError`) and dates in epoch seconds. Like the service, it
- * keeps when the secret last changed in any way (a value put, a staging label moved): DescribeSecret's
- * `LastChangedDate`.
+ * reads and for single-user rotation: versions, staging labels, tags, DescribeSecret, GetRandomPassword,
+ * PutSecretValue, UpdateSecretVersionStage, TagResource, UntagResource. Answers as the service does,
+ * errors included (`__type`, `Message`, HTTP 400, or 500 `InternalServiceError`) and dates in epoch
+ * seconds. Like the service, it keeps when the secret last changed in any way (a value put, a staging
+ * label moved, a tag added or removed): DescribeSecret's `LastChangedDate`.
  */
 export interface FakeSecretsManager {
   endpoint: string;
@@ -38,6 +39,8 @@ export interface FakeSecretsManager {
   arn: string;
   name: string;
   versions: Map<string, SecretVersion>;
+  /** The secret's tags, key to value: DescribeSecret's `Tags`. */
+  tags: Map<string, string>;
   rotationEnabled: boolean;
   /** When the secret last changed in any way, ms since the epoch: DescribeSecret's `LastChangedDate`. */
   lastChangedAt: number;
@@ -55,8 +58,9 @@ export interface FakeSecretsManager {
   /** What Secrets Manager does before calling createSecret: a new version id staged AWSPENDING, no value. */
   startRotation(): string;
   /**
-   * What a finished rotation leaves: the new value is AWSCURRENT, the old one AWSPREVIOUS; the new version
-   * is created and made current at `at` (default now).
+   * What a rotation by our rotation function leaves: the new value is AWSCURRENT, the old one AWSPREVIOUS,
+   * and the tag that says when AWSCURRENT moved; the new version is created, made current and tagged at
+   * `at` (default now).
    */
   rotate(next: string | BasicCredential, at?: number): string;
   close(): Promise<void>;
@@ -89,6 +93,7 @@ export async function startFakeSecretsManager(
 ): Promise<FakeSecretsManager> {
   const arn = `arn:aws:secretsmanager:${FAKE_SECRET_REGION}:123456789012:secret:${name}-AbCdEf`;
   const versions = new Map<string, SecretVersion>([[randomUUID(), { stages: ['AWSCURRENT'], secretString: secretString(initial), createdAt }]]);
+  const tags = new Map<string, string>();
   const calls: SecretsManagerCall[] = [];
   const fake = { rotationEnabled: true, lastChangedAt: createdAt };
   let currentFault: { fault: SecretsManagerFault; which: (call: SecretsManagerCall) => boolean } | undefined;
@@ -120,6 +125,8 @@ export async function startFakeSecretsManager(
       RotationEnabled: fake.rotationEnabled,
       CreatedDate: createdAt / 1000,
       LastChangedDate: fake.lastChangedAt / 1000,
+      // The service leaves the member out when the secret has no tag.
+      ...(tags.size > 0 ? { Tags: [...tags].map(([Key, Value]) => ({ Key, Value })) } : {}),
       VersionIdsToStages: Object.fromEntries([...versions].map(([id, version]) => [id, [...version.stages]])),
     }),
     GetSecretValue: (input) => {
@@ -160,6 +167,22 @@ export async function startFakeSecretsManager(
       moveTo.stages.push(stage);
       changed();
       return { ARN: arn, Name: name };
+    },
+    // TagResource and UntagResource answer with an empty body; a key already there gets the new value.
+    TagResource: (input) => {
+      const added = (input.Tags ?? []) as Array<{ Key?: unknown; Value?: unknown }>;
+      for (const { Key, Value } of added) checkTag(Key, Value);
+      if (new Set([...tags.keys(), ...added.map((tag) => tag.Key as string)]).size > MAX_TAGS) {
+        throw new ServiceError('LimitExceededException', `a secret has at most ${MAX_TAGS} tags`);
+      }
+      for (const { Key, Value } of added) tags.set(Key as string, Value as string);
+      changed();
+      return {};
+    },
+    UntagResource: (input) => {
+      for (const key of (input.TagKeys ?? []) as string[]) tags.delete(key);
+      changed();
+      return {};
     },
   };
 
@@ -233,6 +256,7 @@ export async function startFakeSecretsManager(
     arn,
     name,
     versions,
+    tags,
     calls,
     fault(fault: SecretsManagerFault | undefined, which: (call: SecretsManagerCall) => boolean = () => true) {
       currentFault = fault === undefined ? undefined : { fault, which };
@@ -253,6 +277,7 @@ export async function startFakeSecretsManager(
         if (wasCurrent) version.stages.push('AWSPREVIOUS');
       }
       versions.set(token, { stages: ['AWSCURRENT'], secretString: secretString(next), createdAt: at });
+      tags.set(CURRENT_SINCE_TAG, currentSinceTagValue(token, at));
       fake.lastChangedAt = at;
       return token;
     },
@@ -263,6 +288,21 @@ export async function startFakeSecretsManager(
         server.close(() => resolve());
       })),
   });
+}
+
+// The limits of the Tag type and TagResource (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Tag.html,
+// API_TagResource.html): keys of 1 to 128 characters, values up to 256, no `aws:` prefix, 50 tags. The
+// characters are those TagResource says are generally allowed: letters, digits, spaces and + - = . _ : / @.
+const MAX_TAGS = 50;
+const TAG_CHARACTERS = /^[\p{L}\p{N}\p{Zs}+\-=._:/@]*$/u;
+
+function checkTag(key: unknown, value: unknown): void {
+  if (typeof key !== 'string' || key.length < 1 || key.length > 128 || !TAG_CHARACTERS.test(key) || key.startsWith('aws:')) {
+    throw new ServiceError('InvalidParameterException', 'You provided an invalid tag key.');
+  }
+  if (typeof value !== 'string' || value.length > 256 || !TAG_CHARACTERS.test(value) || value.startsWith('aws:')) {
+    throw new ServiceError('InvalidParameterException', 'You provided an invalid tag value.');
+  }
 }
 
 function secretString(value: string | BasicCredential): string {
