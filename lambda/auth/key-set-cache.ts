@@ -1,4 +1,5 @@
 import { getOnce } from '../aws/http-transport.ts';
+import { createFailureBackoff } from '../failure-backoff.ts';
 import { untilDeadline } from '../request-deadline.ts';
 
 export interface KeySetTimings {
@@ -71,12 +72,11 @@ export function createKeySetCache<T>(
   let kept: { keySet: T; fetchedAt: number } | undefined;
   let inFlight: Promise<T> | undefined;
   let lastAttemptAt = -Infinity;
-  let failuresInARow = 0;
+  // Counted from the attempt's start, without jitter: one instance, one endpoint.
+  const backoff = createFailureBackoff(timings.keySetBackoffMs, timings.keySetMaxBackoffMs);
   let lastFailure: unknown;
 
-  const backoffMs = () =>
-    failuresInARow === 0 ? 0 : Math.min(timings.keySetBackoffMs * 2 ** (failuresInARow - 1), timings.keySetMaxBackoffMs);
-  const mayFetch = (at: number) => at >= lastAttemptAt + backoffMs();
+  const mayFetch = (at: number) => backoff.allows(at);
   const backingOff = () =>
     new KeySetUnavailableError('the key set is not fetched again yet: its last fetch failed', 'KeySetBackoff', { cause: lastFailure });
   const wait = (fetch: Promise<T>, deadline: AbortSignal) => untilDeadline(fetch, deadline, 'the key set fetch');
@@ -88,12 +88,12 @@ export function createKeySetCache<T>(
       .then(
         (keySet) => {
           kept = { keySet, fetchedAt: now() };
-          failuresInARow = 0;
+          backoff.succeeded();
           inFlight = undefined;
           return keySet;
         },
         (error: unknown) => {
-          failuresInARow++;
+          backoff.failed(lastAttemptAt);
           lastFailure = error;
           inFlight = undefined;
           throw error instanceof KeySetTimeoutError || error instanceof KeySetUnavailableError
@@ -120,8 +120,9 @@ export function createKeySetCache<T>(
     },
     async refetched(deadline) {
       if (inFlight !== undefined) return wait(inFlight, deadline);
-      if (now() >= lastAttemptAt + Math.max(backoffMs(), timings.refetchCooldownMs)) return wait(fetchNow(), deadline);
-      if (failuresInARow > 0) throw backingOff();
+      const at = now();
+      if (backoff.allows(at) && at >= lastAttemptAt + timings.refetchCooldownMs) return wait(fetchNow(), deadline);
+      if (backoff.failuresInARow > 0) throw backingOff();
       return undefined;
     },
     idle: () => (inFlight ?? Promise.resolve()).then(ignore, ignore),

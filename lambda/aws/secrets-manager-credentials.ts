@@ -1,5 +1,6 @@
 import type { BasicCredential } from '../core/basic-auth.ts';
 import type { CredentialSource } from '../core/ports.ts';
+import { createFailureBackoff } from '../failure-backoff.ts';
 import { untilDeadline } from '../request-deadline.ts';
 import type { AwsJsonCall } from './aws-json-client.ts';
 
@@ -123,29 +124,21 @@ export function createSecretsManagerCredentialSource(
   let previous: PreviousVersion | undefined;
   let reading: Promise<void> | undefined;
   let lastCurrentReadStarted = Number.NEGATIVE_INFINITY;
-  let failuresInARow = 0;
-  let retryAt = Number.NEGATIVE_INFINITY;
+  const backoff = createFailureBackoff(backoffMs, maxBackoffMs, random);
   let lastFailure: unknown;
 
-  const backingOff = () => now() < retryAt;
-  const backoffError = () => new SecretReadBackoffError(retryAt - now(), { cause: lastFailure });
+  const backingOff = () => !backoff.allows(now());
+  const backoffError = () => new SecretReadBackoffError(backoff.retryAt - now(), { cause: lastFailure });
   const mayRereadCurrent = () => now() - lastCurrentReadStarted >= reloadIntervalMs;
   const previousKnown = () => current !== undefined && previous !== undefined && sameVersion(previous.beside, current);
 
   function start(read: (signal: AbortSignal) => Promise<void>, { backOffOnFailure = true } = {}): Promise<void> {
     const work = read(AbortSignal.timeout(fetchTimeoutMs))
       .then(
-        () => {
-          failuresInARow = 0;
-          retryAt = Number.NEGATIVE_INFINITY;
-        },
+        () => backoff.succeeded(),
         (error: unknown) => {
           lastFailure = error;
-          if (backOffOnFailure) {
-            failuresInARow++;
-            const step = Math.min(maxBackoffMs, backoffMs * 2 ** (failuresInARow - 1));
-            retryAt = now() + step * (1 - random() / 4);
-          }
+          if (backOffOnFailure) backoff.failed(now());
           throw error;
         },
       )
