@@ -21,9 +21,12 @@ export function createDynamoDbPatientStore(call: AwsJsonCall, tableName: string,
         },
         deadline,
       );
-      if (!output.Item) return undefined;
-      const stored = output.Item.patientId;
-      return { patientId: stored !== undefined && typeof stored.S === 'string' ? stored.S : stored };
+      return output.Item ? { patientId: patientIdAsStored(output.Item.patientId) } : undefined;
     },
   };
+}
+
+/** A `patientId` attribute as the core checks it: a String's string, anything else as it is (never coerced). */
+export function patientIdAsStored<Attribute extends { S?: unknown }>(attribute: Attribute | undefined): string | Attribute | undefined {
+  return attribute !== undefined && typeof attribute.S === 'string' ? attribute.S : attribute;
 }

@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { patientIdAsStored } from '../../lambda/aws/dynamodb-patient-store.ts';
 import { canonicalUserKey, TABLE_KEY_ATTRIBUTE, type UserKeyKind, USER_KEY_PROBLEM_TEXT, userKeyProblem } from '../../lambda/core/user-key.ts';
 
 /**
@@ -51,8 +52,7 @@ export function storedPatientRecord(item: Record<string, AttributeValue>, kind: 
 // Like the hook: a String is its string; a Number (or anything else) stays what it is, so it is refused
 // rather than read as "4235" when the clinic's id was "04235".
 export function storedPatientId(item: Record<string, AttributeValue> | undefined): StoredPatientId {
-  const stored = item?.patientId;
-  return stored !== undefined && typeof stored.S === 'string' ? stored.S : stored;
+  return patientIdAsStored(item?.patientId);
 }
 
 /** A stored patient id for people: the string itself, or what kind of value stands in its place. */

@@ -1,3 +1,4 @@
+import { patientIdProblem } from '../../lambda/core/patient-record.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
 import { type FieldProblem, type PatientIdRule, patientIdFieldProblem, userKeyFieldProblem } from './patient-fields.ts';
@@ -35,7 +36,7 @@ export async function runGet(table: PatientsTable, io: CliIo, user: string, rule
     return EXIT.failed;
   }
   io.stdout.write(`${patientId}\n`);
-  if (!rule.pattern.test(patientId)) io.stderr.write(`the stored patientId is off the pattern ${rule.source}, which the hook refuses\n`);
+  if (patientIdProblem(patientId, rule.pattern)) io.stderr.write(`the stored patientId is off the pattern ${rule.source}, which the hook refuses\n`);
   return EXIT.ok;
 }
 

@@ -1,3 +1,4 @@
+import { patientIdProblem } from '../../lambda/core/patient-record.ts';
 import { countOf } from '../cli/counts.ts';
 import type { PatientIdRule } from './patient-fields.ts';
 import type { StoredPatientId } from './patient-item.ts';
@@ -18,7 +19,7 @@ export class StoredIdTally {
       this.notStrings++;
       return false;
     }
-    if (!this.rule.pattern.test(patientId)) this.offPattern++;
+    if (patientIdProblem(patientId, this.rule.pattern)) this.offPattern++;
     return true;
   }
 
