@@ -59,6 +59,13 @@ export interface TokenHookSettings {
   maxEventAgeSeconds?: number;
   /** How long the function and access logs are kept. Default three months. */
   logRetention?: RetentionDays;
+  /** Days each daily AWS Backup recovery point of the patients table is kept. Default 35. */
+  backupRetentionDays?: number;
+  /**
+   * An existing AWS Backup vault in a second region (its ARN) that every daily recovery point is copied
+   * to, so the roster survives the loss of the region. No copy when absent.
+   */
+  backupCopyVaultArn?: string;
 }
 
 export type AuthMode = 'basic' | 'oauth';
@@ -79,10 +86,12 @@ export const DEFAULT_SETTINGS = {
   // notice can say how long the operator has.
   rotationGraceHours: 24,
   logRetention: RetentionDays.THREE_MONTHS,
+  // Point-in-time recovery reaches back 35 days: the daily recovery points cover at least as long.
+  backupRetentionDays: 35,
 } as const satisfies Omit<Required<TokenHookSettings>, 'stageName' | OptionalSetting>;
 
 /** Settings that have no default: absent means "none" (no topic, no replay window, no OAuth issuer...). */
-type OptionalSetting = 'alarmEmail' | 'keyMigration' | 'maxEventAgeSeconds' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'oauthClientId';
+type OptionalSetting = 'alarmEmail' | 'backupCopyVaultArn' | 'keyMigration' | 'maxEventAgeSeconds' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'oauthClientId';
 
 export type ResolvedSettings = Required<Omit<TokenHookSettings, OptionalSetting>> & Pick<TokenHookSettings, OptionalSetting>;
 
@@ -116,7 +125,9 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
     rotationDays: settings.rotationDays ?? DEFAULT_SETTINGS.rotationDays,
     rotationGraceHours: settings.rotationGraceHours ?? DEFAULT_SETTINGS.rotationGraceHours,
     logRetention: settings.logRetention ?? DEFAULT_SETTINGS.logRetention,
+    backupRetentionDays: settings.backupRetentionDays ?? DEFAULT_SETTINGS.backupRetentionDays,
     ...withoutUndefined({
+      backupCopyVaultArn: settings.backupCopyVaultArn || undefined,
       alarmEmail: settings.alarmEmail || undefined,
       maxEventAgeSeconds: settings.maxEventAgeSeconds,
       keyMigration: settings.keyMigration || undefined,
@@ -152,6 +163,8 @@ const CONTEXT_KEYS = [
   'rotationGraceHours',
   'maxEventAgeSeconds',
   'logRetentionDays',
+  'backupRetentionDays',
+  'backupCopyVaultArn',
 ] as const;
 
 /**
@@ -201,7 +214,17 @@ export function settingsFromContext(node: Node): TokenHookSettings {
     rotationGraceHours: hours(read('rotationGraceHours'), 'rotationGraceHours', 0, 720),
     maxEventAgeSeconds: wholeNumber(read('maxEventAgeSeconds'), 'maxEventAgeSeconds', 1, 86_400),
     logRetention: logRetentionDays as RetentionDays | undefined,
+    backupRetentionDays: wholeNumber(read('backupRetentionDays'), 'backupRetentionDays', 1, 36_500),
+    backupCopyVaultArn: backupVaultArn(read('backupCopyVaultArn'), 'backupCopyVaultArn'),
   });
+}
+
+function backupVaultArn(value: string | undefined, key: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.test(value)) {
+    throw new SettingsError(`context "${key}" must be a backup vault ARN, arn:aws:backup:<region>:<account>:backup-vault:<name>`);
+  }
+  return value;
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], key: string): T | undefined {

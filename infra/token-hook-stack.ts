@@ -6,6 +6,7 @@ import { HookApi } from './hook-api.ts';
 import { HookCredential } from './hook-credential.ts';
 import { HOOK_PATH, HookFunction } from './hook-function.ts';
 import { TABLE_KEY_ATTRIBUTE } from '../lambda/core/user-key.ts';
+import { PatientsBackup } from './patients-backup.ts';
 import { PatientsTable } from './patients-table.ts';
 import { RotationNotice } from './rotation-notice.ts';
 import { resolveSettings, type TokenHookSettings } from './settings.ts';
@@ -50,6 +51,11 @@ export class TokenHookStack extends Stack {
     };
     const table = tables[settings.userKey] as NonNullable<(typeof tables)[typeof settings.userKey]>;
     const otherTable = tables[settings.userKey === 'login' ? 'oktaId' : 'login'];
+    const backup = new PatientsBackup(this, 'Backup', {
+      tables: [table, ...(otherTable ? [otherTable] : [])],
+      retentionDays: settings.backupRetentionDays,
+      ...(settings.backupCopyVaultArn ? { copyVaultArn: settings.backupCopyVaultArn } : {}),
+    });
     // OAuth mode: no shared secret at all, so nothing to store, rotate or hand to Okta.
     const credential =
       settings.authMode === 'basic'
@@ -116,6 +122,10 @@ export class TokenHookStack extends Stack {
       description: `The patients table (${TABLE_KEY_ATTRIBUTE[settings.userKey]} -> patientId)`,
       value: table.tableName,
     });
+    new CfnOutput(this, 'BackupVaultName', {
+      description: 'The AWS Backup vault holding the daily recovery points of the patients table (docs/operations.md)',
+      value: backup.vault.backupVaultName,
+    });
     if (otherTable) {
       new CfnOutput(this, 'OtherPatientsTableName', {
         description: `keyMigration: the patients table the hook does not read (keyed by ${TABLE_KEY_ATTRIBUTE[settings.userKey === 'login' ? 'oktaId' : 'login']})`,
@@ -161,6 +171,8 @@ function stackPropsOf(props: TokenHookStackProps): StackProps {
     rotationGraceHours: _rotationGraceHours,
     maxEventAgeSeconds: _maxEventAgeSeconds,
     logRetention: _logRetention,
+    backupRetentionDays: _backupRetentionDays,
+    backupCopyVaultArn: _backupCopyVaultArn,
     ...stackProps
   } = props;
   return stackProps;

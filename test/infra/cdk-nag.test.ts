@@ -8,6 +8,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { NO_AUTHORIZER_REASON } from '../../infra/hook-api.ts';
+import { BACKUP_ROLE_REASON } from '../../infra/patients-backup.ts';
 import { NO_ROTATION_REASON } from '../../infra/user-hash-key.ts';
 import { OAUTH, tokenHookApp, type Synthesized } from './synth.ts';
 
@@ -57,10 +58,13 @@ describe('cdk-nag AwsSolutions, in Basic and in OAuth mode', () => {
             })),
           ),
       );
+    const backupRole = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]';
     expect(acknowledged.map(({ path, id }) => ({ path, id }))).toStrictEqual([
+      { path: 'OktaTokenHook-nag/Backup/Plan/Tables', id: backupRole },
       { path: 'OktaTokenHook-nag/Credential/RotationRole', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'OktaTokenHook-nag/UserHashKey/Secret', id: 'AwsSolutions-SMG4' },
       { path: 'OktaTokenHook-nag/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
+      { path: 'OktaTokenHook-nag-oauth/Backup/Plan/Tables', id: backupRole },
       { path: 'OktaTokenHook-nag-oauth/UserHashKey/Secret', id: 'AwsSolutions-SMG4' },
       { path: 'OktaTokenHook-nag-oauth/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
     ]);
@@ -69,6 +73,7 @@ describe('cdk-nag AwsSolutions, in Basic and in OAuth mode', () => {
     expect(reasonAt('OktaTokenHook-nag/Api/Api/POST--tokenHook')).toBe(NO_AUTHORIZER_REASON.basic);
     expect(reasonAt('OktaTokenHook-nag-oauth/Api/Api/POST--tokenHook')).toBe(NO_AUTHORIZER_REASON.oauth);
     expect(reasonAt('OktaTokenHook-nag/UserHashKey/Secret')).toBe(NO_ROTATION_REASON);
+    expect(reasonAt('OktaTokenHook-nag/Backup/Plan/Tables')).toBe(BACKUP_ROLE_REASON);
     expect(reasonAt('OktaTokenHook-nag-oauth/UserHashKey/Secret')).toBe(NO_ROTATION_REASON);
     // The Basic credential rotates: nothing to acknowledge there.
     expect(NO_ROTATION_REASON).toMatch(/grants no access.*correlat/s);

@@ -106,6 +106,7 @@ describe('settings from context', () => {
       rotationDays: DEFAULT_SETTINGS.rotationDays,
       rotationGraceHours: DEFAULT_SETTINGS.rotationGraceHours,
       logRetention: DEFAULT_SETTINGS.logRetention,
+      backupRetentionDays: DEFAULT_SETTINGS.backupRetentionDays,
     });
   });
 
