@@ -21,10 +21,13 @@ export interface HookApiProps {
 /**
  * One access-log line a request: who called, what was answered, how long it took. Built only from
  * `$context` variables that hold neither the body nor any header, so no credential and no patient
- * data can reach these logs.
+ * data can reach these logs. `integrationRequestId` is Lambda's request id for the invocation (the
+ * `requestId` of the function's own line); `apiId` names the API in the 429 metric (infra/hook-alarms.ts).
  */
 export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
+  integrationRequestId: '$context.awsEndpointRequestId',
+  apiId: '$context.apiId',
   requestTime: '$context.requestTime',
   sourceIp: '$context.identity.sourceIp',
   routeKey: '$context.routeKey',
