@@ -1,31 +1,69 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, type IAlarmAction, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IAlarmAction,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../lambda/observability/request-line.ts';
+import { SERVICE_NAME } from '../lambda/wiring.ts';
 
 export interface HookAlarmsProps {
   hookFunction: IFunction;
   /** The API stage Okta calls; its 5xx are failures the function never answers itself. */
   apiStage: IHttpStage;
+  /** The API's 429s, counted from its access log (HookApi.metricThrottled). */
+  apiThrottled: (period: Duration) => IMetric;
   /** Basic mode: the credential's rotation function. OAuth mode has none. */
   rotationFunction?: IFunction;
-  /** Subscribed to an SNS topic that every alarm notifies; no topic when absent. */
+  /** Subscribed to the alarm topic. */
   alarmEmail?: string;
+  /** An existing topic to notify instead of one made here. */
+  alarmTopicArn?: string;
+  /** Hours without a request that raise NoTraffic; 0: no such alarm. */
+  noTrafficAlarmHours: number;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
 
 /**
- * Where the function's own outcome counts land: CloudWatch Embedded Metric Format lines with one metric
- * a request, named by its reason, in this namespace, with the dimensions `Service` and `FunctionName`
- * (lambda/observability/metrics.ts, lambda/wiring.ts). The function name tells stages in one account apart.
+ * Where the function's own outcome counts land: its one Embedded Metric Format line a request counts a
+ * metric named by the reason (and `ColdStart` on an instance's first), in this namespace, with the
+ * dimensions `Service` and `FunctionName` (lambda/observability/request-line.ts, lambda/wiring.ts). The
+ * function name tells stages in one account apart.
  */
-export const HOOK_METRICS_NAMESPACE = 'OktaTokenHook';
-export const HOOK_METRICS_SERVICE = 'okta-token-hook';
+export const HOOK_METRICS_NAMESPACE = METRICS_NAMESPACE;
+export const HOOK_METRICS_SERVICE = SERVICE_NAME;
+
+/** The hook's own count of an outcome, as the function writes it. */
+export function hookOutcomeMetric(fn: IFunction, metricName: string, period: Duration = FIVE_MINUTES): Metric {
+  return new Metric({
+    namespace: HOOK_METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { Service: HOOK_METRICS_SERVICE, FunctionName: fn.functionName },
+    statistic: 'Sum',
+    period,
+  });
+}
+
+/**
+ * API p99 latency that raises ApiSlowP99, in ms: Okta gives up at 3 s. The function answers within 1 s of
+ * receiving a request; a cold start's init comes on top (its credential read alone may take 700 ms), so
+ * 1.5 s is where answers are slower than the hook is built for, with half of Okta's wait still to spare.
+ */
+export const API_LATENCY_P99_THRESHOLD_MS = 1500;
+
+/** 4xx share of the API's answers, in percent, that raises ApiClientErrorRate, once 20 requests came in. */
+export const API_CLIENT_ERROR_RATE_THRESHOLD = 10;
 
 /**
  * 401s in five minutes that raise the Unauthorized alarm. The URL is public, so a stray 401 is noise; a
@@ -84,12 +122,15 @@ export const OUTCOME_ALARMS = [
 /**
  * Alarms on what makes Okta mint tokens without the claim: the function failing, being throttled or
  * getting slow; the function's own failure outcomes, which it answers without throwing (store failures,
- * an unreadable credential source, unexpected errors, a run of 401s); API Gateway answering 5xx; and,
- * in Basic mode, a failed credential rotation, which leaves a pending version behind.
+ * an unreadable credential source, invalid records, unexpected errors, a run of 401s); API Gateway
+ * answering 5xx, 429 or a high share of 4xx, or slowly (cold starts included); no traffic at all (a hook
+ * detached in Okta); and, in Basic mode, a failed credential rotation, which leaves a pending version
+ * behind. Each treats missing data on purpose, said where it is set. All notify one topic, always.
  */
 export class HookAlarms extends Construct {
   readonly alarms: Alarm[];
-  readonly topic?: Topic;
+  /** Every alarm and the rotation result notify it, whatever the settings. */
+  readonly topic: ITopic;
 
   constructor(scope: Construct, id: string, props: HookAlarmsProps) {
     super(scope, id);
@@ -123,17 +164,7 @@ export class HookAlarms extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
       ...OUTCOME_ALARMS.map(({ id: alarmId, metricName, threshold, description }) =>
-        countAlarm(
-          alarmId,
-          description,
-          new Metric({
-            namespace: HOOK_METRICS_NAMESPACE,
-            metricName,
-            dimensionsMap: { Service: HOOK_METRICS_SERVICE, FunctionName: fn.functionName },
-            ...sum,
-          }),
-          threshold,
-        ),
+        countAlarm(alarmId, description, hookOutcomeMetric(fn, metricName), threshold),
       ),
       countAlarm(
         'ApiServerErrors',
@@ -141,7 +172,63 @@ export class HookAlarms extends Construct {
           'Okta minted tokens without the claim.',
         props.apiStage.metricServerError(sum),
       ),
+      // No 429, no log line matches, no data point: quiet is healthy.
+      countAlarm(
+        'ApiThrottled',
+        'API Gateway answered 429 (stage or account throttling): Okta does not retry and minted those tokens without ' +
+          'the claim. Okta sends more than throttleRateLimit allows, or a caller that is not Okta floods the URL.',
+        props.apiThrottled(FIVE_MINUTES),
+      ),
+      new Alarm(this, 'ApiClientErrorRate', {
+        alarmDescription:
+          `${API_CLIENT_ERROR_RATE_THRESHOLD}% or more of the API's answers were 4xx in two of three 5-minute windows ` +
+          '(401, 400, 404, 413 or 429): Okta does not retry a 4xx and mints without the claim. Look for a changed ' +
+          'hook URL or credential in Okta, or a request shape the hook refuses; see the dashboard by reason.',
+        metric: new MathExpression({
+          // Below 20 requests a window, a few scanner probes would be a large share: no alarm on those.
+          expression: 'IF(requests >= 20, 100 * clientErrors / requests, 0)',
+          usingMetrics: { clientErrors: props.apiStage.metricClientError(sum), requests: props.apiStage.metricCount(sum) },
+          period: FIVE_MINUTES,
+          label: '4xx share of answers (%)',
+        }),
+        threshold: API_CLIENT_ERROR_RATE_THRESHOLD,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        // No requests, no share: silence is NoTraffic's to report, not this alarm's.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'ApiSlowP99', {
+        alarmDescription:
+          `The API's p99 latency is above ${API_LATENCY_P99_THRESHOLD_MS / 1000} s in two of three 5-minute windows ` +
+          "(Okta gives up at 3 s and mints without the claim). It includes cold starts, which the function's own " +
+          'duration does not.',
+        metric: props.apiStage.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
+        threshold: API_LATENCY_P99_THRESHOLD_MS,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        // No requests, no latency: nothing was slow.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
     ];
+    if (props.noTrafficAlarmHours > 0) {
+      const hours = props.noTrafficAlarmHours;
+      this.alarms.push(
+        new Alarm(this, 'NoTraffic', {
+          alarmDescription:
+            `The API received no request in ${hours} hours. If patients signed in meanwhile, Okta no longer calls the ` +
+            'hook (detached from the authorization server, inactive, or the URL changed) and every token lacks the ' +
+            'claim. Turn off with noTrafficAlarmHours=0 on a stage nobody uses.',
+          metric: props.apiStage.metricCount({ period: Duration.hours(hours), statistic: 'Sum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          // API Gateway publishes no Count for a period without requests: the missing data point is the symptom.
+          treatMissingData: TreatMissingData.BREACHING,
+        }),
+      );
+    }
     if (props.rotationFunction) {
       this.alarms.push(
         countAlarm(
@@ -152,16 +239,17 @@ export class HookAlarms extends Construct {
       );
     }
 
-    if (props.alarmEmail) {
-      // Notifications hold alarm names, metric values and the rotation notice only, never patient data or
-      // credentials; the topic refuses publishers that do not use TLS.
-      this.topic = new Topic(this, 'Topic', { displayName: 'Okta token hook alarms', enforceSSL: true });
-      this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
-      const action: IAlarmAction = new SnsAction(this.topic);
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
+    // Notifications hold alarm names, metric values and the rotation notice only, never patient data or
+    // credentials; the topic refuses publishers that do not use TLS. An imported topic keeps its own policy.
+    this.topic = props.alarmTopicArn
+      ? Topic.fromTopicArn(this, 'Topic', props.alarmTopicArn)
+      : new Topic(this, 'Topic', { displayName: 'Okta token hook alarms', enforceSSL: true });
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    // Alarm and recovery both: whoever was paged learns when it is over.
+    const action: IAlarmAction = new SnsAction(this.topic);
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
     }
   }
 }

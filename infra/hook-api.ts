@@ -1,9 +1,11 @@
-import { Validations } from 'aws-cdk-lib';
+import { Aws, type Duration, Fn, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { FilterPattern, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { METRICS_NAMESPACE } from '../lambda/observability/request-line.ts';
 import { Construct } from 'constructs';
 import type { AuthMode } from './settings.ts';
 
@@ -21,10 +23,13 @@ export interface HookApiProps {
 /**
  * One access-log line a request: who called, what was answered, how long it took. Built only from
  * `$context` variables that hold neither the body nor any header, so no credential and no patient
- * data can reach these logs.
+ * data can reach these logs. `integrationRequestId` is Lambda's request id for the invocation (the
+ * `requestId` of the function's own line); `apiId` names the API in the 429 metric (infra/hook-alarms.ts).
  */
 export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
+  integrationRequestId: '$context.awsEndpointRequestId',
+  apiId: '$context.apiId',
   requestTime: '$context.requestTime',
   sourceIp: '$context.identity.sourceIp',
   routeKey: '$context.routeKey',
@@ -57,10 +62,17 @@ export const NO_AUTHORIZER_REASON: Record<AuthMode, string> = {
     "Lambda authorizer would add a second cold start to Okta's 3 s budget.",
 };
 
+/**
+ * The count of 429s, from the access log: HTTP APIs publish 4xx, 5xx, Count and latencies, but nothing
+ * that tells API Gateway's own throttling apart from the function's 4xx answers.
+ */
+export const API_THROTTLED_METRIC = 'ApiThrottled';
+
 /** An HTTP API with a single route, `POST <hookPath>`, on the `$default` stage (no stage prefix). */
 export class HookApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
   /** What to paste into Okta as the hook's URL. */
   readonly hookUrl: string;
 
@@ -73,7 +85,22 @@ export class HookApi extends Construct {
       // The stage is made below, with throttling and access logs.
       createDefaultStage: false,
     });
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    // Under /aws/vendedlogs/, API Gateway delivers without adding to the account's CloudWatch Logs resource
+    // policy, which has a size limit busy accounts reach. A physical name, so it carries the stage and, as
+    // the group is kept when the stack goes, the stack's id: a stage deployed again gets a group of its own.
+    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/vendedlogs/apigateway/okta-token-hook-${props.stageName}-${stackUuid}`,
+      retention: props.logRetention,
+    });
+    this.accessLogs = accessLogs;
+    accessLogs.addMetricFilter('Throttled', {
+      filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: API_THROTTLED_METRIC,
+      metricValue: '1',
+      dimensions: { ApiId: '$.apiId' },
+    });
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -92,5 +119,16 @@ export class HookApi extends Construct {
       Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: NO_AUTHORIZER_REASON[props.authMode] });
     }
     this.hookUrl = `${this.stage.url}${props.hookPath.replace(/^\//, '')}`;
+  }
+
+  /** Requests API Gateway refused with 429 (stage or account throttling); no 429, no data point. */
+  metricThrottled(period: Duration): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: API_THROTTLED_METRIC,
+      dimensionsMap: { ApiId: this.api.apiId },
+      statistic: 'Sum',
+      period,
+    });
   }
 }

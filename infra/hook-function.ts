@@ -50,6 +50,8 @@ export interface HookFunctionProps {
    */
   userHashKey: ISecret;
   logRetention: RetentionDays;
+  /** Concurrent executions reserved for the function (the `reservedConcurrency` setting); 0 reserves none. */
+  reservedConcurrency: number;
 }
 
 /**
@@ -76,6 +78,7 @@ const SETTING_OF_VARIABLE: Record<string, string> = {
  */
 export class HookFunction extends Construct {
   readonly function: Function;
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: HookFunctionProps) {
     super(scope, id);
@@ -106,6 +109,7 @@ export class HookFunction extends Construct {
     checkAtSynth(environment);
 
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.logGroup = logGroup;
     const role = createFunctionRole(this, 'Role', logGroup, 'Okta token inline hook');
     // Least privilege, and nothing else: read one patient and, in Basic mode, read the credential. The
     // function asks for the AWSCURRENT and AWSPREVIOUS versions of the secret (GetSecretValue on its ARN
@@ -131,11 +135,16 @@ export class HookFunction extends Construct {
       // TLS handshakes of a cold start take a fraction of what they take at 128 MB, while a warm
       // invocation (one GetItem) still bills only a few milliseconds; see README.md for the cost.
       memorySize: 512,
-      // The handler bounds the whole request (lambda/request-deadline.ts: one 900 ms budget shared by the
-      // credential read and the store lookup) and answers by the failure policy when it runs out. The
-      // timeout is the backstop, set to Okta's 3 s: an answer later
-      // than that is thrown away by Okta, so running longer would only hold concurrency.
-      timeout: Duration.seconds(3),
+      // The handler answers within 1 s of receiving the request (lambda/request-deadline.ts: one 900 ms
+      // budget shared by the credential read, the key set and the store lookup, then the answer) by the
+      // failure policy if need be. The timeout is the backstop for a bug past that bound: 2 s, so a stuck
+      // invocation still ends inside Okta's 3 s with API Gateway's 5xx (which alarms) instead of holding
+      // its concurrency until Okta has long given up. A cold start's init (its credential read bounded at
+      // 700 ms) is not counted against it.
+      timeout: Duration.seconds(2),
+      // Reserved from the account's unreserved pool (which Lambda keeps at 100 or more): the hook is never
+      // starved by another function and never runs more copies than the stage's throttling lets through.
+      ...(props.reservedConcurrency > 0 ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -27,12 +27,30 @@ export interface TokenHookSettings {
   claimTokens?: 'id' | 'access' | 'both';
   /** What a store failure answers: `open` (default; token without the claim) or `closed` (sign-in fails). */
   failureMode?: 'open' | 'closed';
-  /** Stage throttling, steady requests per second. Default 50. */
+  /** Stage throttling, steady requests per second. Default 70, from Okta's token rate limits (see DEFAULT_SETTINGS). */
   throttleRateLimit?: number;
-  /** Stage throttling, burst. Default 100. */
+  /** Stage throttling, burst. Default 140, two seconds at the steady rate. */
   throttleBurstLimit?: number;
-  /** Where alarm notifications go; no SNS topic when absent. */
+  /**
+   * Concurrent executions reserved for the hook function: a floor no other function in the account can
+   * take and a ceiling on this one. Default: the steady rate for the 1 s answer deadline, the most a
+   * request can take. 0 reserves nothing (the account's unreserved pool serves it, shared). Lambda keeps
+   * at least 100 of the account's concurrency unreserved, so a reservation fails to deploy in an account
+   * whose limit is under 100 plus it (new accounts can start at 10): ask for more, or set 0 there.
+   */
+  reservedConcurrency?: number;
+  /** Subscribed to the alarm topic (the stack's own, or `alarmTopicArn`). `prod` needs this or `alarmTopicArn`. */
   alarmEmail?: string;
+  /**
+   * An existing SNS topic for every alarm and the rotation result, instead of one the stack makes (a team's
+   * paging topic, say). Its policy must let CloudWatch alarms and EventBridge publish to it.
+   */
+  alarmTopicArn?: string;
+  /**
+   * Hours without one request to the API that raise the NoTraffic alarm: a hook detached in Okta gets no
+   * calls and looks healthy otherwise. 1 to 24; 0 turns the alarm off (a stage nobody signs in to). Default 24.
+   */
+  noTrafficAlarmHours?: number;
   /**
    * How Okta proves it is Okta: `basic` (default), a Basic credential in Secrets Manager that rotates; or
    * `oauth`, an access token from an Okta authorization server, which the function verifies itself. In
@@ -77,10 +95,14 @@ export const DEFAULT_SETTINGS = {
   claimName: 'extPatientId',
   claimTokens: 'id',
   failureMode: 'open',
-  // Okta's own org rate limits on the token endpoints are far below this, so only a caller that is
-  // not Okta reaches it; above it API Gateway answers 429 before the function or DynamoDB is billed.
-  throttleRateLimit: 50,
-  throttleBurstLimit: 100,
+  // Okta calls the hook once for each token request it grants, and limits those per org: at most 2,000 a
+  // minute on /oauth2/{authorizationServerId}/v1/token and 2,000 on .../v1/authorize (Workforce Identity;
+  // 300 to 1,200 on the other plans), https://developer.okta.com/docs/reference/rl-global-enduser/ .
+  // Both at once are 4,000 a minute, 67 a second: 70 lets all of Okta through and stops a caller that is
+  // not Okta there, with a 429 before the function or DynamoDB is billed. An org with DynamicScale or the
+  // workforce multiplier has more: raise it to match.
+  throttleRateLimit: 70,
+  throttleBurstLimit: 140,
   rotationDays: 30,
   // The function's own default (lambda/config.ts); the stack passes it explicitly, so the rotation
   // notice can say how long the operator has.
@@ -88,12 +110,33 @@ export const DEFAULT_SETTINGS = {
   logRetention: RetentionDays.THREE_MONTHS,
   // Point-in-time recovery reaches back 35 days: the daily recovery points cover at least as long.
   backupRetentionDays: 35,
+  noTrafficAlarmHours: 24,
 } as const satisfies Omit<Required<TokenHookSettings>, 'stageName' | OptionalSetting>;
 
 /** Settings that have no default: absent means "none" (no topic, no replay window, no OAuth issuer...). */
-type OptionalSetting = 'alarmEmail' | 'backupCopyVaultArn' | 'keyMigration' | 'maxEventAgeSeconds' | 'oauthIssuer' | 'oauthAudience' | 'oauthScope' | 'oauthClientId';
+type OptionalSetting =
+  | 'alarmEmail'
+  | 'alarmTopicArn'
+  | 'backupCopyVaultArn'
+  | 'reservedConcurrency'
+  | 'keyMigration'
+  | 'maxEventAgeSeconds'
+  | 'oauthIssuer'
+  | 'oauthAudience'
+  | 'oauthScope'
+  | 'oauthClientId';
 
-export type ResolvedSettings = Required<Omit<TokenHookSettings, OptionalSetting>> & Pick<TokenHookSettings, OptionalSetting>;
+export type ResolvedSettings = Required<Omit<TokenHookSettings, OptionalSetting | 'reservedConcurrency'>> &
+  Pick<TokenHookSettings, Exclude<OptionalSetting, 'reservedConcurrency'>> & {
+    /** 0 when nothing is reserved. */
+    reservedConcurrency: number;
+  };
+
+/** How long the function may take to answer (lambda/request-deadline.ts: 900 ms, and the answer itself). */
+export const ANSWER_DEADLINE_SECONDS = 1;
+
+/** The stage that must have somewhere to send its alarms. */
+export const PRODUCTION_STAGE = 'prod';
 
 /** The settings OAuth mode cannot do without: the function refuses to start without them. */
 export const OAUTH_REQUIRED = ['oauthIssuer', 'oauthAudience', 'oauthScope'] as const;
@@ -112,6 +155,13 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
       );
     }
   }
+  if (settings.stageName === PRODUCTION_STAGE && !settings.alarmEmail && !settings.alarmTopicArn) {
+    throw new SettingsError(
+      `stage "${PRODUCTION_STAGE}" needs somewhere to send its alarms: set alarmEmail or alarmTopicArn ` +
+        '(cdk.json context or -c alarmEmail=...); without one, nobody hears that sign-ins lose the claim',
+    );
+  }
+  const throttleRateLimit = settings.throttleRateLimit ?? DEFAULT_SETTINGS.throttleRateLimit;
   return {
     stageName: settings.stageName,
     authMode: settings.authMode ?? DEFAULT_SETTINGS.authMode,
@@ -120,15 +170,19 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
     claimName: settings.claimName ?? DEFAULT_SETTINGS.claimName,
     claimTokens: settings.claimTokens ?? DEFAULT_SETTINGS.claimTokens,
     failureMode: settings.failureMode ?? DEFAULT_SETTINGS.failureMode,
-    throttleRateLimit: settings.throttleRateLimit ?? DEFAULT_SETTINGS.throttleRateLimit,
+    throttleRateLimit,
     throttleBurstLimit: settings.throttleBurstLimit ?? DEFAULT_SETTINGS.throttleBurstLimit,
     rotationDays: settings.rotationDays ?? DEFAULT_SETTINGS.rotationDays,
     rotationGraceHours: settings.rotationGraceHours ?? DEFAULT_SETTINGS.rotationGraceHours,
     logRetention: settings.logRetention ?? DEFAULT_SETTINGS.logRetention,
     backupRetentionDays: settings.backupRetentionDays ?? DEFAULT_SETTINGS.backupRetentionDays,
+    noTrafficAlarmHours: settings.noTrafficAlarmHours ?? DEFAULT_SETTINGS.noTrafficAlarmHours,
+    // Every request the stage lets through, for as long as one may take.
+    reservedConcurrency: settings.reservedConcurrency ?? Math.ceil(throttleRateLimit * ANSWER_DEADLINE_SECONDS),
     ...withoutUndefined({
       backupCopyVaultArn: settings.backupCopyVaultArn || undefined,
       alarmEmail: settings.alarmEmail || undefined,
+      alarmTopicArn: settings.alarmTopicArn || undefined,
       maxEventAgeSeconds: settings.maxEventAgeSeconds,
       keyMigration: settings.keyMigration || undefined,
       oauthIssuer: settings.oauthIssuer || undefined,
@@ -154,6 +208,9 @@ const CONTEXT_KEYS = [
   'throttleRateLimit',
   'throttleBurstLimit',
   'alarmEmail',
+  'alarmTopicArn',
+  'noTrafficAlarmHours',
+  'reservedConcurrency',
   'authMode',
   'oauthIssuer',
   'oauthAudience',
@@ -188,6 +245,10 @@ export function settingsFromContext(node: Node): TokenHookSettings {
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
     throw new SettingsError('context "alarmEmail" must be an email address');
   }
+  const alarmTopicArn = read('alarmTopicArn');
+  if (alarmTopicArn !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(alarmTopicArn)) {
+    throw new SettingsError('context "alarmTopicArn" must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)');
+  }
   const logRetentionDays = wholeNumber(read('logRetentionDays'), 'logRetentionDays', 1, 3653);
   if (logRetentionDays !== undefined && !Object.values(RetentionDays).includes(logRetentionDays)) {
     throw new SettingsError('context "logRetentionDays" must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, ...)');
@@ -204,6 +265,9 @@ export function settingsFromContext(node: Node): TokenHookSettings {
     throttleRateLimit: wholeNumber(read('throttleRateLimit'), 'throttleRateLimit', 1, 10_000),
     throttleBurstLimit: wholeNumber(read('throttleBurstLimit'), 'throttleBurstLimit', 1, 5_000),
     alarmEmail,
+    alarmTopicArn,
+    noTrafficAlarmHours: wholeNumber(read('noTrafficAlarmHours'), 'noTrafficAlarmHours', 0, 24),
+    reservedConcurrency: wholeNumber(read('reservedConcurrency'), 'reservedConcurrency', 0, 10_000),
     authMode,
     // Checked where the function's own checks run (HookFunction): the same rules as at its start-up.
     oauthIssuer: read('oauthIssuer'),

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { BUNDLE_DIR, ROTATION_BUNDLE_DIR } from '../scripts/build.ts';
 import { HookAlarms } from './hook-alarms.ts';
 import { HookApi } from './hook-api.ts';
+import { HookDashboard } from './hook-dashboard.ts';
 import { HookCredential } from './hook-credential.ts';
 import { HOOK_PATH, HookFunction } from './hook-function.ts';
 import { TABLE_KEY_ATTRIBUTE } from '../lambda/core/user-key.ts';
@@ -27,8 +28,9 @@ export function tokenHookStackName(stageName: string): string {
 /**
  * Everything the Okta token inline hook needs in one account and region: the patients table, the key of
  * the user hash in the logs, the Basic credential, its rotation and the notice that tells the operator to
- * update Okta (Basic mode only), the function, the HTTP API and the alarms. No physical names are set, so
- * CloudFormation derives unique ones for every stage.
+ * update Okta (Basic mode only), the function, the HTTP API, the alarms, their topic and a dashboard.
+ * Physical names are set only where a name must be known (the access log group under /aws/vendedlogs/,
+ * the dashboard), each with the stage in it; CloudFormation derives every other, unique for every stage.
  */
 export class TokenHookStack extends Stack {
   readonly hookUrl: string;
@@ -87,6 +89,7 @@ export class TokenHookStack extends Stack {
       ...(settings.maxEventAgeSeconds === undefined ? {} : { maxEventAgeSeconds: settings.maxEventAgeSeconds }),
       userHashKey: userHashKey.secret,
       logRetention: settings.logRetention,
+      reservedConcurrency: settings.reservedConcurrency,
     });
     const api = new HookApi(this, 'Api', {
       stageName: settings.stageName,
@@ -100,10 +103,19 @@ export class TokenHookStack extends Stack {
     const alarms = new HookAlarms(this, 'Alarms', {
       hookFunction: hook.function,
       apiStage: api.stage,
+      apiThrottled: (period) => api.metricThrottled(period),
       ...(credential ? { rotationFunction: credential.rotationFunction } : {}),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+      ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
+      noTrafficAlarmHours: settings.noTrafficAlarmHours,
     });
-    if (credential && alarms.topic) {
+    const dashboard = new HookDashboard(this, 'Dashboard', {
+      hookFunction: hook.function,
+      apiStage: api.stage,
+      apiThrottled: (period) => api.metricThrottled(period),
+      alarms: alarms.alarms,
+    });
+    if (credential) {
       // Every automatic rotation needs a person to update Okta within the grace period: tell them.
       new RotationNotice(this, 'RotationNotice', {
         secret: credential.secret,
@@ -117,6 +129,22 @@ export class TokenHookStack extends Stack {
     new CfnOutput(this, 'HookUrl', {
       description: 'Okta: Workflow > Inline Hooks > Add Inline Hook > Token > URL',
       value: api.hookUrl,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The CloudWatch dashboard: answers by reason, latency, cold starts, failures, throttles',
+      value: dashboard.url,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'The SNS topic every alarm and the rotation notice go to',
+      value: alarms.topic.topicArn,
+    });
+    new CfnOutput(this, 'HookLogGroupName', {
+      description: 'The hook function logs: aws logs tail <name> --follow --format short',
+      value: hook.logGroup.logGroupName,
+    });
+    new CfnOutput(this, 'ApiAccessLogGroupName', {
+      description: "The HTTP API's access log: one line a request, with Lambda's request id as integrationRequestId",
+      value: api.accessLogs.logGroupName,
     });
     new CfnOutput(this, 'PatientsTableName', {
       description: `The patients table (${TABLE_KEY_ATTRIBUTE[settings.userKey]} -> patientId)`,
@@ -161,7 +189,10 @@ function stackPropsOf(props: TokenHookStackProps): StackProps {
     failureMode: _failureMode,
     throttleRateLimit: _throttleRateLimit,
     throttleBurstLimit: _throttleBurstLimit,
+    reservedConcurrency: _reservedConcurrency,
     alarmEmail: _alarmEmail,
+    alarmTopicArn: _alarmTopicArn,
+    noTrafficAlarmHours: _noTrafficAlarmHours,
     authMode: _authMode,
     oauthIssuer: _oauthIssuer,
     oauthAudience: _oauthAudience,

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { type Answer, commandsAnswer, noContent, problem, signInError } from './core/answers.ts';
 import { buildCommands } from './core/commands.ts';
 import { eventTimeProblem } from './core/event-age.ts';
@@ -11,8 +11,8 @@ import { resolveUserKey } from './core/user-key.ts';
 import type { HookConfig } from './config.ts';
 import { createIssuerLoopWarning } from './auth/issuer-loop.ts';
 import type { Logger } from './observability/logger.ts';
-import type { Metrics } from './observability/metrics.ts';
 import { describeError } from './observability/redact.ts';
+import type { RequestLog } from './observability/request-line.ts';
 import { createUserHasher } from './observability/user-hash.ts';
 import { type RequestDeadline, startRequestDeadline } from './request-deadline.ts';
 
@@ -25,14 +25,16 @@ export interface HookDependencies {
   /** Who may call: the Basic or the Bearer check (lambda/auth). */
   caller: CallerAuthenticator;
   log: Logger;
-  metrics: Metrics;
+  /** Each request's one line: the log entry and its metrics. */
+  requests: RequestLog;
 }
 
-export type HookHandler = (event: APIGatewayProxyEventV2) => Promise<Answer>;
+/** Lambda passes its context (the local server a stand-in); its request id is the one Lambda's own lines carry. */
+export type HookHandler = (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>) => Promise<Answer>;
 
 interface Outcome {
   answer: Answer;
-  /** Why this answer: the log's and the metric's name for it. */
+  /** Why this answer: the line's and the metric's name for it. */
   reason: string;
   userHash?: string;
   /** Which check refused the caller or the record (a reason code, never the value). */
@@ -46,7 +48,7 @@ interface Outcome {
  * The whole hook as one function of an API Gateway v2 event. It never throws: anything unexpected
  * answers by the failure policy, since Okta treats any failure as "mint without the claim" anyway.
  */
-export function createHookHandler({ config, store, caller, log, metrics }: HookDependencies): HookHandler {
+export function createHookHandler({ config, store, caller, log, requests }: HookDependencies): HookHandler {
   const warnOnIssuerLoop = createIssuerLoopWarning('oauth' in config.credential ? config.credential.oauth.issuer : undefined, log);
   const hashUser = createUserHasher(config.userHashKey);
   const onFailure = (): Answer =>
@@ -105,7 +107,7 @@ export function createHookHandler({ config, store, caller, log, metrics }: HookD
     return { answer: commandsAnswer(buildCommands(config.claimName, patient, tokens)), reason: 'ClaimAdded', userHash };
   }
 
-  return async function handle(event) {
+  return async function handle(event, context) {
     const started = performance.now();
     const deadline = startRequestDeadline();
     let outcome: Outcome;
@@ -119,18 +121,21 @@ export function createHookHandler({ config, store, caller, log, metrics }: HookD
     } finally {
       deadline.clear();
     }
-    const fields = {
-      requestId: event.requestContext?.requestId,
+    const failed = outcome.error !== undefined || outcome.fault === true;
+    requests.record({
+      level: failed ? 'ERROR' : 'INFO',
       reason: outcome.reason,
-      detail: outcome.detail,
-      status: outcome.answer.statusCode,
-      userHash: outcome.userHash,
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-      ...(outcome.error === undefined ? {} : describeError(outcome.error)),
-    };
-    if (outcome.error === undefined && !outcome.fault) log.info('hook answered', fields);
-    else log.error('hook failed', { ...fields, failureMode: config.failureMode });
-    metrics.count(outcome.reason);
+      fields: {
+        // Lambda's id: in Lambda's own lines for the request and, as integrationRequestId, in the API's access log.
+        requestId: context?.awsRequestId,
+        detail: outcome.detail,
+        status: outcome.answer.statusCode,
+        userHash: outcome.userHash,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        ...(outcome.error === undefined ? {} : describeError(outcome.error)),
+        ...(failed ? { failureMode: config.failureMode } : {}),
+      },
+    });
     return outcome.answer;
   };
 }

@@ -9,7 +9,7 @@ import type { CallerAuthenticator } from './core/ports.ts';
 import { TABLE_KEY_ATTRIBUTE } from './core/user-key.ts';
 import { createHookHandler, type HookHandler } from './hook.ts';
 import { createJsonLogger, type Logger } from './observability/logger.ts';
-import { createEmfMetrics, type Metrics } from './observability/metrics.ts';
+import { createRequestLog, type RequestLog } from './observability/request-line.ts';
 
 export const SERVICE_NAME = 'okta-token-hook';
 
@@ -22,16 +22,14 @@ export interface WiredHook {
 
 export interface WiringOverrides {
   log?: Logger;
-  metrics?: Metrics;
+  requests?: RequestLog;
 }
 
 /** Builds the hook from environment variables: the one place that knows which adapters run in AWS. */
 export function wireHookFromEnvironment(env: Record<string, string | undefined>, overrides: WiringOverrides = {}): WiredHook {
   const config = loadConfig(env);
   const log = overrides.log ?? createJsonLogger({ level: config.logLevel, service: SERVICE_NAME });
-  const metrics =
-    overrides.metrics ??
-    createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME, functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' });
+  const requests = overrides.requests ?? createRequestLog({ service: SERVICE_NAME, functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' });
   const credentialsFromEnvironment = () => environmentCredentials(env);
   const store = createDynamoDbPatientStore(
     createAwsJsonClient({ service: 'dynamodb', env, credentials: credentialsFromEnvironment }),
@@ -44,7 +42,7 @@ export function wireHookFromEnvironment(env: Record<string, string | undefined>,
   if ('oauth' in config.credential && config.credential.oauth.clientId === undefined) {
     log.warn('OAUTH_CLIENT_ID is not set: any client of the issuer holding the scope may call the hook');
   }
-  return { handle: createHookHandler({ config, store, caller, log, metrics }), caller, log };
+  return { handle: createHookHandler({ config, store, caller, log, requests }), caller, log };
 }
 
 function callerAuthenticator(

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
-export type ApiGatewayV2Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+/** Lambda's handler signature, with the one field of Lambda's context the hook reads. */
+export type ApiGatewayV2Handler = (
+  event: APIGatewayProxyEventV2,
+  context: { awsRequestId: string },
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 // API Gateway HTTP APIs refuse payloads over 10 MB before the function sees them.
 const API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024;
@@ -32,7 +36,8 @@ export function createApiGatewayServer(handler: ApiGatewayV2Handler, { concurren
     readBody(request)
       .then(async (body) => {
         if (body === undefined) return send(response, { statusCode: 413, body: '{"message":"Request Entity Too Large"}' });
-        const result = await invoke(toApiGatewayEvent(request, body));
+        // Lambda gives every invocation a request id of its own, besides API Gateway's in the event.
+        const result = await invoke(toApiGatewayEvent(request, body), { awsRequestId: randomUUID() });
         send(response, result);
       })
       .catch(() => send(response, { statusCode: 500, body: '{"message":"Internal Server Error"}' }));
@@ -88,11 +93,11 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGa
 function inTurn(handler: ApiGatewayV2Handler, concurrency: number): ApiGatewayV2Handler {
   let running = 0;
   const waiting: Array<() => void> = [];
-  return async (event) => {
+  return async (event, context) => {
     if (running < concurrency) running++;
     else await new Promise<void>((turn) => waiting.push(turn));
     try {
-      return await handler(event);
+      return await handler(event, context);
     } finally {
       // The slot passes straight to the next in line, so a newcomer cannot overtake it.
       const next = waiting.shift();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localHookEnvironment } from '../local/local-environment.ts';
 import type { HookHandler } from '../lambda/hook.ts';
 import { createJsonLogger } from '../lambda/observability/logger.ts';
-import { noMetrics } from '../lambda/observability/metrics.ts';
+import { noRequestLog } from '../lambda/observability/request-line.ts';
 import { wireHookFromEnvironment } from '../lambda/wiring.ts';
 import { loadFixture } from './support/fixtures.ts';
 import { LOCAL_AUTHORIZATION, type LocalHook, startLocalHook } from './support/local-hook.ts';
@@ -38,7 +38,7 @@ describe('the route check behind a custom domain mapping', () => {
     stack = await startLocalHook();
     handle = wireHookFromEnvironment(localHookEnvironment({}, stack.store?.endpoint as string), {
       log: createJsonLogger({ level: 'silent', service: 'test' }),
-      metrics: noMetrics,
+      requests: noRequestLog,
     }).handle;
   });
   afterAll(() => stack.close());

@@ -2,7 +2,7 @@ import { createBasicCallerAuthenticator } from '../../lambda/auth/basic-caller.t
 import { loadConfig } from '../../lambda/config.ts';
 import { createHookHandler } from '../../lambda/hook.ts';
 import { createJsonLogger } from '../../lambda/observability/logger.ts';
-import { noMetrics } from '../../lambda/observability/metrics.ts';
+import { noRequestLog } from '../../lambda/observability/request-line.ts';
 import { createInMemoryPatientStore } from '../support/in-memory-store.ts';
 import { BENCH_CREDENTIAL, claimAnswer, hookEvent, patientRequestBody } from '../support/requests.ts';
 import { median, round } from '../support/stats.ts';
@@ -32,7 +32,7 @@ export async function measureWarmHandler({ invocations = 20_000, rounds = 5, war
     store: createInMemoryPatientStore({ 'jessie.smith@example.com': '1235' }),
     caller: createBasicCallerAuthenticator({ acceptedCredentials: async () => [BENCH_CREDENTIAL] }),
     log: createJsonLogger({ level: 'silent', service: 'bench' }),
-    metrics: noMetrics,
+    requests: noRequestLog,
   });
   const event = hookEvent(patientRequestBody());
   const expected = claimAnswer('1235');
@@ -53,7 +53,7 @@ export async function measureWarmHandler({ invocations = 20_000, rounds = 5, war
     byRound.push(elapsedNs / 1000 / invocations);
   }
   return {
-    method: `createHookHandler (lambda/hook.ts) + loadConfig, in-memory store, silent logger, no metrics; ${warmup} warm-up calls, then ${rounds} rounds of ${invocations} sequential awaited invocations of the patient request; median of the round means`,
+    method: `createHookHandler (lambda/hook.ts) + loadConfig, in-memory store, silent logger, no request line; ${warmup} warm-up calls, then ${rounds} rounds of ${invocations} sequential awaited invocations of the patient request; median of the round means`,
     invocations,
     rounds,
     usPerInvocation: round(median(byRound), 2),

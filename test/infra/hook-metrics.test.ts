@@ -4,11 +4,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, OUTCOME_ALARMS } from '../../infra/hook-alarms.ts';
 import { createJsonLogger } from '../../lambda/observability/logger.ts';
+import { COLD_START_METRIC } from '../../lambda/observability/request-line.ts';
 import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
+import { emfProblems } from '../support/emf.ts';
 
-// The alarms watch metrics the function writes itself, in Embedded Metric Format: if the namespace, a
-// dimension or a metric name drifts on either side, the alarms watch nothing and never fire. So the
-// function is wired as in Lambda and its own EMF line is compared with what the alarms expect.
+// The alarms watch metrics the function writes itself, in its one Embedded Metric Format line a request:
+// if the namespace, a dimension or a metric name drifts on either side, the alarms watch nothing and never
+// fire. So the function is wired as in Lambda and its own line is compared with what the alarms expect.
 
 const FUNCTION_NAME = 'OktaTokenHook-test-HookFunctionC89345B9-AbCdEf123456';
 
@@ -54,20 +56,27 @@ describe("the function's outcome metrics", () => {
       { log: createJsonLogger({ level: 'silent', service: 'test' }) },
     );
     const wrong = `Basic ${Buffer.from('okta-hook:a-rotated-away-password').toString('base64')}`;
-    expect((await handle(event(wrong))).statusCode).toBe(401);
+    expect((await handle(event(wrong), { awsRequestId: 'c0ffee00-0000-4000-8000-000000000001' })).statusCode).toBe(401);
 
-    const emf = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => '_aws' in line);
+    const emf = lines.filter((line) => line.includes('"_aws"'));
     expect(emf).toHaveLength(1);
-    const { _aws, ...values } = emf[0] as { _aws: { CloudWatchMetrics: unknown[] } } & Record<string, unknown>;
+    expect(emfProblems(emf[0] as string)).toStrictEqual([]);
+    const { _aws, ...values } = JSON.parse(emf[0] as string) as { _aws: { CloudWatchMetrics: unknown[] } } & Record<string, unknown>;
     expect(_aws.CloudWatchMetrics).toStrictEqual([
       {
         Namespace: HOOK_METRICS_NAMESPACE,
         Dimensions: [['Service', 'FunctionName']],
-        Metrics: [{ Name: 'Unauthorized', Unit: 'Count' }],
+        // The instance's first request: its init is in this answer's time.
+        Metrics: [
+          { Name: 'Unauthorized', Unit: 'Count' },
+          { Name: COLD_START_METRIC, Unit: 'Count' },
+        ],
       },
     ]);
     // The dimension values the alarms give: { Service: 'okta-token-hook', FunctionName: fn.functionName }.
-    expect(values).toStrictEqual({ Service: HOOK_METRICS_SERVICE, FunctionName: FUNCTION_NAME, Unauthorized: 1 });
+    expect(values).toMatchObject({ Service: HOOK_METRICS_SERVICE, FunctionName: FUNCTION_NAME, Unauthorized: 1, ColdStart: 1 });
+    // The same line is the log entry, with Lambda's request id.
+    expect(values).toMatchObject({ level: 'INFO', reason: 'Unauthorized', status: 401, requestId: 'c0ffee00-0000-4000-8000-000000000001' });
   });
 
   it('include every outcome an alarm watches, as a reason the function gives', () => {

@@ -38,9 +38,9 @@ describe('an OAuth-mode stack', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
     });
-    // Errors, throttles, p99, five outcome counts and API 5xx; no rotation errors.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'OktaTokenHook' }, 5);
+    // Errors, throttles, p99, five outcome counts, API 5xx, 429s, 4xx rate, p99 and no traffic; no rotation errors.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'OktaTokenHook', MetricName: Match.not('ApiThrottled') }, 5);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     // Secrets Manager appears only as the user hash key and its reference: no permission, no output.
     const mentions = JSON.stringify(json).match(/[^"]*secretsmanager[^"]*/gi);
@@ -90,7 +90,15 @@ describe('an OAuth-mode stack', () => {
   });
 
   it('outputs the hook URL and the table, and nothing about a secret', () => {
-    expect(Object.keys(json.Outputs).sort()).toStrictEqual(['BackupVaultName', 'HookUrl', 'PatientsTableName']);
+    expect(Object.keys(json.Outputs).sort()).toStrictEqual([
+      'AlarmTopicArn',
+      'ApiAccessLogGroupName',
+      'BackupVaultName',
+      'DashboardUrl',
+      'HookLogGroupName',
+      'HookUrl',
+      'PatientsTableName',
+    ]);
   });
 
   it('leaves OAUTH_CLIENT_ID and MAX_EVENT_AGE_SECONDS out when they are not set', () => {

@@ -56,7 +56,7 @@ describe('two stages', () => {
 
   it('take their own claim, tokens, failure policy, replay window, throttling, rotation and retention', () => {
     prod.hasResourceProperties('AWS::Lambda::Function', {
-      Timeout: 3,
+      Timeout: 2,
       Environment: {
         Variables: {
           CLAIM_NAME: 'patient_id',
@@ -68,7 +68,7 @@ describe('two stages', () => {
       },
     });
     dev.hasResourceProperties('AWS::Lambda::Function', {
-      Timeout: 3,
+      Timeout: 2,
       Environment: { Variables: Match.objectLike({ ROTATION_GRACE_HOURS: '24', MAX_EVENT_AGE_SECONDS: Match.absent() }) },
     });
     prod.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -76,11 +76,25 @@ describe('two stages', () => {
     });
     prod.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
     prod.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
-    dev.resourceCountIs('AWS::SNS::Topic', 0);
+    // Reserved concurrency follows the stage's throttling: 10 a second for the 1 s a request may take.
+    prod.hasResourceProperties('AWS::Lambda::Function', { Timeout: 2, ReservedConcurrentExecutions: 10 });
   });
 
-  it('announce a rotation only where there is a topic to notify, with the stage and its grace period', () => {
-    dev.resourceCountIs('AWS::Events::Rule', 0);
+  it('each have one alarm topic that every alarm notifies, on alarm and on recovery, an email address or not', () => {
+    for (const template of [dev, prod]) {
+      template.resourceCountIs('AWS::SNS::Topic', 1);
+      const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
+      for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+        expect(alarm.Properties.AlarmActions).toStrictEqual([{ Ref: topic }]);
+        expect(alarm.Properties.OKActions).toStrictEqual([{ Ref: topic }]);
+      }
+    }
+    dev.resourceCountIs('AWS::SNS::Subscription', 0);
+    prod.resourceCountIs('AWS::SNS::Subscription', 1);
+  });
+
+  it('announce every rotation on the alarm topic, with the stage and its grace period', () => {
+    dev.resourceCountIs('AWS::Events::Rule', 1);
     prod.resourceCountIs('AWS::Events::Rule', 1);
     const rule = Object.values(prod.findResources('AWS::Events::Rule'))[0]!;
     const text = JSON.stringify(rule.Properties.Targets[0].InputTransformer.InputTemplate);
@@ -107,6 +121,7 @@ describe('settings from context', () => {
       rotationGraceHours: DEFAULT_SETTINGS.rotationGraceHours,
       logRetention: DEFAULT_SETTINGS.logRetention,
       backupRetentionDays: DEFAULT_SETTINGS.backupRetentionDays,
+      noTrafficAlarmHours: DEFAULT_SETTINGS.noTrafficAlarmHours,
     });
   });
 
@@ -126,6 +141,9 @@ describe('settings from context', () => {
         throttleRateLimit: '25',
         throttleBurstLimit: '40',
         alarmEmail: 'ops@example.com',
+        alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops-paging',
+        noTrafficAlarmHours: '6',
+        reservedConcurrency: '0',
         rotationDays: '14',
         rotationGraceHours: '12.5',
         maxEventAgeSeconds: '300',
@@ -146,6 +164,9 @@ describe('settings from context', () => {
       throttleRateLimit: 25,
       throttleBurstLimit: 40,
       alarmEmail: 'ops@example.com',
+      alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops-paging',
+      noTrafficAlarmHours: 6,
+      reservedConcurrency: 0,
       rotationDays: 14,
       rotationGraceHours: 12.5,
       maxEventAgeSeconds: 300,
@@ -172,8 +193,17 @@ describe('settings from context', () => {
     [{ rotationGraceHours: '721' }, /"rotationGraceHours" must be a number of hours from 0 to 720/],
     [{ rotationGraceHours: 'a day' }, /"rotationGraceHours" must be a number of hours/],
     [{ maxEventAgeSeconds: '0' }, /"maxEventAgeSeconds" must be a whole number from 1 to 86400/],
+    [{ alarmTopicArn: 'ops-paging' }, /"alarmTopicArn" must be an SNS topic ARN/],
+    [{ noTrafficAlarmHours: '48' }, /"noTrafficAlarmHours" must be a whole number from 0 to 24/],
+    [{ reservedConcurrency: '-1' }, /"reservedConcurrency" must be a whole number from 0 to 10000/],
   ])('refuses %j', (context, message) => {
     expect(() => fromContext(context)).toThrow(message);
+  });
+
+  it('refuses to synthesize stage prod without alarmEmail or alarmTopicArn, naming both', () => {
+    expect(() => tokenHookApp([{ stageName: 'prod' }])).toThrow(/stage "prod" needs somewhere to send its alarms: set alarmEmail or alarmTopicArn/);
+    expect(() => fromContext({ ...cdkJsonContext(), stage: 'prod' })).not.toThrow();
+    expect(() => tokenHookApp([fromContext({ ...cdkJsonContext(), stage: 'prod' })])).toThrow(/alarmEmail or alarmTopicArn/);
   });
 
   it('refuses at synth a patient id pattern that is not a regular expression, naming the setting', () => {
@@ -200,5 +230,59 @@ describe('cdk.json', () => {
   it('runs the app with tsx', () => {
     const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { app: string };
     expect(cdkJson.app).toBe('npx tsx infra/app.ts');
+  });
+});
+
+describe('alarm settings', () => {
+  const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:ops-paging';
+
+  it('with alarmTopicArn, stage prod synthesizes with no topic of its own and every alarm notifies that topic', () => {
+    const { stacks } = tokenHookApp([{ stageName: 'prod', alarmTopicArn: TOPIC_ARN }]);
+    const template = Template.fromStack(stacks[0]!);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(10);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toStrictEqual([TOPIC_ARN]);
+      expect(alarm.Properties.OKActions).toStrictEqual([TOPIC_ARN]);
+    }
+    // The rotation notice goes there too.
+    template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: TOPIC_ARN })] });
+    expect(template.toJSON().Outputs.AlarmTopicArn.Value).toBe(TOPIC_ARN);
+  });
+
+  it('subscribes alarmEmail to the topic of alarmTopicArn', () => {
+    const { stacks } = tokenHookApp([{ stageName: 'prod', alarmTopicArn: TOPIC_ARN, alarmEmail: 'ops@example.com' }]);
+    Template.fromStack(stacks[0]!).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: TOPIC_ARN,
+    });
+  });
+
+  it('noTrafficAlarmHours sets the NoTraffic window, and 0 leaves the alarm out', () => {
+    const { stacks } = tokenHookApp([
+      { stageName: 'quiet', noTrafficAlarmHours: 0 },
+      { stageName: 'busy', noTrafficAlarmHours: 6 },
+    ]);
+    const [quiet, busy] = stacks.map((stack) => Template.fromStack(stack));
+    quiet!.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Count' }, 0);
+    busy!.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Count',
+      Period: 6 * 3600,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('reservedConcurrency 0 reserves nothing; a number reserves that many', () => {
+    const { stacks } = tokenHookApp([
+      { stageName: 'shared', reservedConcurrency: 0 },
+      { stageName: 'fixed', reservedConcurrency: 25 },
+    ]);
+    const [shared, fixed] = stacks.map((stack) => Template.fromStack(stack));
+    shared!.hasResourceProperties('AWS::Lambda::Function', { Timeout: 2, ReservedConcurrentExecutions: Match.absent() });
+    fixed!.hasResourceProperties('AWS::Lambda::Function', { Timeout: 2, ReservedConcurrentExecutions: 25 });
   });
 });

@@ -22,6 +22,12 @@ const credentialId = () =>
 const hashKeyId = () =>
   logicalId('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: Match.absent() }) });
 /** What CloudFormation resolves at deploy time into the key's value; the template holds only this. */
+/** An alarm by its construct id under Alarms/ (the logical id starts with it). */
+const alarmId = (id: string) => {
+  const found = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((logical) => logical.startsWith(`Alarms${id}`));
+  expect(found).toHaveLength(1);
+  return found[0] as string;
+};
 const hashKeyReference = () => ({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: hashKeyId() }, ':SecretString:::}}']] });
 
 beforeAll(() => {
@@ -62,7 +68,7 @@ describe('patients table', () => {
   it('with keyMigration, holds both tables under fixed logical ids, and the function reads the one userKey names', () => {
     const tableIds = (template: Template) => Object.keys(template.findResources('AWS::DynamoDB::Table'));
     const functionTable = (template: Template) =>
-      (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Timeout: 3 } }))[0] as any).Properties
+      (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Timeout: 2 } }))[0] as any).Properties
         .Environment.Variables.PATIENTS_TABLE.Ref;
     const before = Template.fromStack(tokenHookApp([{ stageName: 'move', keyMigration: true }]).stacks[0]!);
     const [loginTableId, oktaIdTableId] = tableIds(before) as [string, string];
@@ -94,7 +100,7 @@ describe('patients table', () => {
 
 describe('hook function', () => {
   const hookFunction = () => {
-    const id = logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 3 });
+    const id = logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 });
     return json.Resources[id]!.Properties!;
   };
 
@@ -104,7 +110,10 @@ describe('hook function', () => {
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 512,
-      Timeout: 3,
+      // The answer leaves within 1 s (lambda/request-deadline.ts); Okta waits 3 s.
+      Timeout: 2,
+      // The default: the stage's 70 requests a second, for the 1 s a request may take.
+      ReservedConcurrentExecutions: 70,
     });
   });
 
@@ -187,7 +196,7 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
-      IntegrationUri: { 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 3 }), 'Arn'] },
+      IntegrationUri: { 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 }), 'Arn'] },
     });
   });
 
@@ -197,7 +206,7 @@ describe('HTTP API', () => {
     expect(stage).toMatchObject({
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 70, ThrottlingBurstLimit: 140 },
     });
     const access = stage.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] }; Format: string };
     expect(JSON.parse(access.Format)).toStrictEqual(ACCESS_LOG_FIELDS);
@@ -206,6 +215,31 @@ describe('HTTP API', () => {
       Type: 'AWS::Logs::LogGroup',
       Properties: { RetentionInDays: 90 },
     });
+  });
+
+  it('logs access under /aws/vendedlogs/, named by the stage and, as the group outlives the stack, the stack id', () => {
+    const access = json.Resources[logicalId('AWS::ApiGatewayV2::Stage')]!.Properties!.AccessLogSettings as {
+      DestinationArn: { 'Fn::GetAtt': [string, string] };
+    };
+    const name = json.Resources[access.DestinationArn['Fn::GetAtt'][0]]!.Properties!.LogGroupName as { 'Fn::Join': [string, unknown[]] };
+    expect(name['Fn::Join'][1]).toStrictEqual([
+      '/aws/vendedlogs/apigateway/okta-token-hook-test-',
+      { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+    ]);
+  });
+
+  it("counts API Gateway's 429s from the access log, by API", () => {
+    const access = json.Resources[logicalId('AWS::ApiGatewayV2::Stage')]!.Properties!.AccessLogSettings as {
+      DestinationArn: { 'Fn::GetAtt': [string, string] };
+    };
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: access.DestinationArn['Fn::GetAtt'][0] },
+      FilterPattern: '{ $.status = "429" }',
+      MetricTransformations: [
+        { MetricNamespace: 'OktaTokenHook', MetricName: 'ApiThrottled', MetricValue: '1', Dimensions: [{ Key: 'ApiId', Value: '$.apiId' }] },
+      ],
+    });
+    expect(ACCESS_LOG_FIELDS).toMatchObject({ status: '$context.status', apiId: '$context.apiId' });
   });
 
   it('lets only this API route invoke the function', () => {
@@ -320,13 +354,13 @@ describe('user hash key', () => {
   });
 
   it('reaches the function only as a dynamic reference CloudFormation resolves at deploy time', () => {
-    const fn = json.Resources[logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 3 })]!.Properties!;
+    const fn = json.Resources[logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 })]!.Properties!;
     expect((fn.Environment as { Variables: Record<string, unknown> }).Variables.USER_HASH_KEY).toStrictEqual(hashKeyReference());
     // Nowhere else: not in an output, not in another resource, and no rotation.
     const mentions = Object.entries(json.Resources)
       .filter(([id]) => id !== hashKeyId() && JSON.stringify(json.Resources[id]).includes(`"Ref":"${hashKeyId()}"`))
       .map(([id]) => id);
-    expect(mentions).toStrictEqual([logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 3 })]);
+    expect(mentions).toStrictEqual([logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 })]);
     expect(JSON.stringify(json.Outputs)).not.toContain(hashKeyId());
     template.resourcePropertiesCountIs('AWS::SecretsManager::RotationSchedule', { SecretId: { Ref: hashKeyId() } }, 0);
   });
@@ -345,7 +379,7 @@ describe('alarms', () => {
     template.findResources('AWS::CloudWatch::Alarm', { Properties: Match.objectLike({ MetricName: metricName, Namespace: 'AWS/Lambda' }) });
 
   it('alarm on errors, throttles and p99 duration above 1 s of the hook', () => {
-    const hookRef = { Name: 'FunctionName', Value: { Ref: logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 3 }) } };
+    const hookRef = { Name: 'FunctionName', Value: { Ref: logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 }) } };
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Dimensions: [hookRef],
@@ -368,7 +402,8 @@ describe('alarms', () => {
       ComparisonOperator: 'GreaterThanThreshold',
     });
     expect(Object.keys(alarmOn('Errors'))).toHaveLength(2); // the hook's and the rotation function's
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 10); // these 3, the rotation's, 5 outcomes, API 5xx
+    // These 3, the rotation's, 5 outcomes, and the API's 5xx, 429s, 4xx rate, p99 latency and no traffic.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 14);
   });
 
   // The function never throws, so Lambda's Errors metric misses these: it counts them itself, in EMF.
@@ -385,7 +420,7 @@ describe('alarms', () => {
         Namespace: 'OktaTokenHook',
         MetricName: metricName,
         Dimensions: [
-          { Name: 'FunctionName', Value: { Ref: logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 3 }) } },
+          { Name: 'FunctionName', Value: { Ref: logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 }) } },
           { Name: 'Service', Value: 'okta-token-hook' },
         ],
         Statistic: 'Sum',
@@ -410,11 +445,17 @@ describe('alarms', () => {
       ['Unauthorized', UNAUTHORIZED_THRESHOLD],
     ]);
     expect([HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE]).toStrictEqual(['OktaTokenHook', 'okta-token-hook']);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'OktaTokenHook' }, 5);
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { Namespace: 'OktaTokenHook', Dimensions: Match.arrayWith([{ Name: 'Service', Value: 'okta-token-hook' }]) },
+      5,
+    );
   });
 
   it('alarm on any 5xx API Gateway answers on the $default stage', () => {
-    const alarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: Match.objectLike({ Namespace: 'AWS/ApiGateway' }) });
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: Match.objectLike({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' }),
+    });
     expect(Object.values(alarms).map((alarm) => alarm.Properties)).toStrictEqual([
       expect.objectContaining({
         MetricName: '5xx',
@@ -433,13 +474,75 @@ describe('alarms', () => {
     ]);
   });
 
-  it('treat no data as healthy, so a quiet night raises nothing', () => {
-    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+  it('treat no data as healthy, so a quiet night raises nothing, except NoTraffic, for which silence is the symptom', () => {
+    const noTraffic = alarmId('NoTraffic');
+    for (const [id, alarm] of Object.entries(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.TreatMissingData, id).toBe(id === noTraffic ? 'breaching' : 'notBreaching');
     }
   });
 
-  it('notify an email address through an SNS topic that requires TLS', () => {
+  it('alarm on any 429 API Gateway answers, counted from the access log', () => {
+    expect(json.Resources[alarmId('ApiThrottled')]!.Properties).toMatchObject({
+      Namespace: 'OktaTokenHook',
+      MetricName: 'ApiThrottled',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalId('AWS::ApiGatewayV2::Api') } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it("alarm when 10% or more of the API's answers are 4xx, once 20 requests came in, in two windows of three", () => {
+    const alarm = json.Resources[alarmId('ApiClientErrorRate')]!.Properties!;
+    expect(alarm).toMatchObject({
+      Threshold: 10,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
+    const queries = alarm.Metrics as Array<{ Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string } } }>;
+    expect(queries.find((query) => query.Expression)?.Expression).toBe('IF(requests >= 20, 100 * clientErrors / requests, 0)');
+    expect(Object.fromEntries(queries.filter((query) => query.MetricStat).map((query) => [query.Id, query.MetricStat!.Metric.MetricName]))).toStrictEqual({
+      clientErrors: '4xx',
+      requests: 'Count',
+    });
+  });
+
+  it("alarm when the API's p99 latency is above 1.5 s, cold starts included, in two windows of three", () => {
+    expect(json.Resources[alarmId('ApiSlowP99')]!.Properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: 1500,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+  });
+
+  it('alarm when the API gets no request in 24 hours, no data counting as none', () => {
+    expect(json.Resources[alarmId('NoTraffic')]!.Properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Count',
+      Statistic: 'Sum',
+      Period: 86_400,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('alarm on a failed rotation and on an invalid patient record', () => {
+    expect(json.Resources[alarmId('RotationErrors')]!.Properties).toMatchObject({ MetricName: 'Errors', Namespace: 'AWS/Lambda' });
+    expect(json.Resources[alarmId('InvalidPatientRecords')]!.Properties).toMatchObject({ MetricName: 'InvalidPatientRecord', Namespace: 'OktaTokenHook' });
+  });
+
+  it('notify an email address through one SNS topic that requires TLS, on alarm and on recovery', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     const topic = logicalId('AWS::SNS::Topic');
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -511,6 +614,52 @@ describe('rotation notice', () => {
   });
 });
 
+describe('dashboard', () => {
+  /** The dashboard body as text, each reference to a resource written as <logical id>. */
+  const body = () => {
+    const joined = json.Resources[logicalId('AWS::CloudWatch::Dashboard')]!.Properties!.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+    return joined['Fn::Join'][1]
+      .map((part) => (typeof part === 'string' ? part : `<${Object.values(part as Record<string, unknown>).flat()[0] as string}>`))
+      .join('');
+  };
+  const graphs = () =>
+    (JSON.parse(body()) as { widgets: Array<{ type: string; properties: { title: string; metrics?: unknown[][]; alarms?: string[] } }> }).widgets;
+  const graph = (title: RegExp) => {
+    const found = graphs().filter((widget) => title.test(widget.properties.title));
+    expect(found).toHaveLength(1);
+    return JSON.stringify(found[0]!.properties.metrics);
+  };
+  const hook = () => logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 });
+
+  it("shows the answers per reason, found by a search of the function's own metrics, so a new reason needs no change here", () => {
+    expect(JSON.parse(graph(/^Answers per reason/))).toStrictEqual([
+      [
+        {
+          expression:
+            `SEARCH('{OktaTokenHook,Service,FunctionName} Service="okta-token-hook" FunctionName="<${hook()}>" ` +
+            `NOT MetricName="ColdStart"', 'Sum', 300)`,
+        },
+      ],
+    ]);
+  });
+
+  it('shows API latency p50 and p99, cold starts, store and secret failures, Lambda throttles and API 429s', () => {
+    expect(graph(/latency/)).toMatch(/"Latency".*"p50".*"Latency".*"p99"/);
+    expect(graph(/cold starts/)).toContain('"OktaTokenHook","ColdStart"');
+    const failures = graph(/failures/);
+    for (const reason of ['StoreFailure', 'CredentialSourceUnavailable', 'InvalidPatientRecord', 'UnexpectedError']) expect(failures).toContain(`"${reason}"`);
+    const throttles = graph(/Throttles/);
+    for (const metric of ['"OktaTokenHook","ApiThrottled"', '"AWS/Lambda","Throttles"', '"AWS/ApiGateway","4xx"', '"AWS/ApiGateway","5xx"']) {
+      expect(throttles).toContain(metric);
+    }
+  });
+
+  it('shows the state of every alarm', () => {
+    const [alarms] = graphs().filter((widget) => widget.type === 'alarm');
+    expect(alarms!.properties.alarms!.sort()).toStrictEqual(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) => `<${id}>`).sort());
+  });
+});
+
 describe('outputs', () => {
   const joined = (name: string) =>
     ((json.Outputs[name]?.Value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[])
@@ -526,6 +675,27 @@ describe('outputs', () => {
   it('give the table name and the secret ARN, never its value', () => {
     expect(json.Outputs.PatientsTableName?.Value).toStrictEqual({ Ref: logicalId('AWS::DynamoDB::Table') });
     expect(json.Outputs.HookSecretId?.Value).toStrictEqual({ Ref: credentialId() });
+  });
+
+  it('give the dashboard URL, in the console of the stack region', () => {
+    const dashboard = logicalId('AWS::CloudWatch::Dashboard');
+    expect(json.Resources[dashboard]!.Properties!.DashboardName).toStrictEqual({ 'Fn::Join': ['', ['OktaTokenHook-test-', { Ref: 'AWS::Region' }]] });
+    expect(joined('DashboardUrl')).toBe(
+      'https://{"Ref":"AWS::Region"}.console.aws.amazon.com/cloudwatch/home?region={"Ref":"AWS::Region"}' +
+        '#dashboards:name=OktaTokenHook-test-{"Ref":"AWS::Region"}',
+    );
+  });
+
+  it('give the log groups of the hook function and of the API access log, and the alarm topic', () => {
+    const hookLogs = (json.Resources[logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 })]!.Properties!.LoggingConfig as {
+      LogGroup: { Ref: string };
+    }).LogGroup;
+    expect(json.Outputs.HookLogGroupName?.Value).toStrictEqual(hookLogs);
+    const access = json.Resources[logicalId('AWS::ApiGatewayV2::Stage')]!.Properties!.AccessLogSettings as {
+      DestinationArn: { 'Fn::GetAtt': [string, string] };
+    };
+    expect(json.Outputs.ApiAccessLogGroupName?.Value).toStrictEqual({ Ref: access.DestinationArn['Fn::GetAtt'][0] });
+    expect(json.Outputs.AlarmTopicArn?.Value).toStrictEqual({ Ref: logicalId('AWS::SNS::Topic') });
   });
 
   it("give the CLI command that prints Okta's Authentication secret", () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { localDynamoDbClient, putPatientsIfAbsent } from '../../local/patients-table.ts';
 import { exampleFor, loadFixture } from '../support/fixtures.ts';
+import { emfProblems, metricNames } from '../support/emf.ts';
 import { findLeaks } from '../support/leak-scan.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 
@@ -169,18 +170,38 @@ describe('the hook over HTTP, as npm start runs it', () => {
       await sendToHook(hook, loadFixture('okta-example-patient'));
       const lines = hook.logs.slice(before).map((line) => JSON.parse(line));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatchObject({ level: 'INFO', message: 'hook answered', reason: 'ClaimAdded', status: 200 });
+      expect(lines[0]).toMatchObject({ level: 'INFO', reason: 'ClaimAdded', status: 200 });
       expect(lines[0].userHash).toMatch(/^[\w-]{16}$/);
       expect(findLeaks(hook.logs)).toStrictEqual([]);
     });
 
-    it('counts each outcome as an Embedded Metric Format line', async () => {
-      const before = hook.metricLines.length;
+    it("makes that line the Embedded Metric Format document too, counting the reason by Service and FunctionName", async () => {
+      const before = hook.logs.length;
       await sendToHook(hook, loadFixture('okta-example'));
-      const metric = JSON.parse(hook.metricLines[before] as string);
-      expect(metric).toMatchObject({ NotAPatient: 1, Service: 'okta-token-hook', FunctionName: 'local' });
-      expect(metric._aws.CloudWatchMetrics[0].Dimensions).toStrictEqual([['Service', 'FunctionName']]);
-      expect(metric._aws.CloudWatchMetrics[0].Metrics).toStrictEqual([{ Name: 'NotAPatient', Unit: 'Count' }]);
+      const [line, ...more] = hook.logs.slice(before);
+      expect(more).toStrictEqual([]);
+      expect(emfProblems(line as string)).toStrictEqual([]);
+      const document = JSON.parse(line as string);
+      expect(document).toMatchObject({ reason: 'NotAPatient', NotAPatient: 1, Service: 'okta-token-hook', FunctionName: 'local' });
+      expect(document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'OktaTokenHook', Dimensions: [['Service', 'FunctionName']] });
+      expect(metricNames(line as string)).toStrictEqual(['NotAPatient']);
+      // Lambda's request id, which the local server makes up as Lambda would.
+      expect(document.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it("counts ColdStart on the first request of the instance only", () => {
+      const requestLines = hook.logs.filter((line) => line.startsWith('{"_aws"'));
+      expect(requestLines.length).toBeGreaterThan(1);
+      expect(requestLines.map((line) => metricNames(line).includes('ColdStart'))).toStrictEqual(requestLines.map((_, i) => i === 0));
+      for (const line of requestLines) expect(emfProblems(line)).toStrictEqual([]);
+    });
+
+    it('keeps a patient request under 400 bytes of log', async () => {
+      const before = hook.logs.length;
+      await sendToHook(hook, loadFixture('okta-example-patient'));
+      const [line] = hook.logs.slice(before);
+      // What CloudWatch Logs bills: the line and its newline.
+      expect(Buffer.byteLength(`${line}\n`)).toBeLessThanOrEqual(400);
     });
   });
 });

@@ -12,7 +12,7 @@ const idTokenClaim = (patientId: string) => ({
   commands: [{ type: 'com.okta.identity.patch', value: [{ op: 'add', path: '/claims/extPatientId', value: patientId }] }],
 });
 const lastLog = (hook: LocalHook) => JSON.parse(hook.logs.at(-1) as string) as Record<string, unknown>;
-const lastMetric = (hook: LocalHook) => countedMetrics(hook.metricLines).at(-1);
+const lastMetric = (hook: LocalHook) => countedMetrics(hook.logs).at(-1);
 
 /** The published example for a user with this Okta id and login. */
 function requestFor(oktaUserId: string, login: string): Record<string, any> {

@@ -146,7 +146,8 @@ async function lambdaOverHttp(secretsManagerUrl: string) {
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     captureLine(text);
-    lines.push(...text.split('\n').filter((line) => line.startsWith('{"timestamp"')));
+    // Every JSON line: the logger's and each request's one line (its log entry and its metrics).
+    lines.push(...text.split('\n').filter((line) => line.startsWith('{')));
     return true;
   });
   cleanup.push(async () => stdout.mockRestore());
@@ -157,7 +158,7 @@ async function lambdaOverHttp(secretsManagerUrl: string) {
   cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  const hook: LocalHook = { baseUrl, hookUrl: `${baseUrl}/tokenHook`, logs: [], metricLines: [], close: async () => undefined };
+  const hook: LocalHook = { baseUrl, hookUrl: `${baseUrl}/tokenHook`, logs: [], close: async () => undefined };
   return {
     logs,
     lastLog: () => logs().at(-1),

@@ -55,7 +55,7 @@ describe('replay protection (MAX_EVENT_AGE_SECONDS)', () => {
       const wired = hook();
       expect(await wired.call(eventTime)).toStrictEqual({ status: 400, json: { message } });
       expect(wired.output.logs.map((line) => JSON.parse(line))).toMatchObject([{ level: 'INFO', reason: 'EventTimeOutOfRange', status: 400 }]);
-      expect(countedMetrics(wired.output.metricLines)).toStrictEqual(['EventTimeOutOfRange']);
+      expect(countedMetrics(wired.output.logs)).toStrictEqual(['EventTimeOutOfRange']);
     });
 
     it("measures against API Gateway's arrival time, not the function's clock", async () => {

@@ -134,7 +134,6 @@ describe('retries stay inside the deadline', () => {
 
 async function timedRequest(hook: LocalHook) {
   const logsBefore = hook.logs.length;
-  const metricsBefore = hook.metricLines.length;
   const started = performance.now();
   const reply = await sendToHook(hook, loadFixture('okta-example-patient'));
   const elapsedMs = performance.now() - started;
@@ -142,6 +141,6 @@ async function timedRequest(hook: LocalHook) {
     reply,
     elapsedMs,
     logs: hook.logs.slice(logsBefore).map((line) => JSON.parse(line) as Record<string, unknown>),
-    metrics: countedMetrics(hook.metricLines.slice(metricsBefore)),
+    metrics: countedMetrics(hook.logs.slice(logsBefore)),
   };
 }

@@ -4,7 +4,7 @@ import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../local/embedd
 import { localHookEnvironment } from '../../local/local-environment.ts';
 import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
 import { createJsonLogger } from '../../lambda/observability/logger.ts';
-import { createEmfMetrics } from '../../lambda/observability/metrics.ts';
+import { createRequestLog } from '../../lambda/observability/request-line.ts';
 import { SERVICE_NAME, wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import { captureLine } from './captured-output.ts';
 
@@ -14,10 +14,8 @@ export interface LocalHook {
   /** Base URL of the local API, e.g. http://127.0.0.1:40123 */
   baseUrl: string;
   hookUrl: string;
-  /** Every log line the hook wrote, as JSON text. */
+  /** Every line the hook wrote, as JSON text: one a request (the log entry and its EMF metrics) and any others. */
   logs: string[];
-  /** Every Embedded Metric Format line the hook wrote. */
-  metricLines: string[];
   /** The embedded store, when the harness started one. */
   store?: EmbeddedDynamoDb;
   close(): Promise<void>;
@@ -44,12 +42,11 @@ export async function startLocalHook({ env = {}, storeEndpoint }: LocalHookOptio
     client.destroy();
   }
   const logs: string[] = [];
-  const metricLines: string[] = [];
   const hook = wireHookFromEnvironment(
     localHookEnvironment({ LOG_LEVEL: 'debug', ...env }, storeEndpoint ?? (store as EmbeddedDynamoDb).endpoint),
     {
       log: createJsonLogger({ level: 'debug', service: SERVICE_NAME, write: keepIn(logs) }),
-      metrics: createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME, functionName: 'local', write: keepIn(metricLines) }),
+      requests: createRequestLog({ service: SERVICE_NAME, functionName: 'local', write: keepIn(logs) }),
     },
   );
   const server = createApiGatewayServer(hook.handle);
@@ -59,7 +56,6 @@ export async function startLocalHook({ env = {}, storeEndpoint }: LocalHookOptio
     baseUrl,
     hookUrl: `${baseUrl}/tokenHook`,
     logs,
-    metricLines,
     ...(store ? { store } : {}),
     async close() {
       server.closeAllConnections();

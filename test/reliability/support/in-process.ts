@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createJsonLogger, type Logger } from '../../../lambda/observability/logger.ts';
-import { createEmfMetrics, type Metrics } from '../../../lambda/observability/metrics.ts';
+import { createRequestLog, type RequestLog } from '../../../lambda/observability/request-line.ts';
 import { SERVICE_NAME } from '../../../lambda/wiring.ts';
 import { captureLine } from '../../support/captured-output.ts';
 
@@ -51,28 +51,29 @@ export function hookEvent({
 
 export interface CapturedOutput {
   log: Logger;
-  metrics: Metrics;
+  requests: RequestLog;
+  /** Every line written: one a request (the log entry and its EMF metrics) and any the logger wrote. */
   logs: string[];
-  metricLines: string[];
 }
 
-/** A logger and metrics that keep their lines, for assertions and for the output scan. */
+/** A logger and a request log that keep their lines, for assertions and for the output scan. */
 export function capturedOutput(): CapturedOutput {
   const logs: string[] = [];
-  const metricLines: string[] = [];
   const keepIn = (lines: string[]) => (line: string) => {
     lines.push(line);
     captureLine(line);
   };
   return {
     log: createJsonLogger({ level: 'debug', service: SERVICE_NAME, write: keepIn(logs) }),
-    metrics: createEmfMetrics({ namespace: 'OktaTokenHook', service: SERVICE_NAME, functionName: 'local', write: keepIn(metricLines) }),
+    requests: createRequestLog({ service: SERVICE_NAME, functionName: 'local', write: keepIn(logs) }),
     logs,
-    metricLines,
   };
 }
 
-/** The metric names counted in EMF lines. */
-export function countedMetrics(metricLines: readonly string[]): string[] {
-  return metricLines.map((line) => (JSON.parse(line)._aws.CloudWatchMetrics[0].Metrics[0].Name as string));
+/** The outcome counted by each request line (its first metric; a cold start's line counts ColdStart too). */
+export function countedMetrics(lines: readonly string[]): string[] {
+  return lines
+    .map((line) => JSON.parse(line) as { _aws?: { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> } })
+    .filter((line) => line._aws !== undefined)
+    .map((line) => line._aws!.CloudWatchMetrics[0]!.Metrics[0]!.Name);
 }

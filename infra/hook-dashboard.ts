@@ -1,0 +1,105 @@
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type Alarm,
+  AlarmStatusWidget,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  type Metric,
+  Stats,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { COLD_START_METRIC } from '../lambda/observability/request-line.ts';
+import { HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, hookOutcomeMetric } from './hook-alarms.ts';
+
+export interface HookDashboardProps {
+  hookFunction: IFunction;
+  apiStage: IHttpStage;
+  /** The API's 429s, counted from its access log (HookApi.metricThrottled). */
+  apiThrottled: (period: Duration) => Metric;
+  alarms: Alarm[];
+}
+
+const PERIOD = Duration.minutes(5);
+
+/** The hook's failures that are not Lambda's own: each means tokens without the claim, or no sign-in. */
+const FAILURE_REASONS = ['StoreFailure', 'CredentialSourceUnavailable', 'InvalidPatientRecord', 'UnexpectedError'] as const;
+
+/**
+ * One CloudWatch dashboard a stage: what the hook answers, by reason, how fast, and what failed or was
+ * throttled on the way. The reasons are read from the function's own metrics with a search, so a
+ * reason added to the code shows here without a change to this file (lambda/hook.ts is their one home).
+ */
+export class HookDashboard extends Construct {
+  readonly dashboard: Dashboard;
+  /** Where an operator opens it. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: HookDashboardProps) {
+    super(scope, id);
+    const fn = props.hookFunction;
+    const stage = props.apiStage;
+    // Dashboard names are per account, not per region: the region keeps two deployments of a stage apart.
+    const dashboardName = `${Stack.of(this).stackName}-${Aws.REGION}`;
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName, defaultInterval: Duration.hours(24) });
+    this.url = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${dashboardName}`;
+
+    const sum = { period: PERIOD, statistic: Stats.SUM };
+    const answersByReason = new MathExpression({
+      expression:
+        `SEARCH('{${HOOK_METRICS_NAMESPACE},Service,FunctionName} Service="${HOOK_METRICS_SERVICE}" ` +
+        `FunctionName="${fn.functionName}" NOT MetricName="${COLD_START_METRIC}"', 'Sum', ${PERIOD.toSeconds()})`,
+      usingMetrics: {},
+      label: '',
+      period: PERIOD,
+    });
+
+    this.dashboard.addWidgets(
+      new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 4 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Answers per reason (ClaimAdded, NotAPatient, Unauthorized, StoreFailure, ...)',
+        left: [answersByReason],
+        stacked: true,
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'API latency (Okta gives up at 3 s)',
+        left: [
+          stage.metricLatency({ period: PERIOD, statistic: 'p50', label: 'API p50' }),
+          stage.metricLatency({ period: PERIOD, statistic: 'p99', label: 'API p99' }),
+          fn.metricDuration({ period: PERIOD, statistic: 'p99', label: 'function p99' }),
+        ],
+        leftYAxis: { min: 0, label: 'ms', showUnits: false },
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Requests and cold starts',
+        left: [stage.metricCount({ ...sum, label: 'API requests' })],
+        right: [hookOutcomeMetric(fn, COLD_START_METRIC).with({ label: 'cold starts' })],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Store and secret failures',
+        left: FAILURE_REASONS.map((reason) => hookOutcomeMetric(fn, reason).with({ label: reason })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Throttles and errors',
+        left: [
+          props.apiThrottled(PERIOD).with({ label: 'API 429' }),
+          stage.metricClientError({ ...sum, label: 'API 4xx (429 included)' }),
+          stage.metricServerError({ ...sum, label: 'API 5xx' }),
+          fn.metricThrottles({ ...sum, label: 'Lambda throttles' }),
+          fn.metricErrors({ ...sum, label: 'Lambda errors' }),
+        ],
+        width: 8,
+      }),
+    );
+  }
+}
