@@ -1,4 +1,4 @@
-import { describeJsonSyntaxError } from '../cli/json-syntax.ts';
+import { describeJsonSyntaxError } from '../json-syntax.ts';
 
 /**
  * The few Okta Management API calls the registration needs, over plain fetch. Reads are always sent;
