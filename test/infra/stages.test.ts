@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../lambda/config.ts';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings.ts';
 import { TokenHookStack } from '../../infra/token-hook-stack.ts';
-import { cdkJsonContext, stubBundles, tokenHookApp } from './synth.ts';
+import { cdkJsonContext, OKTA, stubBundles, tokenHookApp } from './synth.ts';
 
 // Two stages in one app, the second with every setting changed: synthesized once for this file.
 let dev: Template;
@@ -22,6 +22,7 @@ beforeAll(() => {
       failureMode: 'closed',
       throttleRateLimit: 10,
       throttleBurstLimit: 20,
+      ...OKTA,
       rotationDays: 7,
       rotationGraceHours: 48,
       maxEventAgeSeconds: 300,
@@ -75,6 +76,8 @@ describe('two stages', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
     });
     prod.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
+    // Without the Okta settings nothing rotates: a rotation Okta does not learn of would lock it out.
+    dev.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
     prod.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     dev.resourceCountIs('AWS::SNS::Topic', 0);
   });
@@ -86,6 +89,7 @@ describe('two stages', () => {
     const text = JSON.stringify(rule.Properties.Targets[0].InputTransformer.InputTemplate);
     expect(text).toContain('(stage prod)');
     expect(text).toContain('for 48 hours after the rotation');
+    expect(text).toContain('Okta was updated automatically');
   });
 });
 
@@ -103,6 +107,7 @@ describe('settings from context', () => {
       throttleRateLimit: DEFAULT_SETTINGS.throttleRateLimit,
       throttleBurstLimit: DEFAULT_SETTINGS.throttleBurstLimit,
       authMode: DEFAULT_SETTINGS.authMode,
+      oktaAuth: DEFAULT_SETTINGS.oktaAuth,
       rotationDays: DEFAULT_SETTINGS.rotationDays,
       rotationGraceHours: DEFAULT_SETTINGS.rotationGraceHours,
       logRetention: DEFAULT_SETTINGS.logRetention,
