@@ -106,7 +106,8 @@ interface SecretMetadata {
 /**
  * The hook's Basic credential from a Secrets Manager secret `{"username": ..., "password": ...}`.
  * AWSCURRENT is always accepted; AWSPREVIOUS too during the grace after AWSCURRENT moved (a rotation, a
- * rollback), so the old value Okta still sends keeps working until an operator pastes the new one.
+ * rollback), so a value Okta still sends keeps working: calls under way when the rotation function
+ * updated Okta, or until an operator pastes the new value after a rotation by hand.
  *
  * Init reads AWSCURRENT alone. When a presented credential first matches none, AWSCURRENT, AWSPREVIOUS
  * and DescribeSecret (when AWSCURRENT moved) are read together, once for each version of AWSCURRENT: only
