@@ -10,29 +10,56 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CURRENT_SINCE_TAG } from '../lambda/aws/secrets-manager-credentials.ts';
+import type { OktaAuthKind } from '../lambda/okta/service-app.ts';
 import { PASSWORD_LENGTH } from '../lambda/rotation/password-policy.ts';
 import { bundleCode } from './bundle-code.ts';
 import { createFunctionRole } from './function-role.ts';
 
 export const HOOK_USERNAME = 'okta-hook';
 
+/** The inline hook in Okta that automatic rotation updates, and how the rotation signs in to Okta. */
+export interface OktaRotationTarget {
+  orgUrl: string;
+  hookId: string;
+  auth: OktaAuthKind;
+}
+
 export interface HookCredentialProps {
   rotationBundleDir: string;
   rotationDays: number;
   logRetention: RetentionDays;
+  /** Without it nothing rotates on a schedule: a rotation Okta does not learn of would lock it out. */
+  okta?: OktaRotationTarget;
 }
+
+/** Why the hook's credential has no rotation schedule without the Okta settings (cdk-nag AwsSolutions-SMG4). */
+export const MANUAL_ROTATION_REASON =
+  'Without oktaOrgUrl and oktaHookId nothing can give Okta a rotated credential, and Okta keeps sending the old one: ' +
+  'a scheduled rotation would make every token hook call answer 401 once the grace period ends. Rotation is by hand ' +
+  '(README.md, "Rotating the credential"); set the Okta settings for automatic rotation that updates Okta itself.';
+
+/** Why the Okta credential secret does not rotate in Secrets Manager (cdk-nag AwsSolutions-SMG4). */
+export const OKTA_CREDENTIAL_ROTATION_REASON =
+  "The Okta credential secret holds the service app's private key (or an Okta API token) that Okta issues and checks: " +
+  'a new key is registered in Okta first (Admin Console, the app, Public keys) and then put here, so Secrets Manager ' +
+  'cannot rotate it on its own. The secret is created empty and only the rotation function may read it.';
 
 /**
  * The Basic credential Okta sends, `{"username": "okta-hook", "password": <generated>}`. AWS generates
- * the password, so it is never in the template, and a small single-user rotation function replaces it
- * on a schedule. The hook accepts the previous version for a grace period after each rotation.
+ * the password, so it is never in the template. With the Okta settings a rotation function replaces it
+ * every `rotationDays`, updating the inline hook in Okta through Okta's Management API and testing it
+ * before it takes effect; it signs in to Okta with the Okta credential secret, created empty here for an
+ * operator to fill. The hook accepts the previous version for a grace period after each rotation.
  */
 export class HookCredential extends Construct {
   readonly secret: Secret;
-  readonly rotationFunction: Function;
+  /** Only with the Okta settings. */
+  readonly rotationFunction?: Function;
+  /** The secret the rotation function signs in to Okta with; only with the Okta settings. */
+  readonly oktaCredential?: Secret;
 
   constructor(scope: Construct, id: string, props: HookCredentialProps) {
     super(scope, id);
@@ -48,30 +75,55 @@ export class HookCredential extends Construct {
       },
     });
 
+    if (props.okta === undefined) {
+      Validations.of(this.secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: MANUAL_ROTATION_REASON });
+      return;
+    }
+    const { okta } = props;
+    this.oktaCredential = new Secret(this, 'OktaCredential', {
+      description:
+        props.okta.auth === 'apiToken'
+          ? 'Okta API token the hook credential rotation uses: {"apiToken": "00..."} (filled by an operator)'
+          : 'Okta service app the hook credential rotation uses: {"clientId": "0oa...", "privateKeyJwk": {...}} (filled by an operator)',
+    });
+    // Created with no value at all: Secret would otherwise generate one, which is no Okta credential.
+    (this.oktaCredential.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
+    Validations.of(this.oktaCredential).acknowledge({ id: 'AwsSolutions-SMG4', reason: OKTA_CREDENTIAL_ROTATION_REASON });
+
     const logGroup = new LogGroup(this, 'RotationLogs', { retention: props.logRetention });
-    const role = createFunctionRole(this, 'RotationRole', logGroup, 'Rotates the Okta hook Basic credential');
-    this.rotationFunction = new Function(this, 'RotationFunction', {
-      description: 'Single-user rotation of the Okta hook Basic credential',
+    const role = createFunctionRole(this, 'RotationRole', logGroup, 'Rotates the Okta hook Basic credential and updates it in Okta');
+    const rotationFunction = new Function(this, 'RotationFunction', {
+      description: 'Rotation of the Okta hook Basic credential, updating the inline hook in Okta',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       handler: 'index.handler',
       code: bundleCode(props.rotationBundleDir),
-      // Runs once a month and makes six Secrets Manager calls: no latency budget to meet.
+      // Runs once a rotation, off Okta's clock. testSecret may ask Okta to execute the hook three times,
+      // 6 s apart, each up to 2 x 3 s: a minute covers it. No VPC: it reaches Okta over the internet.
       memorySize: 256,
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(60),
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.INFO,
+      environment: {
+        OKTA_ORG_URL: okta.orgUrl,
+        OKTA_HOOK_ID: okta.hookId,
+        OKTA_AUTH: okta.auth,
+        OKTA_CREDENTIAL_SECRET_ID: this.oktaCredential.secretArn,
+      },
     });
+    this.rotationFunction = rotationFunction;
+    // Reading the Okta credential, and nothing else of that secret.
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.oktaCredential.secretArn] }));
 
     // Adds exactly what rotation needs to the function's role: DescribeSecret, GetSecretValue,
     // PutSecretValue and UpdateSecretVersionStage on this secret, and GetRandomPassword.
     this.secret.addRotationSchedule('Rotation', {
-      rotationLambda: this.rotationFunction,
+      rotationLambda: rotationFunction,
       automaticallyAfter: Duration.days(props.rotationDays),
-      // A change to the schedule must not rotate behind the operator's back: Okta holds a copy.
+      // A change to the schedule must not rotate behind the operator's back.
       rotateImmediatelyOnUpdate: false,
     });
     // finishSecret records when AWSCURRENT moved in the one tag the hook reads, and may write no other.
@@ -83,7 +135,7 @@ export class HookCredential extends Construct {
       }),
     );
     // Only Secrets Manager acting for this account may invoke the function (no confused deputy).
-    for (const child of this.rotationFunction.node.children) {
+    for (const child of rotationFunction.node.children) {
       if (child instanceof CfnPermission && child.principal === 'secretsmanager.amazonaws.com') {
         child.sourceAccount = Aws.ACCOUNT_ID;
       }

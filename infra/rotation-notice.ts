@@ -15,8 +15,9 @@ export interface RotationNoticeProps {
 }
 
 /**
- * Tells the operator that the Basic credential rotated and Okta must be given the new value before the
- * grace period ends; Okta keeps its own copy and no AWS event can update it.
+ * Tells the operator that the Basic credential rotated, and that the rotation function updated the inline
+ * hook in Okta and had Okta call the hook with the new value before it became current: nothing to do.
+ * A rotation that failed sends no notice; it raises the RotationErrors alarm on the same topic.
  *
  * Secrets Manager records a finished rotation as the CloudTrail service event `RotationSucceeded`
  * (detail-type "AWS Service Event via CloudTrail", the secret's ARN in `additionalEventData.SecretId`),
@@ -29,7 +30,7 @@ export class RotationNotice extends Construct {
   constructor(scope: Construct, id: string, props: RotationNoticeProps) {
     super(scope, id);
     this.rule = new Rule(this, 'RotationSucceeded', {
-      description: 'The Okta hook credential rotated: tell the operator to update Okta before the grace period ends',
+      description: 'The Okta hook credential rotated and Okta was updated: tell the operator',
       eventPattern: {
         source: ['aws.secretsmanager'],
         detailType: ['AWS Service Event via CloudTrail'],
@@ -60,13 +61,13 @@ export class RotationNotice extends Construct {
 function rotationNoticeText(props: Pick<RotationNoticeProps, 'rotationGraceHours' | 'stageName'>, time: string, secretId: string): string {
   const grace =
     props.rotationGraceHours > 0
-      ? `The hook accepts the previous value, which Okta still sends, for ${props.rotationGraceHours} hours after the rotation; after that it answers 401 and Okta mints tokens without the patient id claim.`
-      : 'ROTATION_GRACE_HOURS is 0: the hook already refuses the previous value, which Okta still sends, so Okta mints tokens without the patient id claim until you update it.';
+      ? `The hook still accepts the previous value for ${props.rotationGraceHours} hours after the rotation, for calls Okta had under way.`
+      : 'ROTATION_GRACE_HOURS is 0: the hook accepts the new value only.';
   return [
     `The Basic credential of the Okta token hook (stage ${props.stageName}) was rotated at ${time}.`,
+    'Okta was updated automatically: the rotation function set the new value on the inline hook in Okta and had Okta call the hook with it before it became current.',
     grace,
-    `Before the grace period ends, print the new value: npm run okta:secret -- --secret-id ${secretId}`,
-    'and paste the printed Basic value into Okta: Workflow > Inline Hooks > the hook > Edit > Authentication secret, then Save (or run npm run okta:register with --rotate-secret).',
-    'Runbook: README.md, "Rotating the credential".',
+    'Nothing to do. A failed rotation sends no notice like this one: it raises the RotationErrors alarm, and the previous credential stays current and in Okta.',
+    `Secret: ${secretId}. Runbook: README.md, "Rotating the credential".`,
   ].join('\n');
 }

@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { DEFAULT_PATIENT_ID_PATTERN } from '../lambda/core/patient-record.ts';
 import { USER_KEY_KINDS, type UserKeyKind } from '../lambda/core/user-key.ts';
+import { OKTA_AUTH_KINDS, type OktaAuthKind } from '../lambda/okta/service-app.ts';
 
 /** What differs between deployments of the hook. Every field has a default except the stage name. */
 export interface TokenHookSettings {
@@ -66,11 +67,26 @@ export interface TokenHookSettings {
   oauthScope?: string;
   /** OAuth mode, optional: the only client whose tokens are accepted, the token's `cid` (`OAUTH_CLIENT_ID`). */
   oauthClientId?: string;
-  /** Basic mode: days between automatic rotations of the credential. Default 30. */
+  /**
+   * Basic mode: the Okta org whose inline hook the rotation updates, e.g. `https://dev-123456.okta.com`
+   * (https only). With `oktaHookId`, the credential rotates every `rotationDays` and the rotation function
+   * updates Okta itself; without them nothing rotates on a schedule (manual rotation, README.md).
+   */
+  oktaOrgUrl?: string;
+  /** Basic mode: the id of the token inline hook in Okta (`cal...`, 20 letters and digits). */
+  oktaHookId?: string;
+  /**
+   * How the rotation function signs in to Okta's Management API: `privateKeyJwt` (default), an API
+   * Services app with the `okta.inlineHooks.manage` scope, or `apiToken`, an SSWS API token. Either lives
+   * in the Okta credential secret the stack creates empty.
+   */
+  oktaAuth?: OktaAuthKind;
+  /** Basic mode with the Okta settings: days between automatic rotations of the credential. Default 30. */
   rotationDays?: number;
   /**
-   * Basic mode: hours after a rotation during which the previous credential is still accepted, the time
-   * the operator has to paste the new one into Okta (`ROTATION_GRACE_HOURS`, 0 to 720). Default 24.
+   * Basic mode: hours after a rotation during which the previous credential is still accepted, for Okta
+   * calls already under way and instances that have not seen the rotation yet, or the time an operator
+   * has to paste a new credential into Okta by hand (`ROTATION_GRACE_HOURS`, 0 to 720). Default 24.
    */
   rotationGraceHours?: number;
   /** Replay protection: refuse a request whose `eventTime` is further than this from now (`MAX_EVENT_AGE_SECONDS`). Off by default. */
@@ -103,6 +119,7 @@ export const DEFAULT_SETTINGS = {
   // workforce multiplier has more: raise it to match.
   throttleRateLimit: 70,
   throttleBurstLimit: 140,
+  oktaAuth: 'privateKeyJwt',
   rotationDays: 30,
   // The function's own default (lambda/config.ts); the stack passes it explicitly, so the rotation
   // notice can say how long the operator has.
@@ -124,7 +141,9 @@ type OptionalSetting =
   | 'oauthIssuer'
   | 'oauthAudience'
   | 'oauthScope'
-  | 'oauthClientId';
+  | 'oauthClientId'
+  | 'oktaOrgUrl'
+  | 'oktaHookId';
 
 export type ResolvedSettings = Required<Omit<TokenHookSettings, OptionalSetting | 'reservedConcurrency'>> &
   Pick<TokenHookSettings, Exclude<OptionalSetting, 'reservedConcurrency'>> & {
@@ -162,9 +181,11 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
     );
   }
   const throttleRateLimit = settings.throttleRateLimit ?? DEFAULT_SETTINGS.throttleRateLimit;
+  const okta = checkOktaSettings(settings);
   return {
     stageName: settings.stageName,
     authMode: settings.authMode ?? DEFAULT_SETTINGS.authMode,
+    oktaAuth: settings.oktaAuth ?? DEFAULT_SETTINGS.oktaAuth,
     userKey: settings.userKey ?? DEFAULT_SETTINGS.userKey,
     patientIdPattern: settings.patientIdPattern ?? DEFAULT_SETTINGS.patientIdPattern,
     claimName: settings.claimName ?? DEFAULT_SETTINGS.claimName,
@@ -189,8 +210,42 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
       oauthAudience: settings.oauthAudience || undefined,
       oauthScope: settings.oauthScope || undefined,
       oauthClientId: settings.oauthClientId || undefined,
+      oktaOrgUrl: okta?.orgUrl,
+      oktaHookId: okta?.hookId,
     }),
   };
+}
+
+/** An Okta inline hook id: Okta's ids are 20 letters and digits (`cal...` for a hook). */
+const OKTA_HOOK_ID = /^[A-Za-z0-9]{20}$/;
+
+/**
+ * The Okta settings of automatic rotation, checked: both or neither, Basic mode only, an https org URL
+ * (the Okta credential goes with every request), a hook id of Okta's shape.
+ */
+function checkOktaSettings(settings: TokenHookSettings): { orgUrl: string; hookId: string } | undefined {
+  const orgUrl = settings.oktaOrgUrl?.trim() || undefined;
+  const hookId = settings.oktaHookId?.trim() || undefined;
+  if (orgUrl === undefined && hookId === undefined) return undefined;
+  if (settings.authMode === 'oauth') {
+    throw new SettingsError('oktaOrgUrl and oktaHookId are for authMode "basic": in OAuth mode there is no Basic credential to rotate');
+  }
+  if (orgUrl === undefined || hookId === undefined) {
+    throw new SettingsError(`automatic rotation needs both oktaOrgUrl and oktaHookId; missing: ${orgUrl === undefined ? 'oktaOrgUrl' : 'oktaHookId'}`);
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(orgUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:' || url.pathname !== '/' || url.search || url.username || url.password) {
+    throw new SettingsError('"oktaOrgUrl" must be the https URL of the Okta org and nothing more, e.g. https://dev-123456.okta.com');
+  }
+  if (!OKTA_HOOK_ID.test(hookId)) {
+    throw new SettingsError('"oktaHookId" must be the id of the inline hook in Okta: 20 letters and digits, e.g. calr0dvWvbMQJHZCM0g3');
+  }
+  return { orgUrl: url.origin, hookId };
 }
 
 export class SettingsError extends Error {
@@ -216,6 +271,9 @@ const CONTEXT_KEYS = [
   'oauthAudience',
   'oauthScope',
   'oauthClientId',
+  'oktaOrgUrl',
+  'oktaHookId',
+  'oktaAuth',
   'rotationDays',
   'rotationGraceHours',
   'maxEventAgeSeconds',
@@ -274,6 +332,10 @@ export function settingsFromContext(node: Node): TokenHookSettings {
     oauthAudience: read('oauthAudience'),
     oauthScope: read('oauthScope'),
     oauthClientId: read('oauthClientId'),
+    // Checked with the rest of the Okta settings in resolveSettings, for the stack's props too.
+    oktaOrgUrl: read('oktaOrgUrl'),
+    oktaHookId: read('oktaHookId'),
+    oktaAuth: oneOf(read('oktaAuth'), OKTA_AUTH_KINDS, 'oktaAuth'),
     rotationDays: wholeNumber(read('rotationDays'), 'rotationDays', 1, 365),
     rotationGraceHours: hours(read('rotationGraceHours'), 'rotationGraceHours', 0, 720),
     maxEventAgeSeconds: wholeNumber(read('maxEventAgeSeconds'), 'maxEventAgeSeconds', 1, 86_400),

@@ -27,10 +27,11 @@ export function tokenHookStackName(stageName: string): string {
 
 /**
  * Everything the Okta token inline hook needs in one account and region: the patients table, the key of
- * the user hash in the logs, the Basic credential, its rotation and the notice that tells the operator to
- * update Okta (Basic mode only), the function, the HTTP API, the alarms, their topic and a dashboard.
- * Physical names are set only where a name must be known (the access log group under /aws/vendedlogs/,
- * the dashboard), each with the stage in it; CloudFormation derives every other, unique for every stage.
+ * the user hash in the logs, the Basic credential (Basic mode only) with, given the Okta settings, its
+ * rotation that updates Okta and the notice of each rotation, the function, the HTTP API, the alarms,
+ * their topic and a dashboard. Physical names are set only where a name must be known (the access log
+ * group under /aws/vendedlogs/, the dashboard), each with the stage in it; CloudFormation derives every
+ * other, unique for every stage.
  */
 export class TokenHookStack extends Stack {
   readonly hookUrl: string;
@@ -65,6 +66,9 @@ export class TokenHookStack extends Stack {
             rotationBundleDir: props.rotationBundleDir ?? ROTATION_BUNDLE_DIR,
             rotationDays: settings.rotationDays,
             logRetention: settings.logRetention,
+            ...(settings.oktaOrgUrl && settings.oktaHookId
+              ? { okta: { orgUrl: settings.oktaOrgUrl, hookId: settings.oktaHookId, auth: settings.oktaAuth } }
+              : {}),
           })
         : undefined;
     // Both modes: the key that keeps logins out of the logs' user hashes.
@@ -104,7 +108,7 @@ export class TokenHookStack extends Stack {
       hookFunction: hook.function,
       apiStage: api.stage,
       apiThrottled: (period) => api.metricThrottled(period),
-      ...(credential ? { rotationFunction: credential.rotationFunction } : {}),
+      ...(credential?.rotationFunction ? { rotationFunction: credential.rotationFunction } : {}),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
       noTrafficAlarmHours: settings.noTrafficAlarmHours,
@@ -115,8 +119,8 @@ export class TokenHookStack extends Stack {
       apiThrottled: (period) => api.metricThrottled(period),
       alarms: alarms.alarms,
     });
-    if (credential) {
-      // Every automatic rotation needs a person to update Okta within the grace period: tell them.
+    if (credential?.rotationFunction) {
+      // A rotation updates Okta itself; the operator hears of each one (a failed one raises RotationErrors).
       new RotationNotice(this, 'RotationNotice', {
         secret: credential.secret,
         topic: alarms.topic,
@@ -172,6 +176,20 @@ export class TokenHookStack extends Stack {
           `--query SecretString --output text | jq -r '"Basic " + ("\\(.username):\\(.password)" | @base64)'`,
       });
     }
+    if (credential?.oktaCredential) {
+      new CfnOutput(this, 'OktaCredentialSecretId', {
+        description:
+          'Fill before the first rotation: the Okta credential secret the rotation signs in to Okta with (README.md, "Automatic rotation")',
+        value: credential.oktaCredential.secretArn,
+      });
+      new CfnOutput(this, 'OktaCredentialFillCommand', {
+        description:
+          settings.oktaAuth === 'apiToken'
+            ? 'Puts {"apiToken": "00..."} from okta-credential.json into the Okta credential secret'
+            : 'Puts {"clientId": "0oa...", "privateKeyJwk": {...}} from okta-credential.json into the Okta credential secret',
+        value: `aws secretsmanager put-secret-value --region ${this.region} --secret-id ${credential.oktaCredential.secretArn} --secret-string file://okta-credential.json`,
+      });
+    }
   }
 }
 
@@ -198,6 +216,9 @@ function stackPropsOf(props: TokenHookStackProps): StackProps {
     oauthAudience: _oauthAudience,
     oauthScope: _oauthScope,
     oauthClientId: _oauthClientId,
+    oktaOrgUrl: _oktaOrgUrl,
+    oktaHookId: _oktaHookId,
+    oktaAuth: _oktaAuth,
     rotationDays: _rotationDays,
     rotationGraceHours: _rotationGraceHours,
     maxEventAgeSeconds: _maxEventAgeSeconds,

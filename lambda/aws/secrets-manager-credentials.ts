@@ -9,6 +9,8 @@ export interface SecretsManagerCredentialOptions {
   graceMs?: number;
   /** A mismatch re-reads AWSCURRENT, and a stale copy is read again, at most this often. */
   reloadIntervalMs?: number;
+  /** A mismatch looks for a new AWSPENDING version (DescribeSecret) at most this often. */
+  pendingCheckIntervalMs?: number;
   /** A copy older than this is read again in the background, so every instance learns of a rotation. */
   maxAgeMs?: number;
   /** Bound on one read, shared by the requests waiting for it; each of them stops at its own deadline. */
@@ -28,6 +30,12 @@ export const DEFAULT_ROTATION_GRACE_MS = 24 * 60 * 60_000;
  */
 export const CURRENT_SINCE_TAG = 'okta-token-hook:current-since';
 const RELOAD_INTERVAL_MS = 30_000;
+/**
+ * During a rotation Okta sends the AWSPENDING value from setSecret on, and testSecret has Okta call with
+ * it: an instance learns of a new pending version within this long of the first mismatch after it was
+ * staged. The rotation function's execute retries wait longer than this (okta-hook-target.ts).
+ */
+export const PENDING_CHECK_INTERVAL_MS = 5_000;
 const MAX_AGE_MS = 5 * 60_000;
 // A read in the same region takes tens of milliseconds. The requests waiting for one stop at their own
 // deadline (request-deadline.ts); this bound frees the read for the next request soon after.
@@ -82,6 +90,12 @@ interface SecretValue {
   VersionId?: string;
 }
 
+interface PendingVersion {
+  versionId: string;
+  /** None while the version has no value yet (Secrets Manager stages it before createSecret), or is no credential. */
+  credential?: BasicCredential;
+}
+
 interface SecretMetadata {
   /** Epoch seconds: the last time the secret changed in any way (a value, a staging label, a tag). */
   LastChangedDate?: number | string;
@@ -92,13 +106,20 @@ interface SecretMetadata {
 /**
  * The hook's Basic credential from a Secrets Manager secret `{"username": ..., "password": ...}`.
  * AWSCURRENT is always accepted; AWSPREVIOUS too during the grace after AWSCURRENT moved (a rotation, a
- * rollback), so the old value Okta still sends keeps working until an operator pastes the new one.
+ * rollback), so a value Okta still sends keeps working: calls under way when the rotation function
+ * updated Okta, or until an operator pastes the new value after a rotation by hand.
  *
  * Init reads AWSCURRENT alone. When a presented credential first matches none, AWSCURRENT, AWSPREVIOUS
  * and DescribeSecret (when AWSCURRENT moved) are read together, once for each version of AWSCURRENT: only
  * such a request waits for them. After that a mismatch re-reads AWSCURRENT (a rotation this instance has
  * not seen) at most once per 30 s, so wrong credentials cannot drive calls to Secrets Manager; a copy
  * older than 5 minutes is re-read in the background while requests go on with it.
+ *
+ * During a rotation the version staged AWSPENDING is accepted too, while the instance's latest
+ * DescribeSecret shows it so: Okta sends it from the rotation's setSecret on. Every DescribeSecret the
+ * instance makes (the first mismatch, the re-reads above) notes the pending version and reads its value
+ * once per version; on top, a mismatch looks for a new one at most once per 5 s (one DescribeSecret call),
+ * so a wrong credential costs at most one call per 5 s, one more per 30 s, and one per new version.
  *
  * One read at a time, shared by the requests that need it, each waiting no longer than its deadline.
  * A failed read starts a back-off (1 s, doubling to 30 s) during which nothing is read and a request that
@@ -113,6 +134,7 @@ export function createSecretsManagerCredentialSource(
   const {
     graceMs = DEFAULT_ROTATION_GRACE_MS,
     reloadIntervalMs = RELOAD_INTERVAL_MS,
+    pendingCheckIntervalMs = PENDING_CHECK_INTERVAL_MS,
     maxAgeMs = MAX_AGE_MS,
     fetchTimeoutMs = FETCH_TIMEOUT_MS,
     backoffMs = BACKOFF_MS,
@@ -123,13 +145,16 @@ export function createSecretsManagerCredentialSource(
   let current: CurrentVersion | undefined;
   let previous: PreviousVersion | undefined;
   let reading: Promise<void> | undefined;
+  let pending: PendingVersion | undefined;
   let lastCurrentReadStarted = Number.NEGATIVE_INFINITY;
+  let lastDescribeStarted = Number.NEGATIVE_INFINITY;
   const backoff = createFailureBackoff(backoffMs, maxBackoffMs, random);
   let lastFailure: unknown;
 
   const backingOff = () => !backoff.allows(now());
   const backoffError = () => new SecretReadBackoffError(backoff.retryAt - now(), { cause: lastFailure });
   const mayRereadCurrent = () => now() - lastCurrentReadStarted >= reloadIntervalMs;
+  const mayLookForPending = () => now() - lastDescribeStarted >= pendingCheckIntervalMs;
   const previousKnown = () => current !== undefined && previous !== undefined && sameVersion(previous.beside, current);
 
   function start(read: (signal: AbortSignal) => Promise<void>, { backOffOnFailure = true } = {}): Promise<void> {
@@ -159,7 +184,43 @@ export function createSecretsManagerCredentialSource(
     }));
   }
 
+  function describe(signal: AbortSignal): Promise<SecretMetadata> {
+    lastDescribeStarted = now();
+    return call<SecretMetadata>('DescribeSecret', { SecretId: secretId }, signal);
+  }
+
+  /** Notes the version staged AWSPENDING (not AWSCURRENT too), reading its value once per version. */
+  async function notePending(metadata: SecretMetadata, signal: AbortSignal): Promise<void> {
+    const versionId = Object.entries(metadata.VersionIdsToStages ?? {}).find(
+      ([, stages]) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'),
+    )?.[0];
+    if (versionId === undefined) {
+      pending = undefined;
+      return;
+    }
+    if (pending?.versionId === versionId && pending.credential !== undefined) return;
+    const value = await call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionId: versionId, VersionStage: 'AWSPENDING' }, signal).catch(
+      (error: unknown) => {
+        // Staged but not written yet, or moved on since DescribeSecret: nothing to accept.
+        if ((error as { code?: unknown }).code === 'ResourceNotFoundException') return undefined;
+        throw error;
+      },
+    );
+    pending = { versionId, ...(value === undefined ? {} : credentialOrNothing(value.SecretString)) };
+  }
+
   async function readCurrent(signal: AbortSignal): Promise<void> {
+    const [read, metadata] = await Promise.all([readAwsCurrent(signal), describe(signal)]);
+    if (!holds(metadata, read.versionId, 'AWSCURRENT')) throw new SecretStagesChangingError();
+    current = read;
+    await notePending(metadata, signal);
+  }
+
+  async function lookForPending(signal: AbortSignal): Promise<void> {
+    await notePending(await describe(signal), signal);
+  }
+
+  async function readCurrentAlone(signal: AbortSignal): Promise<void> {
     current = await readAwsCurrent(signal);
   }
 
@@ -171,7 +232,7 @@ export function createSecretsManagerCredentialSource(
         if ((error as { code?: unknown }).code === 'ResourceNotFoundException') return undefined;
         throw error;
       }),
-      call<SecretMetadata>('DescribeSecret', { SecretId: secretId }, signal),
+      describe(signal),
     ]);
     // Three answers of an eventually consistent service: a label moving between them would pair a value
     // with another version's date. Kept out like a failed read, and read again after the back-off.
@@ -184,12 +245,13 @@ export function createSecretsManagerCredentialSource(
       ...(value === undefined ? {} : credentialOrNothing(value.SecretString)),
       movedAt: whenCurrentMoved(read.versionId, metadata),
     };
+    await notePending(metadata, signal);
   }
 
   function accepted(): readonly BasicCredential[] {
     if (current === undefined) throw lastFailure ?? new Error('the hook secret has not been read');
     const old = previous !== undefined && previousKnown() && now() < previous.movedAt + graceMs ? previous.credential : undefined;
-    return old ? [current.credential, old] : [current.credential];
+    return [current.credential, ...(old ? [old] : []), ...(pending?.credential ? [pending.credential] : [])];
   }
 
   function refreshIfStale(): void {
@@ -203,7 +265,7 @@ export function createSecretsManagerCredentialSource(
       if (current !== undefined) return;
       // Init is on no request's clock, and no request has waited yet: a failure here must not make the
       // first one wait for a back-off before it even tries.
-      await (reading ?? start(readCurrent, { backOffOnFailure: false }));
+      await (reading ?? start(readCurrentAlone, { backOffOnFailure: false }));
     },
     async acceptedCredentials(deadline) {
       if (current !== undefined) {
@@ -211,7 +273,7 @@ export function createSecretsManagerCredentialSource(
         return accepted();
       }
       if (!reading && backingOff()) throw backoffError();
-      await untilDeadline(reading ?? start(readCurrent), deadline, WHAT);
+      await untilDeadline(reading ?? start(readCurrentAlone), deadline, WHAT);
       return accepted();
     },
     async reloadAfterMismatch(deadline) {
@@ -222,7 +284,13 @@ export function createSecretsManagerCredentialSource(
         return accepted();
       }
       // Once for each version of AWSCURRENT, else at most once per interval, and never during a back-off.
-      const read = !previousKnown() ? readCurrentAndPrevious : mayRereadCurrent() ? readCurrent : undefined;
+      const read = !previousKnown()
+        ? readCurrentAndPrevious
+        : mayRereadCurrent()
+          ? readCurrent
+          : mayLookForPending()
+            ? lookForPending
+            : undefined;
       if (read === undefined) return undefined;
       if (backingOff()) {
         // Without AWSPREVIOUS the credential cannot be told from a wrong one; a re-read is only a chance.

@@ -8,12 +8,20 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { CURRENT_SINCE_TAG, currentSinceTagValue, parseBasicCredentialSecret } from '../aws/secrets-manager-credentials.ts';
+import type { BasicCredential } from '../core/basic-auth.ts';
+import { parseOktaServiceCredential } from '../okta/service-app.ts';
+import { executeHook, type OktaHookTarget, oktaHookTarget, oktaRotationEnvironment, setHookCredential } from './okta-hook-target.ts';
 import { PASSWORD_LENGTH } from './password-policy.ts';
 
 /**
- * Secrets Manager single-user rotation of the hook's Basic credential `{"username", "password"}`.
- * Okta holds the other end and has no API we call here, so setSecret and testSecret change nothing:
- * an operator pastes the new `Basic` value into Okta, and the hook accepts AWSPREVIOUS meanwhile.
+ * Secrets Manager single-user rotation of the hook's Basic credential `{"username", "password"}`, Okta
+ * included: createSecret stages a new password; setSecret gives it to the inline hook in Okta (its
+ * header secret, through the Management API); testSecret has Okta call the hook with it and, unless the
+ * hook accepted the call, puts the AWSCURRENT value back into Okta and fails, so the old credential stays
+ * current and in use; finishSecret makes it AWSCURRENT. The hook accepts the AWSPENDING value meanwhile.
+ *
+ * Without an Okta target the steps leave Okta alone (setSecret does nothing, testSecret only checks the
+ * pending value): the Secrets Manager side on its own. The deployed function always has one.
  */
 export interface RotationEvent {
   Step: string;
@@ -23,11 +31,29 @@ export interface RotationEvent {
 
 export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
 
-export function createRotationHandler(client: SecretsManagerClient): (event: RotationEvent) => Promise<void> {
-  return (event) => rotateBasicCredential(client, event);
+/** Okta as the deployed function reaches it: settings from the environment, credential from its secret, read per step. */
+export type OktaTargetSource = () => Promise<OktaHookTarget>;
+
+export function createRotationHandler(client: SecretsManagerClient, okta?: OktaTargetSource): (event: RotationEvent) => Promise<void> {
+  // Only the steps that reach Okta read its credential: createSecret and finishSecret work without it.
+  return async (event) => {
+    const reachesOkta = okta !== undefined && (event.Step === 'setSecret' || event.Step === 'testSecret');
+    await rotateBasicCredential(client, event, reachesOkta ? await okta() : undefined);
+  };
 }
 
-export async function rotateBasicCredential(client: SecretsManagerClient, event: RotationEvent): Promise<void> {
+/** The Okta target from OKTA_ORG_URL, OKTA_HOOK_ID, OKTA_AUTH and the Okta credential secret OKTA_CREDENTIAL_SECRET_ID. */
+export function oktaTargetFromEnvironment(client: SecretsManagerClient, env: Record<string, string | undefined>): OktaTargetSource {
+  return async () => {
+    const settings = oktaRotationEnvironment(env);
+    const secret = await client.send(new GetSecretValueCommand({ SecretId: settings.credentialSecretId })).catch((error: unknown) => {
+      throw new Error(`the Okta credential secret could not be read (${error instanceof Error ? error.name : 'error'})`);
+    });
+    return oktaHookTarget(settings, parseOktaServiceCredential(secret.SecretString, settings.auth));
+  };
+}
+
+export async function rotateBasicCredential(client: SecretsManagerClient, event: RotationEvent, okta?: OktaHookTarget): Promise<void> {
   const { SecretId: secretId, ClientRequestToken: token } = event;
   const step = checkStep(event.Step);
   const metadata = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
@@ -42,9 +68,9 @@ export async function rotateBasicCredential(client: SecretsManagerClient, event:
   if (!stages.includes('AWSPENDING')) throw new Error(`version ${token} is not staged as AWSPENDING`);
 
   if (step === 'createSecret') await createPendingVersion(client, secretId, token);
-  else if (step === 'testSecret') await checkPendingVersion(client, secretId, token);
-  else if (step === 'finishSecret') await promotePendingVersion(client, secretId, token, versions);
-  else log(step, 'nothing to set: Okta keeps its own copy of the credential');
+  else if (step === 'setSecret') await setPendingInOkta(client, secretId, token, okta);
+  else if (step === 'testSecret') await checkPendingVersion(client, secretId, token, okta);
+  else await promotePendingVersion(client, secretId, token, versions);
 }
 
 async function createPendingVersion(client: SecretsManagerClient, secretId: string, token: string): Promise<void> {
@@ -77,11 +103,69 @@ async function createPendingVersion(client: SecretsManagerClient, secretId: stri
   log('createSecret', 'pending version created');
 }
 
-/** The only test possible without Okta: the pending value is a credential the hook can read. */
-async function checkPendingVersion(client: SecretsManagerClient, secretId: string, token: string): Promise<void> {
-  const pending = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: token, VersionStage: 'AWSPENDING' }));
-  parseBasicCredentialSecret(pending.SecretString);
-  log('testSecret', 'pending version is a valid Basic credential');
+/** Okta's PUT replaces the hook with the same body each time: safe to repeat. */
+async function setPendingInOkta(client: SecretsManagerClient, secretId: string, token: string, okta: OktaHookTarget | undefined): Promise<void> {
+  if (okta === undefined) {
+    log('setSecret', 'no Okta target: Okta is left as it is');
+    return;
+  }
+  const pending = await readVersion(client, secretId, { VersionId: token, VersionStage: 'AWSPENDING' });
+  await setHookCredential(okta, pending);
+  log('setSecret', `Okta inline hook ${okta.hookId} now sends the pending credential`);
+}
+
+/**
+ * The pending value is a credential, and Okta's call with it reaches the hook and is accepted. When it is
+ * not, Okta gets the AWSCURRENT value back and the step fails: AWSCURRENT stays, and is what Okta sends.
+ * Once Okta has it back the version loses AWSPENDING, so the hook stops accepting a value nobody holds
+ * and the next rotation starts afresh; if Okta could not be given it back, AWSPENDING stays on it, as the
+ * hook must keep accepting what Okta may still send.
+ */
+async function checkPendingVersion(client: SecretsManagerClient, secretId: string, token: string, okta: OktaHookTarget | undefined): Promise<void> {
+  await readVersion(client, secretId, { VersionId: token, VersionStage: 'AWSPENDING' });
+  if (okta === undefined) {
+    log('testSecret', 'pending version is a valid Basic credential (no Okta target to test it with)');
+    return;
+  }
+  try {
+    await executeHook(okta);
+    log('testSecret', `Okta called inline hook ${okta.hookId} with the pending credential and the hook accepted it`);
+    return;
+  } catch (failure) {
+    const why = failure instanceof Error ? failure.message : 'unknown error';
+    const restored = await restoreCurrentInOkta(client, secretId, okta);
+    if (restored) await dropPendingStage(client, secretId, token);
+    throw new Error(
+      `testSecret: Okta could not call the hook with the pending credential, so the rotation stops here and AWSCURRENT stays. ` +
+        (restored ? 'Okta has the current credential back. ' : 'Okta could NOT be given the current credential back: the hook still accepts the pending one; run the rotation again or set Okta by hand (README.md, "Rotating the credential"). ') +
+        `Okta said: ${why}`,
+    );
+  }
+}
+
+async function restoreCurrentInOkta(client: SecretsManagerClient, secretId: string, okta: OktaHookTarget): Promise<boolean> {
+  try {
+    await setHookCredential(okta, await readVersion(client, secretId, { VersionStage: 'AWSCURRENT' }));
+    log('testSecret', `Okta inline hook ${okta.hookId} has the current credential back`);
+    return true;
+  } catch (error) {
+    console.error(`testSecret: the current credential could not be put back into Okta (${error instanceof Error ? error.name : 'error'})`);
+    return false;
+  }
+}
+
+async function dropPendingStage(client: SecretsManagerClient, secretId: string, token: string): Promise<void> {
+  try {
+    await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPENDING', RemoveFromVersionId: token }));
+    log('testSecret', 'the failed version is no longer AWSPENDING');
+  } catch (error) {
+    console.error(`testSecret: AWSPENDING could not be removed from the failed version (${error instanceof Error ? error.name : 'error'})`);
+  }
+}
+
+async function readVersion(client: SecretsManagerClient, secretId: string, which: { VersionId?: string; VersionStage: string }): Promise<BasicCredential> {
+  const value = await client.send(new GetSecretValueCommand({ SecretId: secretId, ...which }));
+  return parseBasicCredentialSecret(value.SecretString);
 }
 
 async function promotePendingVersion(
@@ -126,4 +210,5 @@ function log(step: RotationStep, message: string): void {
   console.info(`${step}: ${message}`);
 }
 
-export const handler = createRotationHandler(new SecretsManagerClient({}));
+const sharedClient = new SecretsManagerClient({});
+export const handler = createRotationHandler(sharedClient, oktaTargetFromEnvironment(sharedClient, process.env));

@@ -262,7 +262,7 @@ describe('createSecretsManagerCredentialSource', () => {
     await expect(createSecretsManagerCredentialSource(call, 'id').acceptedCredentials(NO_DEADLINE)).rejects.toThrow(/^the hook secret is not JSON$/);
   });
 
-  it('re-reads AWSCURRENT on a mismatch at most once per interval, concurrent mismatches sharing the read', async () => {
+  it('re-reads AWSCURRENT (with DescribeSecret) on a mismatch at most once per interval, and in between only looks for a pending version once per 5 s', async () => {
     let now = 0;
     const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0, 'v1'), DescribeSecret: described(0, 'v1') });
     const source = createSecretsManagerCredentialSource(call, 'id', { reloadIntervalMs: 30_000, now: () => now });
@@ -272,7 +272,12 @@ describe('createSecretsManagerCredentialSource', () => {
     now = 30_000;
     const reloads = await Promise.all([source.reloadAfterMismatch?.(NO_DEADLINE), source.reloadAfterMismatch?.(NO_DEADLINE), source.reloadAfterMismatch?.(NO_DEADLINE)]);
     expect(reloads).toStrictEqual([[current], [current], [current]]);
+    now = 34_999;
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
+    now = 35_000;
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     now = 59_999;
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
     expect(calls).toStrictEqual([
       'GetSecretValue AWSCURRENT',
@@ -280,6 +285,9 @@ describe('createSecretsManagerCredentialSource', () => {
       'GetSecretValue AWSPREVIOUS',
       'DescribeSecret',
       'GetSecretValue AWSCURRENT',
+      'DescribeSecret',
+      'DescribeSecret',
+      'DescribeSecret',
     ]);
   });
 
@@ -308,6 +316,7 @@ describe('createSecretsManagerCredentialSource', () => {
       'GetSecretValue AWSPREVIOUS',
       'DescribeSecret',
       'GetSecretValue AWSCURRENT',
+      'DescribeSecret',
     ]);
   });
 
@@ -325,7 +334,60 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
-    expect(calls.slice(4)).toStrictEqual(['GetSecretValue AWSCURRENT', 'GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+    expect(calls.slice(4)).toStrictEqual(['GetSecretValue AWSCURRENT', 'DescribeSecret', 'GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+  });
+
+  it('accepts the version staged AWSPENDING while DescribeSecret shows it, found within 5 s of a mismatch and read once per version', async () => {
+    let now = 0;
+    const stages = (pendingId?: string) => ({
+      LastChangedDate: 0,
+      VersionIdsToStages: { v1: ['AWSCURRENT'], ...(pendingId ? { [pendingId]: ['AWSPENDING'] } : {}) },
+    });
+    const pending = { username: 'okta', password: 'pending-pw' };
+    const answers: Answers = { 'GetSecretValue AWSCURRENT': secret(current, 0, 'v1'), DescribeSecret: stages() };
+    const { call, calls } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now });
+    await source.acceptedCredentials(NO_DEADLINE);
+    // A stranger's mismatch: AWSCURRENT, AWSPREVIOUS (none) and DescribeSecret, once.
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
+    const before = calls.length;
+    // setSecret a second later: Secrets Manager staged v2 (no value yet), then createSecret wrote it.
+    answers.DescribeSecret = stages('v2');
+    now = 1_000;
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
+    now = 5_000;
+    answers['GetSecretValue AWSPENDING'] = secret(pending, 0, 'v2');
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, pending]);
+    expect(calls.slice(before)).toStrictEqual(['DescribeSecret', 'GetSecretValue AWSPENDING']);
+    // Known now: accepted without a call, and later looks do not read the value again.
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current, pending]);
+    now = 10_000;
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, pending]);
+    expect(calls.slice(before)).toStrictEqual(['DescribeSecret', 'GetSecretValue AWSPENDING', 'DescribeSecret']);
+    // The rotation failed and the version lost AWSPENDING: the next look drops it.
+    answers.DescribeSecret = stages();
+    now = 15_000;
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+  });
+
+  it('drops a pending version no mismatch looks for again once the stale copy is refreshed (DescribeSecret with it)', async () => {
+    let now = 0;
+    const pending = { username: 'okta', password: 'pending-pw' };
+    const answers: Answers = {
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v1'),
+      'GetSecretValue AWSPENDING': secret(pending, 0, 'v2'),
+      DescribeSecret: { LastChangedDate: 0, VersionIdsToStages: { v1: ['AWSCURRENT'], v2: ['AWSPENDING'] } },
+    };
+    const { call } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now });
+    await source.acceptedCredentials(NO_DEADLINE);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, pending]);
+    answers.DescribeSecret = { LastChangedDate: 0, VersionIdsToStages: { v1: ['AWSCURRENT'] } };
+    now = 6 * 60_000;
+    await source.acceptedCredentials(NO_DEADLINE);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
   });
 
   it('learns a rotation it has not seen on the first mismatch after it, interval or not, in one read', async () => {

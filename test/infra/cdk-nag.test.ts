@@ -9,8 +9,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { NO_AUTHORIZER_REASON } from '../../infra/hook-api.ts';
 import { BACKUP_ROLE_REASON } from '../../infra/patients-backup.ts';
+import { MANUAL_ROTATION_REASON, OKTA_CREDENTIAL_ROTATION_REASON } from '../../infra/hook-credential.ts';
 import { NO_ROTATION_REASON } from '../../infra/user-hash-key.ts';
-import { OAUTH, tokenHookApp, type Synthesized } from './synth.ts';
+import { OAUTH, OKTA, tokenHookApp, type Synthesized } from './synth.ts';
 
 // cdk-nag 3 is a policy-validation plugin: it reports into the cloud assembly's validation report and
 // fails the synth, not through construct annotations. So the findings are read from the pack itself and
@@ -19,18 +20,20 @@ let synthesized: Synthesized;
 let assembly: CloudAssembly;
 
 beforeAll(() => {
-  // Both auth modes in one app, synthesized once. With an alarm email, so the optional SNS topic and the
-  // rotation notice are checked too. Synth throws on any finding.
+  // Both auth modes in one app, synthesized once, Basic with and without the Okta settings (automatic
+  // rotation or none). With an alarm email, so the optional SNS topic and the rotation notice are checked
+  // too. Synth throws on any finding.
   synthesized = tokenHookApp([
-    { stageName: 'nag', alarmEmail: 'ops@example.com' },
+    { stageName: 'nag', alarmEmail: 'ops@example.com', ...OKTA },
     { ...OAUTH, stageName: 'nag-oauth', alarmEmail: 'ops@example.com' },
+    { stageName: 'nag-manual', alarmEmail: 'ops@example.com' },
   ]);
   assembly = synthesized.app.synth();
 });
 
 describe('cdk-nag AwsSolutions, in Basic and in OAuth mode', () => {
-  it('checks a Basic stack with its rotation notice and an OAuth stack', () => {
-    expect(synthesized.stacks.map((stack) => stack.node.tryFindChild('RotationNotice') !== undefined)).toStrictEqual([true, false]);
+  it('checks a Basic stack with automatic rotation and its notice, an OAuth stack, and a Basic stack without rotation', () => {
+    expect(synthesized.stacks.map((stack) => stack.node.tryFindChild('RotationNotice') !== undefined)).toStrictEqual([true, false, false]);
   });
 
   it('finds no unacknowledged error or warning', () => {
@@ -61,12 +64,17 @@ describe('cdk-nag AwsSolutions, in Basic and in OAuth mode', () => {
     const backupRole = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]';
     expect(acknowledged.map(({ path, id }) => ({ path, id }))).toStrictEqual([
       { path: 'OktaTokenHook-nag/Backup/Plan/Tables', id: backupRole },
+      { path: 'OktaTokenHook-nag/Credential/OktaCredential', id: 'AwsSolutions-SMG4' },
       { path: 'OktaTokenHook-nag/Credential/RotationRole', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'OktaTokenHook-nag/UserHashKey/Secret', id: 'AwsSolutions-SMG4' },
       { path: 'OktaTokenHook-nag/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
       { path: 'OktaTokenHook-nag-oauth/Backup/Plan/Tables', id: backupRole },
       { path: 'OktaTokenHook-nag-oauth/UserHashKey/Secret', id: 'AwsSolutions-SMG4' },
       { path: 'OktaTokenHook-nag-oauth/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
+      { path: 'OktaTokenHook-nag-manual/Backup/Plan/Tables', id: backupRole },
+      { path: 'OktaTokenHook-nag-manual/Credential/Secret', id: 'AwsSolutions-SMG4' },
+      { path: 'OktaTokenHook-nag-manual/UserHashKey/Secret', id: 'AwsSolutions-SMG4' },
+      { path: 'OktaTokenHook-nag-manual/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
     ]);
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(80);
     const reasonAt = (path: string) => acknowledged.find((entry) => entry.path === path)?.reason;
@@ -75,7 +83,10 @@ describe('cdk-nag AwsSolutions, in Basic and in OAuth mode', () => {
     expect(reasonAt('OktaTokenHook-nag/UserHashKey/Secret')).toBe(NO_ROTATION_REASON);
     expect(reasonAt('OktaTokenHook-nag/Backup/Plan/Tables')).toBe(BACKUP_ROLE_REASON);
     expect(reasonAt('OktaTokenHook-nag-oauth/UserHashKey/Secret')).toBe(NO_ROTATION_REASON);
-    // The Basic credential rotates: nothing to acknowledge there.
+    // The Basic credential rotates only where Okta can be updated; the Okta credential is Okta's to rotate.
+    expect(reasonAt('OktaTokenHook-nag-manual/Credential/Secret')).toBe(MANUAL_ROTATION_REASON);
+    expect(reasonAt('OktaTokenHook-nag/Credential/OktaCredential')).toBe(OKTA_CREDENTIAL_ROTATION_REASON);
+    expect(MANUAL_ROTATION_REASON).toMatch(/Okta keeps sending the old one.*401/s);
     expect(NO_ROTATION_REASON).toMatch(/grants no access.*correlat/s);
     expect(NO_AUTHORIZER_REASON.basic).toMatch(/Basic credential/);
     expect(NO_AUTHORIZER_REASON.oauth).toMatch(/access token.*verifies itself.*JWT authorizer/);

@@ -1,5 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SettingsError, settingsFromContext, type TokenHookSettings } from '../../infra/settings.ts';
+import { OAUTH, OKTA, tokenHookApp } from './synth.ts';
 import { CURRENT_SINCE_TAG } from '../../lambda/aws/secrets-manager-credentials.ts';
 import { basicHeaderValue } from '../../lambda/core/basic-auth.ts';
 import { rotateBasicCredential, type RotationEvent } from '../../lambda/rotation/rotate-basic-credential.ts';
@@ -167,5 +171,91 @@ describe('npm run okta:secret', () => {
     await expect(oktaSecret(['--secret-id', sm.arn, '--version-stage', 'AWSPREVIOUS'], {})).resolves.toContain(
       basicHeaderValue(previous),
     );
+  });
+});
+
+describe('automatic rotation in the stack', () => {
+  const synth = (settings: Partial<TokenHookSettings>) => {
+    const { stacks } = tokenHookApp([{ stageName: 'rot', ...settings }]);
+    return Template.fromStack(stacks[0]!);
+  };
+  const rotationFunctions = (template: Template) =>
+    template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('Rotation') } });
+
+  it('with the Okta settings: rotates every rotationDays, and the rotation role can read the Okta credential secret, which the stack creates empty', () => {
+    const template = synth({ ...OKTA, rotationDays: 14 });
+    const json = template.toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, any> }>; Outputs: Record<string, { Value: unknown }> };
+    const oktaSecret = Object.entries(json.Resources).find(
+      ([, resource]) => resource.Type === 'AWS::SecretsManager::Secret' && !resource.Properties.GenerateSecretString,
+    );
+    // No GenerateSecretString, no SecretString: no value until an operator puts one.
+    expect(Object.keys(oktaSecret?.[1].Properties ?? {}).sort()).toStrictEqual(['Description', 'Tags']);
+    expect(oktaSecret?.[1].Properties.Description).toMatch(/Okta service app .*clientId.*privateKeyJwk/);
+    const oktaSecretId = oktaSecret?.[0] as string;
+    const [functionId, rotation] = Object.entries(rotationFunctions(template))[0]!;
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationLambdaARN: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(14 days)' },
+    });
+    expect(rotation.Properties.Environment.Variables).toStrictEqual({
+      OKTA_ORG_URL: 'https://example.okta.com',
+      OKTA_HOOK_ID: OKTA.oktaHookId,
+      OKTA_AUTH: 'privateKeyJwt',
+      OKTA_CREDENTIAL_SECRET_ID: { Ref: oktaSecretId },
+    });
+    // No VPC: it reaches Okta over the internet.
+    expect(rotation.Properties.VpcConfig).toBeUndefined();
+    // Every statement that names the Okta credential: GetSecretValue, on that secret, for the rotation role only.
+    const role = rotation.Properties.Role['Fn::GetAtt'][0];
+    const naming = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>)
+        .filter((statement) => JSON.stringify(statement).includes(oktaSecretId))
+        .map((statement) => ({ roles: policy.Properties.Roles, statement })),
+    );
+    expect(naming).toStrictEqual([
+      { roles: [{ Ref: role }], statement: { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: oktaSecretId } } },
+    ]);
+    expect(JSON.stringify(json.Outputs.OktaCredentialSecretId?.Value)).toContain(oktaSecretId);
+    expect(JSON.stringify(json.Outputs.OktaCredentialFillCommand?.Value)).toMatch(/aws secretsmanager put-secret-value .*--secret-string file:\/\/okta-credential.json/);
+  });
+
+  it('with oktaAuth=apiToken: the function expects an API token in the Okta credential secret', () => {
+    const template = synth({ ...OKTA, oktaAuth: 'apiToken' });
+    const [, rotation] = Object.entries(rotationFunctions(template))[0]!;
+    expect(rotation.Properties.Environment.Variables.OKTA_AUTH).toBe('apiToken');
+  });
+
+  it('without the Okta settings: no rotation schedule, no rotation function, no Okta credential secret', () => {
+    const template = synth({});
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    expect(rotationFunctions(template)).toStrictEqual({});
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    expect(Object.keys((template.toJSON() as { Outputs: object }).Outputs)).not.toContain('OktaCredentialSecretId');
+  });
+
+  it.each([
+    [{ oktaOrgUrl: OKTA.oktaOrgUrl }, /automatic rotation needs both oktaOrgUrl and oktaHookId; missing: oktaHookId/],
+    [{ oktaHookId: OKTA.oktaHookId }, /missing: oktaOrgUrl/],
+    [{ ...OKTA, oktaOrgUrl: 'http://example.okta.com' }, /"oktaOrgUrl" must be the https URL of the Okta org/],
+    [{ ...OKTA, oktaOrgUrl: 'https://example.okta.com/oauth2/default' }, /"oktaOrgUrl" must be the https URL of the Okta org and nothing more/],
+    [{ ...OKTA, oktaHookId: 'cal-1' }, /"oktaHookId" must be the id of the inline hook in Okta/],
+    [{ ...OKTA, ...OAUTH }, /oktaOrgUrl and oktaHookId are for authMode "basic"/],
+  ])('refuses %j with a SettingsError naming the setting', (settings, message) => {
+    expect(() => synth(settings as Partial<TokenHookSettings>)).toThrow(message);
+    try {
+      synth(settings as Partial<TokenHookSettings>);
+    } catch (error) {
+      expect(error).toBeInstanceOf(SettingsError);
+    }
+  });
+
+  it('reads the Okta settings from context, and refuses an unknown oktaAuth', () => {
+    const fromContext = (context: Record<string, unknown>) => settingsFromContext(new App({ context }).node);
+    expect(fromContext({ oktaOrgUrl: ' https://example.okta.com ', oktaHookId: OKTA.oktaHookId, oktaAuth: 'apiToken' })).toMatchObject({
+      oktaOrgUrl: 'https://example.okta.com',
+      oktaHookId: OKTA.oktaHookId,
+      oktaAuth: 'apiToken',
+    });
+    expect(() => fromContext({ oktaAuth: 'password' })).toThrow(/"oktaAuth" must be one of privateKeyJwt, apiToken/);
   });
 });

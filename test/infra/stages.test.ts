@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../lambda/config.ts';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings.ts';
 import { TokenHookStack } from '../../infra/token-hook-stack.ts';
-import { cdkJsonContext, stubBundles, tokenHookApp } from './synth.ts';
+import { cdkJsonContext, OKTA, stubBundles, tokenHookApp } from './synth.ts';
 
 // Two stages in one app, the second with every setting changed: synthesized once for this file.
 let dev: Template;
@@ -22,6 +22,7 @@ beforeAll(() => {
       failureMode: 'closed',
       throttleRateLimit: 10,
       throttleBurstLimit: 20,
+      ...OKTA,
       rotationDays: 7,
       rotationGraceHours: 48,
       maxEventAgeSeconds: 300,
@@ -75,6 +76,8 @@ describe('two stages', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
     });
     prod.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
+    // Without the Okta settings nothing rotates: a rotation Okta does not learn of would lock it out.
+    dev.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
     prod.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     // Reserved concurrency follows the stage's throttling: 10 a second for the 1 s a request may take.
     prod.hasResourceProperties('AWS::Lambda::Function', { Timeout: 2, ReservedConcurrentExecutions: 10 });
@@ -93,13 +96,15 @@ describe('two stages', () => {
     prod.resourceCountIs('AWS::SNS::Subscription', 1);
   });
 
-  it('announce every rotation on the alarm topic, with the stage and its grace period', () => {
-    dev.resourceCountIs('AWS::Events::Rule', 1);
+  it('announce every rotation on the alarm topic where one is scheduled, with the stage and its grace period', () => {
+    // Only a stage that rotates (prod has the Okta settings) announces rotations.
+    dev.resourceCountIs('AWS::Events::Rule', 0);
     prod.resourceCountIs('AWS::Events::Rule', 1);
     const rule = Object.values(prod.findResources('AWS::Events::Rule'))[0]!;
     const text = JSON.stringify(rule.Properties.Targets[0].InputTransformer.InputTemplate);
     expect(text).toContain('(stage prod)');
     expect(text).toContain('for 48 hours after the rotation');
+    expect(text).toContain('Okta was updated automatically');
   });
 });
 
@@ -117,6 +122,7 @@ describe('settings from context', () => {
       throttleRateLimit: DEFAULT_SETTINGS.throttleRateLimit,
       throttleBurstLimit: DEFAULT_SETTINGS.throttleBurstLimit,
       authMode: DEFAULT_SETTINGS.authMode,
+      oktaAuth: DEFAULT_SETTINGS.oktaAuth,
       rotationDays: DEFAULT_SETTINGS.rotationDays,
       rotationGraceHours: DEFAULT_SETTINGS.rotationGraceHours,
       logRetention: DEFAULT_SETTINGS.logRetention,
@@ -237,7 +243,7 @@ describe('alarm settings', () => {
   const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:ops-paging';
 
   it('with alarmTopicArn, stage prod synthesizes with no topic of its own and every alarm notifies that topic', () => {
-    const { stacks } = tokenHookApp([{ stageName: 'prod', alarmTopicArn: TOPIC_ARN }]);
+    const { stacks } = tokenHookApp([{ ...OKTA, stageName: 'prod', alarmTopicArn: TOPIC_ARN }]);
     const template = Template.fromStack(stacks[0]!);
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::SNS::Subscription', 0);

@@ -30,6 +30,12 @@ export const OAUTH = {
   oauthScope: 'patient.hook',
 } as const satisfies TokenHookSettings;
 
+/** The Okta settings that turn on automatic rotation (the org, and the inline hook it updates). */
+export const OKTA = {
+  oktaOrgUrl: 'https://example.okta.com',
+  oktaHookId: 'calr0dvWvbMQJHZCM0g3',
+} as const satisfies Partial<TokenHookSettings>;
+
 export interface Synthesized {
   app: App;
   stacks: TokenHookStack[];

@@ -27,7 +27,7 @@ export type SecretsManagerFault = { delayMs: number } | { hang: true } | { statu
  * A local HTTP server speaking Secrets Manager's JSON 1.1 protocol for one secret, through which the real
  * SDK client and the hook's own client both talk: `POST /` with `X-Amz-Target: secretsmanager.<Operation>`,
  * a SigV4 Authorization header (an unsigned call is refused) and a JSON body. Enough of it for the hook's
- * reads and for single-user rotation: versions, staging labels, tags, DescribeSecret, GetRandomPassword,
+ * reads and for single-user rotation: versions, staging labels (moved, or taken off a version), tags, DescribeSecret, GetRandomPassword,
  * PutSecretValue, UpdateSecretVersionStage, TagResource, UntagResource. Answers as the service does,
  * errors included (`__type`, `Message`, HTTP 400, or 500 `InternalServiceError`) and dates in epoch
  * seconds. Like the service, it keeps when the secret last changed in any way (a value put, a staging
@@ -157,6 +157,13 @@ export async function startFakeSecretsManager(
       const stage = input.VersionStage as string;
       const moveTo = versions.get(input.MoveToVersionId as string);
       const removeFrom = versions.get(input.RemoveFromVersionId as string);
+      // Only RemoveFromVersionId: the label is taken off that version and put on none.
+      if (input.MoveToVersionId === undefined && removeFrom) {
+        if (!removeFrom.stages.includes(stage)) throw new ServiceError('InvalidParameterException', 'stage not on that version');
+        removeFrom.stages = removeFrom.stages.filter((s) => s !== stage);
+        changed();
+        return { ARN: arn, Name: name };
+      }
       if (!moveTo) throw new ServiceError('ResourceNotFoundException', 'no such version');
       if (removeFrom && !removeFrom.stages.includes(stage)) throw new ServiceError('InvalidParameterException', 'stage not on that version');
       const holders = [...versions.values()].filter((version) => version !== moveTo && version.stages.includes(stage));

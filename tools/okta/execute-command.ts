@@ -5,8 +5,8 @@ import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
 import { runCommand } from '../cli/run-command.ts';
 import { formatJudgement } from '../preview/print-judgement.ts';
 import { buildHookRequest, type HookRequestBody } from '../preview/request-shapes.ts';
-import { DEFAULT_HOOK_NAME, type InlineHook, TOKEN_HOOK_TYPE } from './inline-hook.ts';
-import { createOktaApi, type OktaApi } from './management-api.ts';
+import { DEFAULT_HOOK_NAME, type InlineHook, TOKEN_HOOK_TYPE } from '../../lambda/okta/inline-hook.ts';
+import { createOktaApi, type OktaApi } from '../../lambda/okta/management-api.ts';
 import { oktaApiFromEnvironment } from './okta-environment.ts';
 import { judgeHookResponse } from './response-judge.ts';
 

@@ -2,8 +2,8 @@ import type { CliIo } from '../cli/cli-io.ts';
 import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
 import { runCommand } from '../cli/run-command.ts';
 import { basicValueFromSecret, checkBasicValue, type SecretReader } from './hook-secret.ts';
-import { DEFAULT_HOOK_NAME, type HookChannel } from './inline-hook.ts';
-import { createOktaApi } from './management-api.ts';
+import { DEFAULT_HOOK_NAME, type HookChannel } from '../../lambda/okta/inline-hook.ts';
+import { createOktaApi } from '../../lambda/okta/management-api.ts';
 import { oktaApiFromEnvironment } from './okta-environment.ts';
 import { type RegistrationResult, registerTokenHook, type RuleReference } from './register-hook.ts';
 

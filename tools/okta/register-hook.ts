@@ -1,5 +1,5 @@
-import { hookDifferences, hookMatches, type InlineHook, TOKEN_HOOK_TYPE, type TokenHookSpec, tokenHookBody } from './inline-hook.ts';
-import type { OktaApi } from './management-api.ts';
+import { hookDifferences, hookMatches, type InlineHook, TOKEN_HOOK_TYPE, type TokenHookSpec, tokenHookBody } from '../../lambda/okta/inline-hook.ts';
+import type { OktaApi } from '../../lambda/okta/management-api.ts';
 
 export interface RegistrationRequest {
   spec: TokenHookSpec;

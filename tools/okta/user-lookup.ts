@@ -1,5 +1,5 @@
 import { canonicalUserKey } from '../../lambda/core/user-key.ts';
-import { type OktaApi, OktaApiError } from './management-api.ts';
+import { type OktaApi, OktaApiError } from '../../lambda/okta/management-api.ts';
 
 /**
  * What Okta says about a login:

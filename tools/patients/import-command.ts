@@ -4,7 +4,7 @@ import type { CliIo } from '../cli/cli-io.ts';
 import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
 import { countOf, formatCount } from '../cli/counts.ts';
 import { startProgress } from '../cli/progress.ts';
-import type { OktaApi } from '../okta/management-api.ts';
+import type { OktaApi } from '../../lambda/okta/management-api.ts';
 import { resolveLogins } from '../okta/user-lookup.ts';
 import { writeInBatches } from './batch-writer.ts';
 import { type ImportPlan, planImport } from './import-plan.ts';

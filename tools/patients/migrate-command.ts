@@ -6,7 +6,7 @@ import type { CliIo } from '../cli/cli-io.ts';
 import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
 import { countOf, formatCount } from '../cli/counts.ts';
 import { startProgress } from '../cli/progress.ts';
-import type { OktaApi } from '../okta/management-api.ts';
+import type { OktaApi } from '../../lambda/okta/management-api.ts';
 import { type LoginResolution, resolveLogins } from '../okta/user-lookup.ts';
 import type { PatientIdRule } from './patient-fields.ts';
 import { describeStoredPatientId, type PatientRecord, type StoredPatientId, type StoredPatientRecord } from './patient-item.ts';

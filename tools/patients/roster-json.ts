@@ -1,4 +1,4 @@
-import { describeJsonSyntaxError, jsonSyntaxLocation } from '../cli/json-syntax.ts';
+import { describeJsonSyntaxError, jsonSyntaxLocation } from '../../lambda/json-syntax.ts';
 import { RosterFileError, type RosterRow } from './roster-row.ts';
 
 /** A JSON array of `{ "username": ..., "patientId": ... }` objects (and `"oktaUserId"`), values as written. */

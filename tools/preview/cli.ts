@@ -5,7 +5,7 @@ import type { HookRequest } from '../../lambda/core/hook-request.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { painterFor } from '../cli/colour.ts';
 import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
-import { describeJsonSyntaxError } from '../cli/json-syntax.ts';
+import { describeJsonSyntaxError } from '../../lambda/json-syntax.ts';
 import { runCommand } from '../cli/run-command.ts';
 import { judgeHookResponse } from '../okta/response-judge.ts';
 import { oktaUserIdProblem } from '../patients/patient-fields.ts';

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { base64url, calculateJwkThumbprint, EmbeddedJWK, importJWK, type JWK, jwtVerify } from 'jose';
 
 export const API_TOKEN = '00fakeApiTokenForTests0000000000000000000';
 
@@ -22,10 +23,33 @@ export interface StoredHook {
   lastUpdated: string;
 }
 
+/** An API Services app as the org token endpoint knows it: Public key / Private key client authentication. */
+export interface ServiceApp {
+  clientId: string;
+  /** The public key registered on the app (Okta matches the assertion's `kid` when it has one). */
+  publicJwk: JWK;
+  /** The Okta API scopes granted to the app. */
+  scopes: string[];
+  /** "Require Demonstrating Proof of Possession (DPoP) header in token requests". */
+  requireDpop?: boolean;
+}
+
+/** A route the fake answers with an error instead, e.g. `PUT /api/v1/inlineHooks/{id}` with 500. */
+export interface OktaFault {
+  method: string;
+  path: RegExp;
+  status: number;
+}
+
 /**
- * The Management API paths the registration uses, with Okta's documented shapes: inline hooks (list,
- * create, replace, activate, execute) and an authorization server's policies and rules. Like Okta, it
- * never returns the header secret or the client secret it stores, and answers errors as Okta does.
+ * The Management API paths the registration and the rotation use, with Okta's documented shapes: inline
+ * hooks (list, get, create, replace, activate, execute), an authorization server's policies and rules,
+ * users; and the org authorization server's token endpoint for service apps (client credentials with
+ * private_key_jwt, DPoP with a nonce when the app requires it). Like Okta, it never returns the header
+ * secret or the client secret it stores, and answers errors as Okta does.
+ *
+ * One deviation: a hook URI may be `http://127.0.0.1:<port>` (the local hook), as a test cannot present a
+ * certificate Node trusts; every other URI must be https, as Okta requires.
  */
 export interface FakeOkta {
   orgUrl: string;
@@ -42,6 +66,14 @@ export interface FakeOkta {
    * X-Rate-Limit-Reset `resetInSeconds` after the Date header.
    */
   throttleUserLookups(count: number, resetInSeconds?: number): void;
+  /** Registers a service app whose client assertions the token endpoint verifies with `publicJwk`. */
+  addServiceApp(app: ServiceApp): void;
+  /** From now on, requests matching the fault are answered with its status and Okta's error; none: all answer. */
+  fault(fault: OktaFault | undefined): void;
+  /** The calls execute made to hooks: status the hook answered, or 'timeout'/'unreachable'. */
+  hookCalls: Array<{ hookId: string; status: number | 'timeout' | 'unreachable' }>;
+  /** The org token endpoint: `${orgUrl}/oauth2/v1/token`. */
+  tokenUrl: string;
   close(): Promise<void>;
 }
 
@@ -75,6 +107,12 @@ export async function startFakeOkta(): Promise<FakeOkta> {
   rules.set(RULE_ID, { policyId: POLICY_ID, rule: documentedRule(RULE_ID, 'Patient sign-in') });
   rules.set('0pr2machines', { policyId: POLICY_ID, rule: documentedRule('0pr2machines', 'Machines') });
   const users = new Map<string, OktaUser>();
+  const apps = new Map<string, ServiceApp>();
+  const tokens = new Map<string, { clientId: string; scopes: string[]; jkt?: string; expiresAt: number }>();
+  const seenJtis = new Set<string>();
+  const nonces = new Set<string>();
+  const hookCalls: FakeOkta['hookCalls'] = [];
+  let currentFault: OktaFault | undefined;
   let throttled = 0;
   let throttledResetIn = 0;
   let lookupsThisMinute = 0;
@@ -92,7 +130,7 @@ export async function startFakeOkta(): Promise<FakeOkta> {
   };
 
   const server: Server = createServer((request, response) => {
-    void readJson(request).then(async (body) => {
+    void readBody(request).then(async (body) => {
       const url = new URL(request.url ?? '/', 'http://okta');
       const path = `${url.pathname}${url.search}`;
       requests.push({ method: request.method ?? 'GET', path, authorization: request.headers.authorization, body });
@@ -100,10 +138,21 @@ export async function startFakeOkta(): Promise<FakeOkta> {
         response.writeHead(status, { ...headers, ...(value === undefined ? {} : { 'content-type': 'application/json' }) });
         response.end(value === undefined ? undefined : JSON.stringify(value));
       };
-      if (request.headers.authorization !== `SSWS ${API_TOKEN}`) {
-        return answer(401, oktaError('E0000011', 'Invalid token provided'));
+      const origin = `http://${request.headers.host}`;
+      if (currentFault && request.method === currentFault.method && currentFault.path.test(url.pathname)) {
+        return answer(currentFault.status, oktaError('E0000009', 'Internal Server Error'));
       }
+      if (request.method === 'POST' && url.pathname === '/oauth2/v1/token') {
+        const issued = await issueToken(body, request.headers.dpop, `${origin}/oauth2/v1/token`);
+        return answer(issued.status, issued.body, issued.headers);
+      }
+      const caller = await authenticate(request, `${origin}${url.pathname}`);
+      if ('refused' in caller) return answer(401, oktaError('E0000011', 'Invalid token provided'));
       const route = `${request.method} ${url.pathname}`;
+      // An OAuth access token reaches only what its scopes allow (an API token: what its admin may do).
+      if (caller.scopes !== undefined && !mayCall(caller.scopes, request.method ?? 'GET', url.pathname)) {
+        return answer(403, oktaError('E0000006', 'You do not have permission to perform the requested action'));
+      }
       let match: RegExpMatchArray | null;
       if (route === 'GET /api/v1/inlineHooks') {
         const type = url.searchParams.get('type');
@@ -113,6 +162,11 @@ export async function startFakeOkta(): Promise<FakeOkta> {
         const invalid = validateHook(body);
         if (invalid) return answer(400, oktaError('E0000001', 'Api validation failed: inlineHook', [invalid]));
         return answer(200, withoutSecrets(addHook({ ...body, status: 'ACTIVE' })));
+      }
+      if ((match = route.match(/^GET \/api\/v1\/inlineHooks\/(\w+)$/))) {
+        const hook = hooks.get(match[1] as string);
+        if (!hook) return answer(404, oktaError('E0000007', `Not found: Resource not found: ${match[1]} (InlineHook)`));
+        return answer(200, withoutSecrets(hook));
       }
       if ((match = route.match(/^PUT \/api\/v1\/inlineHooks\/(\w+)$/))) {
         const hook = hooks.get(match[1] as string);
@@ -132,7 +186,7 @@ export async function startFakeOkta(): Promise<FakeOkta> {
       if ((match = route.match(/^POST \/api\/v1\/inlineHooks\/(\w+)\/execute$/))) {
         const hook = hooks.get(match[1] as string);
         if (!hook) return answer(404, oktaError('E0000007', 'Not found: Resource not found'));
-        return execute(hook, body, answer);
+        return execute(hook, body, answer, (status) => hookCalls.push({ hookId: hook.id, status }));
       }
       if ((match = route.match(/^GET \/api\/v1\/users\/([^/]+)$/))) {
         // Okta's rate limit headers: the reset is in epoch seconds on Okta's clock (the Date header).
@@ -164,9 +218,68 @@ export async function startFakeOkta(): Promise<FakeOkta> {
       return answer(404, oktaError('E0000022', 'The endpoint does not support the provided HTTP method'));
     });
   });
+  /** The org token endpoint's client-credentials grant, answering as Okta does (OAuth error JSON). */
+  async function issueToken(form: any, dpopHeader: string | string[] | undefined, tokenUrl: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    const refuse = (status: number, error: string, description: string, headers?: Record<string, string>) => ({ status, body: { error, error_description: description }, ...(headers ? { headers } : {}) });
+    if (!(form instanceof URLSearchParams)) return refuse(400, 'invalid_request', 'The request body must be application/x-www-form-urlencoded.');
+    if (form.get('grant_type') !== 'client_credentials') return refuse(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+    if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') return refuse(401, 'invalid_client', 'Client authentication failed.');
+    const assertion = form.get('client_assertion') ?? '';
+    const claimed = decodePayload(assertion);
+    const app = typeof claimed?.iss === 'string' ? apps.get(claimed.iss) : undefined;
+    if (!app) return refuse(401, 'invalid_client', 'The client_assertion token has an invalid issuer.');
+    try {
+      const { payload } = await jwtVerify(assertion, await importJWK(app.publicJwk, app.publicJwk.alg ?? 'RS256'), { issuer: app.clientId, subject: app.clientId, audience: tokenUrl });
+      if (typeof payload.exp !== 'number' || payload.exp > Date.now() / 1000 + 3600) return refuse(401, 'invalid_client', 'The client_assertion token has an expiration too far in the future.');
+      if (typeof payload.jti !== 'string' || seenJtis.has(payload.jti)) return refuse(401, 'invalid_client', 'The client_assertion token has already been used.');
+      seenJtis.add(payload.jti);
+    } catch {
+      return refuse(401, 'invalid_client', 'The client_assertion signature is invalid.');
+    }
+    const wanted = (form.get('scope') ?? '').split(' ').filter(Boolean);
+    if (wanted.length === 0 || wanted.some((scope) => !app.scopes.includes(scope))) return refuse(400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.');
+    let jkt: string | undefined;
+    if (app.requireDpop) {
+      if (typeof dpopHeader !== 'string') return refuse(400, 'invalid_dpop_proof', 'The DPoP proof JWT header is missing.');
+      const proof = await verifyProof(dpopHeader, 'POST', tokenUrl);
+      if (!proof) return refuse(400, 'invalid_dpop_proof', 'The DPoP proof JWT is invalid.');
+      if (typeof proof.payload.nonce !== 'string' || !nonces.has(proof.payload.nonce)) {
+        const nonce = base64url.encode(randomBytes(16));
+        nonces.add(nonce);
+        return refuse(400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.', { 'dpop-nonce': nonce });
+      }
+      jkt = proof.jkt;
+    }
+    const accessToken = `eyFake.${base64url.encode(randomBytes(24))}`;
+    tokens.set(accessToken, { clientId: app.clientId, scopes: wanted, ...(jkt ? { jkt } : {}), expiresAt: Date.now() + 3600_000 });
+    return { status: 200, body: { token_type: jkt ? 'DPoP' : 'Bearer', expires_in: 3600, access_token: accessToken, scope: wanted.join(' ') } };
+  }
+
+  /** Who calls: an API token (all scopes), or an access token of ours, DPoP-bound ones with a valid proof. */
+  async function authenticate(request: IncomingMessage, htu: string): Promise<{ scopes?: string[] } | { refused: true }> {
+    const header = request.headers.authorization ?? '';
+    if (header === `SSWS ${API_TOKEN}`) return {};
+    const [scheme, value] = header.split(' ', 2);
+    const token = value ? tokens.get(value) : undefined;
+    if (!token || token.expiresAt < Date.now()) return { refused: true };
+    if (token.jkt === undefined) return scheme === 'Bearer' ? { scopes: token.scopes } : { refused: true };
+    if (scheme !== 'DPoP' || typeof request.headers.dpop !== 'string') return { refused: true };
+    const proof = await verifyProof(request.headers.dpop, request.method ?? 'GET', htu);
+    const ath = base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))));
+    if (!proof || proof.jkt !== token.jkt || proof.payload.ath !== ath) return { refused: true };
+    return { scopes: token.scopes };
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const orgUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    orgUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    orgUrl,
+    tokenUrl: `${orgUrl}/oauth2/v1/token`,
+    hookCalls,
+    addServiceApp: (app) => void apps.set(app.clientId, structuredClone(app)),
+    fault: (fault) => {
+      currentFault = fault;
+    },
     requests,
     writes: () => requests.filter((request) => request.method !== 'GET'),
     hooks,
@@ -186,21 +299,74 @@ export async function startFakeOkta(): Promise<FakeOkta> {
   };
 }
 
-/** Okta's execute: sends the body through the hook's channel and passes the answer back. */
-async function execute(hook: StoredHook, body: unknown, answer: (status: number, value?: unknown) => void): Promise<void> {
-  const { uri, authScheme } = hook.channel.config;
-  const reply = await fetch(uri, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...(authScheme ? { [authScheme.key]: authScheme.value } : {}) },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(3000),
-  });
-  const text = await reply.text();
-  if (reply.status === 204) return answer(204);
-  if (reply.status !== 200) {
-    return answer(400, oktaError('E0000001', 'Api validation failed: Error while invoking inline hook', [`The inline hook responded with status ${reply.status}`]));
+/**
+ * Okta's execute, as its Inline Hooks Management API reference documents it: sends the body through the
+ * hook's channel (its URI, its extra headers, its header secret) with a 3 s timeout and one retry after a
+ * timeout or an error answer; passes a successful answer back (a 204 as a 204: unconfirmed, the reference
+ * only says the external service's response is returned), else answers 400 with what failed.
+ */
+async function execute(
+  hook: StoredHook,
+  body: unknown,
+  answer: (status: number, value?: unknown) => void,
+  record: (status: number | 'timeout' | 'unreachable') => void,
+): Promise<void> {
+  const { uri, authScheme, headers = [] } = hook.channel.config;
+  let failure = '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let reply: Response;
+    try {
+      reply = await fetch(uri, {
+        method: 'POST',
+        headers: {
+          ...Object.fromEntries((headers as Array<{ key: string; value: string }>).map(({ key, value }) => [key, value])),
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...(authScheme ? { [authScheme.key]: authScheme.value } : {}),
+        },
+        body: JSON.stringify(body),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(3000),
+      });
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      record(timedOut ? 'timeout' : 'unreachable');
+      failure = timedOut ? 'The inline hook timed out' : 'The inline hook could not be reached';
+      continue;
+    }
+    const text = await reply.text();
+    record(reply.status);
+    if (reply.status === 204) return answer(204);
+    if (reply.status === 200) return answer(200, JSON.parse(text));
+    failure = `The inline hook responded with status ${reply.status}`;
   }
-  answer(200, JSON.parse(text));
+  answer(400, oktaError('E0000001', 'Api validation failed: Error while invoking inline hook', [failure]));
+}
+
+/** What an access token's scopes let it call: inline hooks with okta.inlineHooks.*, users with okta.users.*. */
+function mayCall(scopes: readonly string[], method: string, path: string): boolean {
+  const family = path.startsWith('/api/v1/inlineHooks') ? 'inlineHooks' : path.startsWith('/api/v1/users') ? 'users' : undefined;
+  if (family === undefined) return false;
+  return scopes.includes(`okta.${family}.manage`) || (method === 'GET' && scopes.includes(`okta.${family}.read`));
+}
+
+/** A DPoP proof (RFC 9449) for this method and URL, signed by the key in its header: its payload and the key's thumbprint. */
+async function verifyProof(proof: string, method: string, htu: string): Promise<{ payload: Record<string, unknown>; jkt: string } | undefined> {
+  try {
+    const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', maxTokenAge: 300 });
+    if (payload.htm !== method || payload.htu !== htu || typeof payload.jti !== 'string') return undefined;
+    return { payload, jkt: await calculateJwkThumbprint(protectedHeader.jwk as JWK, 'sha256') };
+  } catch {
+    return undefined;
+  }
+}
+
+function decodePayload(jwt: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -265,7 +431,7 @@ function documentedRule(id: string, name: string): Record<string, any> {
 function validateHook(body: any): string | undefined {
   if (typeof body?.name !== 'string' || !body.name) return 'name: The field cannot be left blank';
   const config = body.channel?.config;
-  if (typeof config?.uri !== 'string' || !config.uri.startsWith('https://')) return 'channel.config.uri: The URI must be https';
+  if (typeof config?.uri !== 'string' || !(config.uri.startsWith('https://') || config.uri.startsWith('http://127.0.0.1:'))) return 'channel.config.uri: The URI must be https';
   if (body.channel.type === 'HTTP' && !config.authScheme?.value) return 'channel.config.authScheme.value: The field cannot be left blank';
   if (body.channel.type === 'OAUTH' && !config.tokenUrl) return 'channel.config.tokenUrl: The field cannot be left blank';
   return undefined;
@@ -287,9 +453,11 @@ function oktaError(errorCode: string, errorSummary: string, causes: string[] = [
   return { errorCode, errorSummary, errorLink: errorCode, errorId: `oae${randomUUID().slice(0, 20)}`, errorCauses: causes.map((cause) => ({ errorSummary: cause })) };
 }
 
-async function readJson(request: IncomingMessage): Promise<any> {
+/** JSON for the Management API; the form fields (URLSearchParams) for the token endpoint. */
+async function readBody(request: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
+  if (String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return new URLSearchParams(text);
   return text ? JSON.parse(text) : undefined;
 }

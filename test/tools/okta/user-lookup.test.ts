@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOktaApi, type OktaApi } from '../../../tools/okta/management-api.ts';
+import { createOktaApi, type OktaApi } from '../../../lambda/okta/management-api.ts';
 import { findOktaUserByLogin, resolveLogins } from '../../../tools/okta/user-lookup.ts';
 import { API_TOKEN, type FakeOkta, startFakeOkta } from '../../oauth/support/fake-okta.ts';
 

@@ -1,4 +1,4 @@
-import { describeJsonSyntaxError } from '../cli/json-syntax.ts';
+import { describeJsonSyntaxError } from '../json-syntax.ts';
 
 /**
  * The few Okta Management API calls the registration needs, over plain fetch. Reads are always sent;
@@ -20,11 +20,17 @@ export interface RequestOptions {
   describeAs?: string;
 }
 
+/** The headers that authenticate one request (`authorization`, and `dpop` for a DPoP-bound token). */
+export type OktaAuthorizer = (method: string, url: string) => Promise<Record<string, string>>;
+
 export interface OktaApiOptions {
   /** e.g. https://dev-123456.okta.com */
   orgUrl: string;
-  /** The Authorization header: `SSWS <API token>` or `Bearer <access token>`. */
-  authorization: string;
+  /**
+   * The Authorization header (`SSWS <API token>` or `Bearer <access token>`), or what gives the headers
+   * of each request: an access token fetched on demand, DPoP proofs bound to the method and URL.
+   */
+  authorization: string | OktaAuthorizer;
   dryRun?: boolean;
   /** Where a dry run prints the requests it does not send. */
   print: (text: string) => void;
@@ -71,11 +77,13 @@ export function createOktaApi({
     for (let attempt = 0; ; attempt++) {
       const wait = pausedUntil - Date.now();
       if (wait > 0) await sleep(wait);
-      const response = await fetchImpl(`${base}${path}`, {
+      const url = `${base}${path}`;
+      const credentials = typeof authorization === 'string' ? { authorization } : await authorization(method, url);
+      const response = await fetchImpl(url, {
         method,
         headers: {
           accept: 'application/json',
-          authorization,
+          ...credentials,
           'user-agent': USER_AGENT,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
@@ -172,7 +180,7 @@ function oktaError(status: number, request: string, text: string, withSummary: b
 }
 
 const HINTS: Record<string, string> = {
-  E0000011: 'check OKTA_API_TOKEN (or OKTA_ACCESS_TOKEN) and OKTA_ORG_URL: the token is wrong, expired or for another org',
+  E0000011: 'check OKTA_API_TOKEN (or OKTA_ACCESS_TOKEN, or the Okta credential secret) and OKTA_ORG_URL: the token is wrong, expired or for another org',
   E0000005: 'the API token belongs to an admin without the permission for this call',
   E0000006: 'the API token belongs to an admin without the permission for this call',
   E0000007: 'not found: check the id (authorization server, policy, rule or hook)',

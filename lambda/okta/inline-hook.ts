@@ -87,3 +87,22 @@ function required(value: string | undefined, what: string): string {
   if (value === undefined || value === '') throw new Error(`${what} is needed to create or update the hook`);
   return value;
 }
+
+/**
+ * The replace (PUT) body of `hook` as Okta holds it, with a new header secret. Okta's PUT replaces the
+ * whole hook and its GET never returns the secret, so everything else (name, URI, method, extra headers,
+ * the header name) is sent back exactly as read. Only HTTP header authentication has a secret to set.
+ */
+export function withHeaderSecret(hook: InlineHook, value: string): Record<string, unknown> {
+  const { channel } = hook;
+  const scheme = channel.config.authScheme as { type?: unknown; key?: unknown } | null | undefined;
+  if (channel.type !== 'HTTP' || scheme?.type !== 'HEADER' || typeof scheme.key !== 'string' || !scheme.key) {
+    const how = channel.type === 'OAUTH' ? 'with OAuth 2.0' : 'without a header secret';
+    throw new Error(
+      `inline hook ${hook.id} authenticates ${how}: only a hook with HTTP header authentication ` +
+        '(Authentication field and secret) can be given a rotated Basic credential',
+    );
+  }
+  const config = { ...channel.config, authScheme: { type: 'HEADER', key: scheme.key, value } };
+  return { name: hook.name, type: hook.type, version: hook.version, channel: { type: channel.type, version: channel.version, config } };
+}

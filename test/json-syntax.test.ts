@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeJsonSyntaxError, jsonSyntaxLocation } from '../../../tools/cli/json-syntax.ts';
+import { describeJsonSyntaxError, jsonSyntaxLocation } from '../lambda/json-syntax.ts';
 
 const parseError = (text: string): unknown => {
   try {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOktaApi } from '../../../tools/okta/management-api.ts';
+import { createOktaApi } from '../../lambda/okta/management-api.ts';
 
 // What a proxy or a misconfigured org URL answers: a 200 that is not Okta's JSON.
 const ANSWERS: Record<string, string> = {
