@@ -10,6 +10,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -31,6 +32,8 @@ export interface HookAlarmsProps {
   alarmTopicArn?: string;
   /** Hours without a request that raise NoTraffic; 0: no such alarm. */
   noTrafficAlarmHours: number;
+  /** The stack's data key (infra/data-key.ts), which encrypts the stack's own topic. */
+  encryptionKey: IKey;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -243,7 +246,7 @@ export class HookAlarms extends Construct {
     // credentials; the topic refuses publishers that do not use TLS. An imported topic keeps its own policy.
     this.topic = props.alarmTopicArn
       ? Topic.fromTopicArn(this, 'Topic', props.alarmTopicArn)
-      : new Topic(this, 'Topic', { displayName: 'Okta token hook alarms', enforceSSL: true });
+      : new Topic(this, 'Topic', { displayName: 'Okta token hook alarms', enforceSSL: true, masterKey: props.encryptionKey });
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     // Alarm and recovery both: whoever was paged learns when it is over.
     const action: IAlarmAction = new SnsAction(this.topic);

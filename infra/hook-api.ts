@@ -2,6 +2,7 @@ import { Aws, type Duration, Fn, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterPattern, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -18,6 +19,8 @@ export interface HookApiProps {
   throttleRateLimit: number;
   throttleBurstLimit: number;
   logRetention: RetentionDays;
+  /** The stack's data key (infra/data-key.ts), which encrypts the access log group. */
+  encryptionKey: IKey;
 }
 
 /**
@@ -92,6 +95,7 @@ export class HookApi extends Construct {
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       logGroupName: `/aws/vendedlogs/apigateway/okta-token-hook-${props.stageName}-${stackUuid}`,
       retention: props.logRetention,
+      encryptionKey: props.encryptionKey,
     });
     this.accessLogs = accessLogs;
     accessLogs.addMetricFilter('Throttled', {

@@ -15,7 +15,9 @@ import { Construct } from 'constructs';
 import { CURRENT_SINCE_TAG } from '../lambda/aws/secrets-manager-credentials.ts';
 import type { OktaAuthKind } from '../lambda/okta/service-app.ts';
 import { PASSWORD_LENGTH } from '../lambda/rotation/password-policy.ts';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { bundleCode } from './bundle-code.ts';
+import { acknowledgeInHipaaAndNist, NO_DLQ_REASON, NO_VPC_REASON, ROTATION_CONCURRENCY_REASON } from './compliance.ts';
 import { createFunctionRole } from './function-role.ts';
 
 export const HOOK_USERNAME = 'okta-hook';
@@ -33,6 +35,8 @@ export interface HookCredentialProps {
   logRetention: RetentionDays;
   /** Without it nothing rotates on a schedule: a rotation Okta does not learn of would lock it out. */
   okta?: OktaRotationTarget;
+  /** The stack's data key (infra/data-key.ts): both secrets and the rotation log group are under it. */
+  encryptionKey: IKey;
 }
 
 /** Why the hook's credential has no rotation schedule without the Okta settings (cdk-nag AwsSolutions-SMG4). */
@@ -60,11 +64,14 @@ export class HookCredential extends Construct {
   readonly rotationFunction?: Function;
   /** The secret the rotation function signs in to Okta with; only with the Okta settings. */
   readonly oktaCredential?: Secret;
+  /** The rotation function's log group; only with the Okta settings. */
+  readonly logGroup?: LogGroup;
 
   constructor(scope: Construct, id: string, props: HookCredentialProps) {
     super(scope, id);
     this.secret = new Secret(this, 'Secret', {
       description: 'Basic credential Okta presents to the token inline hook (Authorization header)',
+      encryptionKey: props.encryptionKey,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ username: HOOK_USERNAME }),
         generateStringKey: 'password',
@@ -77,10 +84,12 @@ export class HookCredential extends Construct {
 
     if (props.okta === undefined) {
       Validations.of(this.secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: MANUAL_ROTATION_REASON });
+      acknowledgeInHipaaAndNist(this.secret, 'SecretsManagerRotationEnabled', MANUAL_ROTATION_REASON);
       return;
     }
     const { okta } = props;
     this.oktaCredential = new Secret(this, 'OktaCredential', {
+      encryptionKey: props.encryptionKey,
       description:
         props.okta.auth === 'apiToken'
           ? 'Okta API token the hook credential rotation uses: {"apiToken": "00..."} (filled by an operator)'
@@ -89,8 +98,10 @@ export class HookCredential extends Construct {
     // Created with no value at all: Secret would otherwise generate one, which is no Okta credential.
     (this.oktaCredential.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
     Validations.of(this.oktaCredential).acknowledge({ id: 'AwsSolutions-SMG4', reason: OKTA_CREDENTIAL_ROTATION_REASON });
+    acknowledgeInHipaaAndNist(this.oktaCredential, 'SecretsManagerRotationEnabled', OKTA_CREDENTIAL_ROTATION_REASON);
 
-    const logGroup = new LogGroup(this, 'RotationLogs', { retention: props.logRetention });
+    this.logGroup = new LogGroup(this, 'RotationLogs', { retention: props.logRetention, encryptionKey: props.encryptionKey });
+    const logGroup = this.logGroup;
     const role = createFunctionRole(this, 'RotationRole', logGroup, 'Rotates the Okta hook Basic credential and updates it in Okta');
     const rotationFunction = new Function(this, 'RotationFunction', {
       description: 'Rotation of the Okta hook Basic credential, updating the inline hook in Okta',
@@ -115,8 +126,18 @@ export class HookCredential extends Construct {
       },
     });
     this.rotationFunction = rotationFunction;
-    // Reading the Okta credential, and nothing else of that secret.
+    acknowledgeInHipaaAndNist(rotationFunction, 'LambdaDLQ', NO_DLQ_REASON);
+    acknowledgeInHipaaAndNist(rotationFunction, 'LambdaInsideVPC', NO_VPC_REASON);
+    acknowledgeInHipaaAndNist(rotationFunction, 'LambdaConcurrency', ROTATION_CONCURRENCY_REASON);
+    // Reading the Okta credential, and nothing else of that secret (the data key, only through Secrets Manager).
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.oktaCredential.secretArn] }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [props.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
 
     // Adds exactly what rotation needs to the function's role: DescribeSecret, GetSecretValue,
     // PutSecretValue and UpdateSecretVersionStage on this secret, and GetRandomPassword.

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, Function, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
@@ -7,7 +7,9 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ConfigError, loadConfig } from '../lambda/config.ts';
 import type { UserKeyKind } from '../lambda/core/user-key.ts';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { bundleCode } from './bundle-code.ts';
+import { acknowledgeInHipaaAndNist, NO_DLQ_REASON, NO_VPC_REASON } from './compliance.ts';
 import { createFunctionRole } from './function-role.ts';
 import { SettingsError } from './settings.ts';
 import { USER_HASH_KEY_LENGTH } from './user-hash-key.ts';
@@ -52,6 +54,8 @@ export interface HookFunctionProps {
   logRetention: RetentionDays;
   /** Concurrent executions reserved for the function (the `reservedConcurrency` setting); 0 reserves none. */
   reservedConcurrency: number;
+  /** The stack's data key (infra/data-key.ts), which encrypts the function's log group. */
+  encryptionKey: IKey;
 }
 
 /**
@@ -108,7 +112,7 @@ export class HookFunction extends Construct {
     };
     checkAtSynth(environment);
 
-    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, encryptionKey: props.encryptionKey });
     this.logGroup = logGroup;
     const role = createFunctionRole(this, 'Role', logGroup, 'Okta token inline hook');
     // Least privilege, and nothing else: read one patient and, in Basic mode, read the credential. The
@@ -122,6 +126,17 @@ export class HookFunction extends Construct {
       role.addToPrincipalPolicy(
         new PolicyStatement({ actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], resources: [auth.secret.secretArn] }),
       );
+      // A secret under the stack's own key is readable only with that key too, and only through Secrets Manager.
+      const secretKey = auth.secret.encryptionKey;
+      if (secretKey) {
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['kms:Decrypt'],
+            resources: [secretKey.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+          }),
+        );
+      }
     }
 
     this.function = new Function(this, 'Function', {
@@ -152,6 +167,16 @@ export class HookFunction extends Construct {
       systemLogLevelV2: SystemLogLevel.INFO,
       environment,
     });
+    acknowledgeInHipaaAndNist(this.function, 'LambdaDLQ', NO_DLQ_REASON);
+    acknowledgeInHipaaAndNist(this.function, 'LambdaInsideVPC', NO_VPC_REASON);
+    if (props.reservedConcurrency === 0) {
+      acknowledgeInHipaaAndNist(
+        this.function,
+        'LambdaConcurrency',
+        'The operator set reservedConcurrency=0 (an account whose concurrency limit leaves no room to reserve): the ' +
+          "stage's API throttling still bounds how many copies run at once.",
+      );
+    }
   }
 }
 

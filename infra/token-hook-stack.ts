@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BUNDLE_DIR, ROTATION_BUNDLE_DIR } from '../scripts/build.ts';
+import { DataKey } from './data-key.ts';
 import { HookAlarms } from './hook-alarms.ts';
 import { HookApi } from './hook-api.ts';
 import { HookDashboard } from './hook-dashboard.ts';
@@ -45,6 +46,8 @@ export class TokenHookStack extends Stack {
     Tags.of(this).add('project', 'okta-token-hook');
     Tags.of(this).add('stage', settings.stageName);
 
+    // What the stack keeps at rest outside the table (secrets, logs, the alarm topic) is encrypted with it.
+    const dataKey = new DataKey(this, 'DataKey', { stageName: settings.stageName });
     // A table's key cannot change: each kind of key has a table of its own, under a logical id of its own,
     // so switching userKey reads the table filled for it. With keyMigration the stack holds both; without,
     // the table not read is left in the account (RETAIN) until an operator deletes it.
@@ -64,6 +67,7 @@ export class TokenHookStack extends Stack {
       settings.authMode === 'basic'
         ? new HookCredential(this, 'Credential', {
             rotationBundleDir: props.rotationBundleDir ?? ROTATION_BUNDLE_DIR,
+            encryptionKey: dataKey.key,
             rotationDays: settings.rotationDays,
             logRetention: settings.logRetention,
             ...(settings.oktaOrgUrl && settings.oktaHookId
@@ -72,8 +76,9 @@ export class TokenHookStack extends Stack {
           })
         : undefined;
     // Both modes: the key that keeps logins out of the logs' user hashes.
-    const userHashKey = new UserHashKey(this, 'UserHashKey');
+    const userHashKey = new UserHashKey(this, 'UserHashKey', { encryptionKey: dataKey.key });
     const hook = new HookFunction(this, 'Hook', {
+      encryptionKey: dataKey.key,
       bundleDir: props.hookBundleDir ?? BUNDLE_DIR,
       table,
       auth: credential
@@ -96,6 +101,7 @@ export class TokenHookStack extends Stack {
       reservedConcurrency: settings.reservedConcurrency,
     });
     const api = new HookApi(this, 'Api', {
+      encryptionKey: dataKey.key,
       stageName: settings.stageName,
       authMode: settings.authMode,
       hookFunction: hook.function,
@@ -105,6 +111,7 @@ export class TokenHookStack extends Stack {
       logRetention: settings.logRetention,
     });
     const alarms = new HookAlarms(this, 'Alarms', {
+      encryptionKey: dataKey.key,
       hookFunction: hook.function,
       apiStage: api.stage,
       apiThrottled: (period) => api.metricThrottled(period),
@@ -150,6 +157,12 @@ export class TokenHookStack extends Stack {
       description: "The HTTP API's access log: one line a request, with Lambda's request id as integrationRequestId",
       value: api.accessLogs.logGroupName,
     });
+    if (credential?.logGroup) {
+      new CfnOutput(this, 'RotationLogGroupName', {
+        description: 'The rotation function logs: one line a step, never a credential',
+        value: credential.logGroup.logGroupName,
+      });
+    }
     new CfnOutput(this, 'PatientsTableName', {
       description: `The patients table (${TABLE_KEY_ATTRIBUTE[settings.userKey]} -> patientId)`,
       value: table.tableName,

@@ -1,6 +1,8 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeInHipaaAndNist } from './compliance.ts';
 
 /** Letters and digits AWS generates for the key; the function wants at least 32 (`USER_HASH_KEY`). */
 export const USER_HASH_KEY_LENGTH = 48;
@@ -22,9 +24,10 @@ export const NO_ROTATION_REASON =
 export class UserHashKey extends Construct {
   readonly secret: Secret;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, { encryptionKey }: { encryptionKey: IKey }) {
     super(scope, id);
     this.secret = new Secret(this, 'Secret', {
+      encryptionKey,
       description: 'HMAC key of the user hash in the Okta token hook logs (USER_HASH_KEY); not a credential',
       generateSecretString: {
         passwordLength: USER_HASH_KEY_LENGTH,
@@ -34,5 +37,6 @@ export class UserHashKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: NO_ROTATION_REASON });
+    acknowledgeInHipaaAndNist(this.secret, 'SecretsManagerRotationEnabled', NO_ROTATION_REASON);
   }
 }

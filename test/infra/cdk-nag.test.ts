@@ -5,10 +5,12 @@ import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Code, Function, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { NO_AUTHORIZER_REASON } from '../../infra/hook-api.ts';
 import { BACKUP_ROLE_REASON } from '../../infra/patients-backup.ts';
+import { COMPLIANCE_PACKS, INLINE_POLICY_REASON, NO_DLQ_REASON, NO_VPC_REASON, ROTATION_CONCURRENCY_REASON } from '../../infra/compliance.ts';
 import { MANUAL_ROTATION_REASON, OKTA_CREDENTIAL_ROTATION_REASON } from '../../infra/hook-credential.ts';
 import { NO_ROTATION_REASON } from '../../infra/user-hash-key.ts';
 import { OAUTH, OKTA, tokenHookApp, type Synthesized } from './synth.ts';
@@ -31,13 +33,32 @@ beforeAll(() => {
   assembly = synthesized.app.synth();
 });
 
-describe('cdk-nag AwsSolutions, in Basic and in OAuth mode', () => {
+describe('cdk-nag AwsSolutions, HIPAA Security and NIST 800-53 rev. 5, in Basic and in OAuth mode', () => {
   it('checks a Basic stack with automatic rotation and its notice, an OAuth stack, and a Basic stack without rotation', () => {
     expect(synthesized.stacks.map((stack) => stack.node.tryFindChild('RotationNotice') !== undefined)).toStrictEqual([true, false, false]);
   });
 
-  it('finds no unacknowledged error or warning', () => {
-    expect(new AwsSolutionsChecks().validateScope(synthesized.app)).toStrictEqual({ success: true, violations: [] });
+  it('finds no unacknowledged error or warning in the AWS Solutions, HIPAA Security and NIST 800-53 rev. 5 packs', () => {
+    for (const Pack of [AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks]) {
+      expect(new Pack().validateScope(synthesized.app)).toStrictEqual({ success: true, violations: [] });
+    }
+  });
+
+  it('runs the three packs on every synth', () => {
+    expect(COMPLIANCE_PACKS).toStrictEqual([AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks]);
+    const { app, stacks } = tokenHookApp([{ stageName: 'gate' }]);
+    // A Lambda function with no DLQ, no VPC, no reserved concurrency and no acknowledgement: HIPAA finds it.
+    new Function(stacks[0]!, 'Unchecked', { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('export const handler = () => {};') });
+    expect(() => app.synth()).toThrow(/HIPAA\.Security-LambdaDLQ/);
+  });
+
+  it('acknowledges LambdaConcurrency on the hook only where reservedConcurrency is 0', () => {
+    const { app } = tokenHookApp([{ stageName: 'unreserved', reservedConcurrency: 0 }]);
+    expect(() => app.synth()).not.toThrow();
+    const { app: reserved, stacks } = tokenHookApp([{ stageName: 'reserved' }]);
+    reserved.synth();
+    const hook = stacks[0]!.node.findChild('Hook').node.findChild('Function');
+    expect(JSON.stringify(hook.node.metadata)).not.toContain('LambdaConcurrency');
   });
 
   it('leaves no violation in the validation report `cdk synth` prints', () => {
@@ -62,20 +83,38 @@ describe('cdk-nag AwsSolutions, in Basic and in OAuth mode', () => {
           ),
       );
     const backupRole = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]';
-    expect(acknowledged.map(({ path, id }) => ({ path, id }))).toStrictEqual([
-      { path: 'OktaTokenHook-nag/Backup/Plan/Tables', id: backupRole },
-      { path: 'OktaTokenHook-nag/Credential/OktaCredential', id: 'AwsSolutions-SMG4' },
-      { path: 'OktaTokenHook-nag/Credential/RotationRole', id: 'AwsSolutions-IAM5[Resource::*]' },
-      { path: 'OktaTokenHook-nag/UserHashKey/Secret', id: 'AwsSolutions-SMG4' },
-      { path: 'OktaTokenHook-nag/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
-      { path: 'OktaTokenHook-nag-oauth/Backup/Plan/Tables', id: backupRole },
-      { path: 'OktaTokenHook-nag-oauth/UserHashKey/Secret', id: 'AwsSolutions-SMG4' },
-      { path: 'OktaTokenHook-nag-oauth/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
-      { path: 'OktaTokenHook-nag-manual/Backup/Plan/Tables', id: backupRole },
-      { path: 'OktaTokenHook-nag-manual/Credential/Secret', id: 'AwsSolutions-SMG4' },
-      { path: 'OktaTokenHook-nag-manual/UserHashKey/Secret', id: 'AwsSolutions-SMG4' },
-      { path: 'OktaTokenHook-nag-manual/Api/Api/POST--tokenHook', id: 'AwsSolutions-APIG4' },
-    ]);
+    // HIPAA Security and NIST 800-53 rev. 5 name their rules alike, and each is acknowledged in both.
+    const both = (...rules: string[]) => rules.flatMap((rule) => [`HIPAA.Security-${rule}`, `NIST.800.53.R5-${rule}`]);
+    const hookFunction = { 'Hook/Role': both('IAMNoInlinePolicy'), 'Hook/Function': both('LambdaDLQ', 'LambdaInsideVPC') };
+    const expected: Record<string, Record<string, string[]>> = {
+      'OktaTokenHook-nag': {
+        'Backup/Plan/Tables': [backupRole],
+        'Credential/OktaCredential': ['AwsSolutions-SMG4', ...both('SecretsManagerRotationEnabled')],
+        'Credential/RotationRole': [...both('IAMNoInlinePolicy'), 'AwsSolutions-IAM5[Resource::*]'],
+        'Credential/RotationFunction': both('LambdaDLQ', 'LambdaInsideVPC', 'LambdaConcurrency'),
+        'UserHashKey/Secret': ['AwsSolutions-SMG4', ...both('SecretsManagerRotationEnabled')],
+        ...hookFunction,
+        'Api/Api/POST--tokenHook': ['AwsSolutions-APIG4'],
+      },
+      'OktaTokenHook-nag-oauth': {
+        'Backup/Plan/Tables': [backupRole],
+        'UserHashKey/Secret': ['AwsSolutions-SMG4', ...both('SecretsManagerRotationEnabled')],
+        ...hookFunction,
+        'Api/Api/POST--tokenHook': ['AwsSolutions-APIG4'],
+      },
+      'OktaTokenHook-nag-manual': {
+        'Backup/Plan/Tables': [backupRole],
+        'Credential/Secret': ['AwsSolutions-SMG4', ...both('SecretsManagerRotationEnabled')],
+        'UserHashKey/Secret': ['AwsSolutions-SMG4', ...both('SecretsManagerRotationEnabled')],
+        ...hookFunction,
+        'Api/Api/POST--tokenHook': ['AwsSolutions-APIG4'],
+      },
+    };
+    expect(acknowledged.map(({ path, id }) => ({ path, id }))).toStrictEqual(
+      Object.entries(expected).flatMap(([stack, constructs]) =>
+        Object.entries(constructs).flatMap(([path, ids]) => ids.map((id) => ({ path: `${stack}/${path}`, id }))),
+      ),
+    );
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(80);
     const reasonAt = (path: string) => acknowledged.find((entry) => entry.path === path)?.reason;
     expect(reasonAt('OktaTokenHook-nag/Api/Api/POST--tokenHook')).toBe(NO_AUTHORIZER_REASON.basic);
@@ -86,6 +125,17 @@ describe('cdk-nag AwsSolutions, in Basic and in OAuth mode', () => {
     // The Basic credential rotates only where Okta can be updated; the Okta credential is Okta's to rotate.
     expect(reasonAt('OktaTokenHook-nag-manual/Credential/Secret')).toBe(MANUAL_ROTATION_REASON);
     expect(reasonAt('OktaTokenHook-nag/Credential/OktaCredential')).toBe(OKTA_CREDENTIAL_ROTATION_REASON);
+    const reasonOf = (path: string, id: string) => acknowledged.find((entry) => entry.path === path && entry.id === id)?.reason;
+    for (const stack of ['nag', 'nag-oauth', 'nag-manual']) {
+      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+        expect(reasonOf(`OktaTokenHook-${stack}/Hook/Function`, `${pack}-LambdaDLQ`)).toBe(NO_DLQ_REASON);
+        expect(reasonOf(`OktaTokenHook-${stack}/Hook/Function`, `${pack}-LambdaInsideVPC`)).toBe(NO_VPC_REASON);
+        expect(reasonOf(`OktaTokenHook-${stack}/Hook/Role`, `${pack}-IAMNoInlinePolicy`)).toBe(INLINE_POLICY_REASON);
+        expect(reasonOf(`OktaTokenHook-${stack}/UserHashKey/Secret`, `${pack}-SecretsManagerRotationEnabled`)).toBe(NO_ROTATION_REASON);
+      }
+    }
+    expect(reasonOf('OktaTokenHook-nag/Credential/RotationFunction', 'HIPAA.Security-LambdaConcurrency')).toBe(ROTATION_CONCURRENCY_REASON);
+    expect(reasonOf('OktaTokenHook-nag-manual/Credential/Secret', 'NIST.800.53.R5-SecretsManagerRotationEnabled')).toBe(MANUAL_ROTATION_REASON);
     expect(MANUAL_ROTATION_REASON).toMatch(/Okta keeps sending the old one.*401/s);
     expect(NO_ROTATION_REASON).toMatch(/grants no access.*correlat/s);
     expect(NO_AUTHORIZER_REASON.basic).toMatch(/Basic credential/);

@@ -189,7 +189,8 @@ describe('automatic rotation in the stack', () => {
       ([, resource]) => resource.Type === 'AWS::SecretsManager::Secret' && !resource.Properties.GenerateSecretString,
     );
     // No GenerateSecretString, no SecretString: no value until an operator puts one.
-    expect(Object.keys(oktaSecret?.[1].Properties ?? {}).sort()).toStrictEqual(['Description', 'Tags']);
+    expect(Object.keys(oktaSecret?.[1].Properties ?? {}).sort()).toStrictEqual(['Description', 'KmsKeyId', 'Tags']);
+    expect(oktaSecret?.[1].Properties.KmsKeyId).toStrictEqual({ 'Fn::GetAtt': [Object.keys(template.findResources('AWS::KMS::Key'))[0], 'Arn'] });
     expect(oktaSecret?.[1].Properties.Description).toMatch(/Okta service app .*clientId.*privateKeyJwk/);
     const oktaSecretId = oktaSecret?.[0] as string;
     const [functionId, rotation] = Object.entries(rotationFunctions(template))[0]!;

@@ -153,10 +153,18 @@ describe('hook function', () => {
   it("may read one item of the table and the credential secret (its value and its metadata), and nothing else", () => {
     const role = (hookFunction().Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
+    const logGroup = (hookFunction().LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const dataKey = logicalId('AWS::KMS::Key');
     expect(Object.values(policies).map((p) => p.Properties.PolicyDocument)).toStrictEqual([
       {
         Version: '2012-10-17',
         Statement: [
+          {
+            Sid: 'WriteOwnLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
+          },
           {
             Effect: 'Allow',
             Action: 'dynamodb:GetItem',
@@ -167,27 +175,20 @@ describe('hook function', () => {
             Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
             Resource: { Ref: credentialId() },
           },
+          {
+            // The secret is under the stack's data key: decrypting it only through Secrets Manager.
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: { 'Fn::GetAtt': [dataKey, 'Arn'] },
+            Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+          },
         ],
       },
     ]);
-    // The role itself: assumable by Lambda, writes to its own log group, no managed policies.
+    // The role itself: assumable by Lambda, no managed policies, nothing inline.
     const roleProps = json.Resources[role]!.Properties!;
     expect(roleProps.ManagedPolicyArns).toBeUndefined();
-    expect(roleProps.Policies).toStrictEqual([
-      {
-        PolicyName: 'WriteOwnLogs',
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              Resource: { 'Fn::GetAtt': [(hookFunction().LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref, 'Arn'] },
-            },
-          ],
-        },
-      },
-    ]);
+    expect(roleProps.Policies).toBeUndefined();
   });
 });
 
@@ -286,8 +287,15 @@ describe('credential', () => {
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
     expect(Object.values(policies).map((p) => p.Properties.PolicyDocument.Statement)).toStrictEqual([
       [
-        // The Okta credential: read, nothing else.
+        expect.objectContaining({ Sid: 'WriteOwnLogs', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+        // The Okta credential: read, nothing else; both secrets are under the data key, used only through Secrets Manager.
         { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: oktaCredentialId() } },
+        {
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: { 'Fn::GetAtt': [logicalId('AWS::KMS::Key'), 'Arn'] },
+          Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+        },
         {
           Effect: 'Allow',
           Action: [

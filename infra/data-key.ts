@@ -1,0 +1,47 @@
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/**
+ * The stack's own KMS key (a customer managed key, rotated yearly) for what it keeps at rest outside the
+ * table: the secrets, the log groups and the alarm topic. With it, reading a secret takes both the
+ * secret's permission and this key's, CloudTrail records every use, and disabling the key cuts every
+ * copy off at once. Kept when the stack goes: the retained log groups and the user-hash key need it.
+ */
+export class DataKey extends Construct {
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string, { stageName }: { stageName: string }) {
+    super(scope, id);
+    this.key = new Key(this, 'Key', {
+      description: `Okta token hook (stage ${stageName}): secrets, logs and alarm topic at rest`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
+    // CloudWatch Logs encrypts a log group with the key only for log groups of this account and region.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'LogGroupsOfThisAccount',
+        principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+        },
+      }),
+    );
+    // CloudWatch alarms and the EventBridge rotation rule publish to the encrypted topic: they need the key
+    // to encrypt each message, for this account only (no confused deputy).
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AlarmTopicPublishers',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com'), new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+  }
+}
