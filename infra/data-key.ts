@@ -32,15 +32,25 @@ export class DataKey extends Construct {
         },
       }),
     );
-    // CloudWatch alarms and the EventBridge rotation rule publish to the encrypted topic: they need the key
-    // to encrypt each message, for this account only (no confused deputy).
+    // CloudWatch alarms publish to the encrypted topic: they need the key for each message, for this account
+    // only (no confused deputy).
     this.key.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'AlarmTopicPublishers',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com'), new ServicePrincipal('events.amazonaws.com')],
+        sid: 'AlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    // The EventBridge rotation rule publishes too. SNS's guide for encrypted topics says EventBridge does not
+    // support aws:SourceAccount or aws:SourceArn in the key policy; the topic's own policy admits this rule only.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'RotationNoticeFromEventBridge',
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
       }),
     );
   }

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -46,6 +47,22 @@ const FIVE_MINUTES = Duration.minutes(5);
  */
 export const HOOK_METRICS_NAMESPACE = METRICS_NAMESPACE;
 export const HOOK_METRICS_SERVICE = SERVICE_NAME;
+
+/**
+ * The outcomes of a call that passed the credential check (lambda/hook.ts): what Okta's own calls produce,
+ * and what a scanner without the credential never does. NoTraffic counts these.
+ */
+export const OKTA_CALL_OUTCOMES = [
+  'ClaimAdded',
+  'NotAPatient',
+  'NoTokenToPatch',
+  'NoUserKey',
+  'InvalidUserKey',
+  'InvalidPatientRecord',
+  'StoreFailure',
+  'EventTimeOutOfRange',
+  'BadRequest',
+] as const;
 
 /** The hook's own count of an outcome, as the function writes it. */
 export function hookOutcomeMetric(fn: IFunction, metricName: string, period: Duration = FIVE_MINUTES): Metric {
@@ -220,25 +237,43 @@ export class HookAlarms extends Construct {
       this.alarms.push(
         new Alarm(this, 'NoTraffic', {
           alarmDescription:
-            `The API received no request in ${hours} hours. If patients signed in meanwhile, Okta no longer calls the ` +
-            'hook (detached from the authorization server, inactive, or the URL changed) and every token lacks the ' +
-            'claim. Turn off with noTrafficAlarmHours=0 on a stage nobody uses.',
-          metric: props.apiStage.metricCount({ period: Duration.hours(hours), statistic: 'Sum' }),
+            `The hook answered no call from Okta in ${hours} hours. If patients signed in meanwhile, Okta no longer calls ` +
+            'the hook (detached from the authorization server, inactive, the URL or the credential changed) and every ' +
+            'token lacks the claim. Turn off with noTrafficAlarmHours=0 on a stage nobody uses.',
+          // Only calls that passed the credential check count: the URL is public, and scanners' 401s and 404s
+          // would otherwise keep a detached hook looking alive.
+          metric: new MathExpression({
+            expression: OKTA_CALL_OUTCOMES.map((_, index) => `FILL(m${index}, 0)`).join(' + '),
+            usingMetrics: Object.fromEntries(
+              OKTA_CALL_OUTCOMES.map((name, index) => [`m${index}`, hookOutcomeMetric(fn, name, Duration.hours(hours))]),
+            ),
+            period: Duration.hours(hours),
+            label: 'Calls from Okta',
+          }),
           threshold: 1,
           comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
           evaluationPeriods: 1,
-          // API Gateway publishes no Count for a period without requests: the missing data point is the symptom.
+          // No outcome at all in the window leaves the expression without a data point: that is the symptom.
           treatMissingData: TreatMissingData.BREACHING,
         }),
       );
     }
     if (props.rotationFunction) {
       this.alarms.push(
-        countAlarm(
-          'RotationErrors',
-          'Rotating the Okta hook credential failed; see the rotation function logs.',
-          props.rotationFunction.metricErrors(sum),
-        ),
+        new Alarm(this, 'RotationErrors', {
+          alarmDescription:
+            'Rotating the Okta hook credential failed; see the rotation function logs. The old credential stays ' +
+            'current; Secrets Manager tries the rotation again. Stays in alarm for a day after the last failure.',
+          metric: props.rotationFunction.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          // Any failed step in the last 24 hours: the OK notice should not follow five minutes later while the
+          // rotation is still unfinished.
+          evaluationPeriods: 24,
+          datapointsToAlarm: 1,
+          // The function runs once a rotation: no invocation, nothing failed.
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
       );
     }
 
@@ -247,6 +282,22 @@ export class HookAlarms extends Construct {
     this.topic = props.alarmTopicArn
       ? Topic.fromTopicArn(this, 'Topic', props.alarmTopicArn)
       : new Topic(this, 'Topic', { displayName: 'Okta token hook alarms', enforceSSL: true, masterKey: props.encryptionKey });
+    if (!props.alarmTopicArn) {
+      // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: CloudWatch alarms of
+      // this account must be let in explicitly, or every alarm fails to notify.
+      this.topic.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AlarmsOfThisAccount',
+          principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+            ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+          },
+        }),
+      );
+    }
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     // Alarm and recovery both: whoever was paged learns when it is over.
     const action: IAlarmAction = new SnsAction(this.topic);

@@ -23,7 +23,7 @@ describe("the stack's data key", () => {
     expect(kmsKeyOf('AWS::SNS::Topic', 'KmsMasterKeyId')).toStrictEqual([keyArn]);
   });
 
-  it('lets CloudWatch Logs use it for this account’s log groups only, and the alarm publishers for this account only', () => {
+  it('lets CloudWatch Logs use it for this account’s log groups only, CloudWatch alarms for this account only, and EventBridge', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -32,10 +32,17 @@ describe("the stack's data key", () => {
             Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
           }),
           Match.objectLike({
-            Sid: 'AlarmTopicPublishers',
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+            Sid: 'AlarmsOfThisAccount',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+          // EventBridge supports no source condition in a key policy for encrypted topics (SNS guide).
+          Match.objectLike({
+            Sid: 'RotationNoticeFromEventBridge',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: Match.absent(),
           }),
         ]),
       },

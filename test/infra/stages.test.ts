@@ -273,10 +273,9 @@ describe('alarm settings', () => {
       { stageName: 'busy', noTrafficAlarmHours: 6 },
     ]);
     const [quiet, busy] = stacks.map((stack) => Template.fromStack(stack));
-    quiet!.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Count' }, 0);
+    quiet!.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { TreatMissingData: 'breaching' }, 0);
     busy!.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Count',
-      Period: 6 * 3600,
+      Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Period: 6 * 3600 }) })]),
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
     });

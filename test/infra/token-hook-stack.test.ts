@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../lambda/config.ts';
-import { HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, OUTCOME_ALARMS, UNAUTHORIZED_THRESHOLD } from '../../infra/hook-alarms.ts';
+import { HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, OKTA_CALL_OUTCOMES, OUTCOME_ALARMS, UNAUTHORIZED_THRESHOLD } from '../../infra/hook-alarms.ts';
 import { ACCESS_LOG_FIELDS } from '../../infra/hook-api.ts';
 import { USER_HASH_KEY_LENGTH } from '../../infra/user-hash-key.ts';
 import { OKTA, tokenHookApp } from './synth.ts';
@@ -536,21 +536,28 @@ describe('alarms', () => {
     });
   });
 
-  it('alarm when the API gets no request in 24 hours, no data counting as none', () => {
-    expect(json.Resources[alarmId('NoTraffic')]!.Properties).toMatchObject({
-      Namespace: 'AWS/ApiGateway',
-      MetricName: 'Count',
-      Statistic: 'Sum',
-      Period: 86_400,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'breaching',
-    });
+  it('alarm when no call from Okta (one that passed the credential check) came in 24 hours, no data counting as none', () => {
+    const properties = json.Resources[alarmId('NoTraffic')]!.Properties! as { Metrics: Array<Record<string, any>> };
+    expect(properties).toMatchObject({ EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    const [expression, ...metrics] = properties.Metrics;
+    expect(expression).toMatchObject({ Expression: OKTA_CALL_OUTCOMES.map((_, i) => `FILL(m${i}, 0)`).join(' + '), ReturnData: true });
+    // Each outcome of an authenticated call, from the function's own EMF counts, over the whole window.
+    expect(metrics.map((metric) => metric.MetricStat.Metric.MetricName)).toStrictEqual([...OKTA_CALL_OUTCOMES]);
+    for (const metric of metrics) expect(metric.MetricStat).toMatchObject({ Period: 86_400, Stat: 'Sum', Metric: { Namespace: 'OktaTokenHook' } });
+    // Scanners' refusals do not count.
+    expect(OKTA_CALL_OUTCOMES).not.toContain('Unauthorized');
+    expect(OKTA_CALL_OUTCOMES).not.toContain('RouteNotFound');
   });
 
-  it('alarm on a failed rotation and on an invalid patient record', () => {
-    expect(json.Resources[alarmId('RotationErrors')]!.Properties).toMatchObject({ MetricName: 'Errors', Namespace: 'AWS/Lambda' });
+  it('alarm on a failed rotation for a day after the last failure, and on an invalid patient record', () => {
+    expect(json.Resources[alarmId('RotationErrors')]!.Properties).toMatchObject({
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Period: 3600,
+      EvaluationPeriods: 24,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+    });
     expect(json.Resources[alarmId('InvalidPatientRecords')]!.Properties).toMatchObject({ MetricName: 'InvalidPatientRecord', Namespace: 'OktaTokenHook' });
   });
 
@@ -562,6 +569,18 @@ describe('alarms', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          // The topic's own policy replaces SNS's default: without this, no alarm could publish.
+          Match.objectLike({
+            Sid: 'AlarmsOfThisAccount',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topic },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': Match.anyValue() },
+            },
+          }),
         ]),
       },
     });
