@@ -30,7 +30,8 @@ export interface UserHashKeySecret {
  * Until the key is read, and whenever its read fails, lines are hashed with a random key of this process:
  * never a login, never an unkeyed hash, only lines that do not correlate across instances (the same as
  * running with no key). One warning says so, without any value. The key is then read again, in the
- * background of the next request that hashes a user, no more often than the credential source reads the
+ * background of the next request that hashes a user (one that passed the caller check, so a stranger
+ * cannot drive reads), no more often than the credential source reads the
  * Basic secret after a failure (1 s, doubling to 30 s), and never on a request's clock: a request does not
  * wait for the key. The first request after a failed init read tries at once, as the credential source does.
  */
