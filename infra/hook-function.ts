@@ -1,4 +1,4 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, Function, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
@@ -12,10 +12,15 @@ import { bundleCode } from './bundle-code.ts';
 import { acknowledgeInHipaaAndNist, NO_DLQ_REASON, NO_VPC_REASON } from './compliance.ts';
 import { createFunctionRole } from './function-role.ts';
 import { SettingsError } from './settings.ts';
-import { USER_HASH_KEY_LENGTH } from './user-hash-key.ts';
 
 /** The one path the function answers on; the API's route is built from the same constant. */
 export const HOOK_PATH = '/tokenHook';
+
+/** Why the hook's role may call BatchGetSecretValue on "*" (cdk-nag AwsSolutions-IAM5). */
+export const BATCH_GET_SECRET_VALUE_REASON =
+  'secretsmanager:BatchGetSecretValue has no resource type in IAM, so it can only be granted on "*". It returns ' +
+  'nothing on its own: Secrets Manager checks secretsmanager:GetSecretValue for each secret in the batch, and ' +
+  'the role has that only on the Basic credential and the user-hash key. It lets init read both in one round trip.';
 
 /** How the function tells Okta from a stranger (`HOOK_AUTH`). */
 export type HookAuth =
@@ -47,14 +52,14 @@ export interface HookFunctionProps {
   /** Replay window (`MAX_EVENT_AGE_SECONDS`); off when absent. */
   maxEventAgeSeconds?: number;
   /**
-   * The HMAC key of the user hash in log lines (`USER_HASH_KEY`), a plain-string secret. CloudFormation
-   * resolves it into the function's environment at deploy time; the function is given no access to it.
+   * The HMAC key of the user hash in log lines, a plain-string secret. The function reads it at init
+   * (`USER_HASH_KEY_SECRET_ID`): its value is in no template and in no function configuration.
    */
   userHashKey: ISecret;
   logRetention: RetentionDays;
   /** Concurrent executions reserved for the function (the `reservedConcurrency` setting); 0 reserves none. */
   reservedConcurrency: number;
-  /** The stack's data key (infra/data-key.ts), which encrypts the function's log group. */
+  /** The stack's data key (infra/data-key.ts), which encrypts the function's log group and the secrets it reads. */
   encryptionKey: IKey;
 }
 
@@ -77,8 +82,8 @@ const SETTING_OF_VARIABLE: Record<string, string> = {
 };
 
 /**
- * The token hook: the `npm run build` bundle, allowed to read one table item and, in Basic mode, one
- * secret. The user hash key reaches it through CloudFormation, not through a permission.
+ * The token hook: the `npm run build` bundle, allowed to read one table item, the user-hash key and, in
+ * Basic mode, the Basic credential.
  */
 export class HookFunction extends Construct {
   readonly function: Function;
@@ -97,10 +102,9 @@ export class HookFunction extends Construct {
       FAILURE_MODE: props.failureMode,
       HOOK_AUTH: auth.mode,
       ...(props.maxEventAgeSeconds === undefined ? {} : { MAX_EVENT_AGE_SECONDS: String(props.maxEventAgeSeconds) }),
-      // A dynamic reference, `{{resolve:secretsmanager:<arn>:SecretString:::}}`: the template holds only the
-      // reference and CloudFormation puts the value in at deploy time, with the deployer's rights. Like any
-      // environment variable, the value is then readable by whoever may read the function's configuration.
-      USER_HASH_KEY: props.userHashKey.secretValue.unsafeUnwrap(),
+      // Where the key is, not the key: a value in the environment (a dynamic reference resolved at deploy
+      // time) would be readable by whoever may read the function's configuration.
+      USER_HASH_KEY_SECRET_ID: props.userHashKey.secretArn,
       ...(auth.mode === 'basic'
         ? { HOOK_SECRET_ID: auth.secret.secretArn, ROTATION_GRACE_HOURS: String(auth.rotationGraceHours) }
         : definedOnly({
@@ -115,29 +119,32 @@ export class HookFunction extends Construct {
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, encryptionKey: props.encryptionKey });
     this.logGroup = logGroup;
     const role = createFunctionRole(this, 'Role', logGroup, 'Okta token inline hook');
-    // Least privilege, and nothing else: read one patient and, in Basic mode, read the credential. The
-    // function asks for the AWSCURRENT and AWSPREVIOUS versions of the secret (GetSecretValue on its ARN
-    // covers both) and, to know since when AWSPREVIOUS is the previous one, the secret's metadata
-    // (DescribeSecret: which version is AWSCURRENT, the rotation function's current-since tag,
-    // LastChangedDate), never its value. In OAuth mode it reads only the issuer's public keys, over
-    // HTTPS: no AWS permission.
+    // Least privilege, and nothing else: read one patient, the user-hash key and, in Basic mode, the
+    // credential. The function asks for the AWSCURRENT and AWSPREVIOUS versions of the credential
+    // (GetSecretValue on its ARN covers both) and, to know since when AWSPREVIOUS is the previous one, the
+    // secret's metadata (DescribeSecret: which version is AWSCURRENT, the rotation function's current-since
+    // tag, LastChangedDate), never its value. At init it reads the credential and the key in one
+    // BatchGetSecretValue (Basic mode; OAuth mode reads the key alone). In OAuth mode the caller check reads
+    // only the issuer's public keys, over HTTPS: no AWS permission.
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }));
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.userHashKey.secretArn] }));
     if (auth.mode === 'basic') {
       role.addToPrincipalPolicy(
         new PolicyStatement({ actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], resources: [auth.secret.secretArn] }),
       );
-      // A secret under the stack's own key is readable only with that key too, and only through Secrets Manager.
-      const secretKey = auth.secret.encryptionKey;
-      if (secretKey) {
-        role.addToPrincipalPolicy(
-          new PolicyStatement({
-            actions: ['kms:Decrypt'],
-            resources: [secretKey.keyArn],
-            conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
-          }),
-        );
-      }
+      // IAM has no resource type for BatchGetSecretValue: it is granted on "*" or not at all. On its own it
+      // returns nothing; each secret in the batch is checked against GetSecretValue, granted above on two ARNs.
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:BatchGetSecretValue'], resources: ['*'] }));
+      Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: BATCH_GET_SECRET_VALUE_REASON });
     }
+    // The secrets are under the stack's data key: readable only with that key too, and only through Secrets Manager.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [props.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
 
     this.function = new Function(this, 'Function', {
       description: 'Okta token inline hook: adds the patient id claim',
@@ -188,8 +195,7 @@ export class HookFunction extends Construct {
 function checkAtSynth(environment: Record<string, string>): void {
   const standIns = {
     PATIENTS_TABLE: 'checked-at-synth',
-    // What AWS generates: letters and digits, as many as the key secret asks for.
-    USER_HASH_KEY: 'k'.repeat(USER_HASH_KEY_LENGTH),
+    USER_HASH_KEY_SECRET_ID: 'checked-at-synth',
     ...(environment.HOOK_SECRET_ID ? { HOOK_SECRET_ID: 'checked-at-synth' } : {}),
   };
   try {

@@ -4,7 +4,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeInHipaaAndNist } from './compliance.ts';
 
-/** Letters and digits AWS generates for the key; the function wants at least 32 (`USER_HASH_KEY`). */
+/** Letters and digits AWS generates for the key; the function wants at least 32 (USER_HASH_KEY_MIN_LENGTH). */
 export const USER_HASH_KEY_LENGTH = 48;
 
 /** Why the key does not rotate (cdk-nag AwsSolutions-SMG4). */
@@ -16,9 +16,9 @@ export const NO_ROTATION_REASON =
 
 /**
  * The HMAC key of the user hash in the hook's log lines. AWS generates it, so no value is in the template,
- * and CloudFormation hands it to the function at deploy time through a dynamic reference
- * (`{{resolve:secretsmanager:...}}` in `USER_HASH_KEY`): the function needs no permission and makes no
- * call for it. Kept when the stack is destroyed or the secret replaced, so the hashes of old log lines
+ * and the function reads it at init (`USER_HASH_KEY_SECRET_ID`, the secret's ARN): in Basic mode in the
+ * same BatchGetSecretValue as the Basic credential, in OAuth mode alone. Its value is in no function
+ * configuration. Kept when the stack is destroyed or the secret replaced, so the hashes of old log lines
  * can still be matched.
  */
 export class UserHashKey extends Construct {
@@ -28,7 +28,7 @@ export class UserHashKey extends Construct {
     super(scope, id);
     this.secret = new Secret(this, 'Secret', {
       encryptionKey,
-      description: 'HMAC key of the user hash in the Okta token hook logs (USER_HASH_KEY); not a credential',
+      description: 'HMAC key of the user hash in the Okta token hook logs (USER_HASH_KEY_SECRET_ID); not a credential',
       generateSecretString: {
         passwordLength: USER_HASH_KEY_LENGTH,
         excludePunctuation: true,

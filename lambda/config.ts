@@ -27,6 +27,8 @@ export interface HookConfig {
   maxEventAgeSeconds?: number;
   /** The HMAC key of the user hash in log lines; a random one per process when absent. */
   userHashKey?: string;
+  /** Where the HMAC key is kept instead (deployed stacks): a plain-string Secrets Manager secret, read at init. */
+  userHashKeySecretId?: string;
   /**
    * How a caller proves it is Okta: the Basic credential from a Secrets Manager secret (AWS) or the
    * environment (local runs), or an OAuth access token from the authorization server `oauth` names.
@@ -48,6 +50,10 @@ export interface OAuthSettings {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** Also what the key read from USER_HASH_KEY_SECRET_ID must be (lambda/aws/user-hash-key-secret.ts). */
+export const USER_HASH_KEY_MIN_LENGTH = 32;
+const USER_HASH_KEY_TOO_SHORT = `must be at least ${USER_HASH_KEY_MIN_LENGTH} characters`;
 
 const TOKENS: Record<string, TokenKind[]> = { id: ['id'], access: ['access'], both: ['id', 'access'] };
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -85,7 +91,8 @@ const environmentSchema = z.object({
   OAUTH_AUDIENCE: z.optional(z.string().check(z.trim(), z.minLength(1))),
   OAUTH_SCOPE: z.optional(z.string().check(z.trim(), z.regex(/^[^\s"\\]+$/, 'must be one scope name, without spaces'))),
   OAUTH_CLIENT_ID: z.optional(z.string().check(z.trim(), z.minLength(1))),
-  USER_HASH_KEY: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
+  USER_HASH_KEY: z.optional(z.string().check(z.minLength(32, USER_HASH_KEY_TOO_SHORT))),
+  USER_HASH_KEY_SECRET_ID: z.optional(z.string().check(z.trim(), z.minLength(1))),
 });
 
 /** Reads and checks the configuration once; a ConfigError names the variable that is wrong. */
@@ -98,6 +105,9 @@ export function loadConfig(env: Record<string, string | undefined>): HookConfig 
     throw new ConfigError(`${variable} ${reason}`);
   }
   const vars = result.data;
+  if (vars.USER_HASH_KEY !== undefined && vars.USER_HASH_KEY_SECRET_ID !== undefined) {
+    throw new ConfigError('USER_HASH_KEY and USER_HASH_KEY_SECRET_ID are both set: set one (the secret in AWS, the value for local runs)');
+  }
   const claimTokens = TOKENS[vars.CLAIM_TOKENS] as TokenKind[];
   for (const token of claimTokens) {
     if (isReservedClaim(vars.CLAIM_NAME, token)) {
@@ -118,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): HookConfig 
     rotationGraceHours: vars.ROTATION_GRACE_HOURS,
     ...(vars.MAX_EVENT_AGE_SECONDS === undefined ? {} : { maxEventAgeSeconds: vars.MAX_EVENT_AGE_SECONDS }),
     ...(vars.USER_HASH_KEY === undefined ? {} : { userHashKey: vars.USER_HASH_KEY }),
+    ...(vars.USER_HASH_KEY_SECRET_ID === undefined ? {} : { userHashKeySecretId: vars.USER_HASH_KEY_SECRET_ID }),
     credential: credentialSetting(vars),
   };
 }

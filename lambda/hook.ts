@@ -27,6 +27,8 @@ export interface HookDependencies {
   log: Logger;
   /** Each request's one line: the log entry and its metrics. */
   requests: RequestLog;
+  /** The user hash in that line; by default an HMAC with `config.userHashKey` (a random key when absent). */
+  hashUser?: (userKey: string) => string;
 }
 
 /** Lambda passes its context (the local server a stand-in); its request id is the one Lambda's own lines carry. */
@@ -48,9 +50,8 @@ interface Outcome {
  * The whole hook as one function of an API Gateway v2 event. It never throws: anything unexpected
  * answers by the failure policy, since Okta treats any failure as "mint without the claim" anyway.
  */
-export function createHookHandler({ config, store, caller, log, requests }: HookDependencies): HookHandler {
+export function createHookHandler({ config, store, caller, log, requests, hashUser = createUserHasher(config.userHashKey) }: HookDependencies): HookHandler {
   const warnOnIssuerLoop = createIssuerLoopWarning('oauth' in config.credential ? config.credential.oauth.issuer : undefined, log);
-  const hashUser = createUserHasher(config.userHashKey);
   const onFailure = (): Answer =>
     config.failureMode === 'closed' ? signInError(config.failureMessage) : noContent();
 

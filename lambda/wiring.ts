@@ -2,6 +2,7 @@ import { type AwsJsonCall, createAwsJsonClient } from './aws/aws-json-client.ts'
 import { environmentCredentials } from './aws/aws-environment.ts';
 import { createDynamoDbPatientStore } from './aws/dynamodb-patient-store.ts';
 import { createSecretsManagerCredentialSource } from './aws/secrets-manager-credentials.ts';
+import { createUserHashKeySecret, type UserHashKeySecret } from './aws/user-hash-key-secret.ts';
 import { createBasicCallerAuthenticator } from './auth/basic-caller.ts';
 import { createLazyBearerCallerAuthenticator } from './auth/lazy-bearer-caller.ts';
 import { type HookConfig, loadConfig } from './config.ts';
@@ -36,23 +37,43 @@ export function wireHookFromEnvironment(env: Record<string, string | undefined>,
     config.tableName,
     TABLE_KEY_ATTRIBUTE[config.userKey],
   );
-  const caller = callerAuthenticator(config, () =>
-    createAwsJsonClient({ service: 'secretsmanager', env, credentials: credentialsFromEnvironment }),
-  );
+  let secretsManager: AwsJsonCall | undefined;
+  const secretsManagerClient = () =>
+    (secretsManager ??= createAwsJsonClient({ service: 'secretsmanager', env, credentials: credentialsFromEnvironment }));
+  const hashKey = config.userHashKeySecretId === undefined ? undefined : createUserHashKeySecret(secretsManagerClient(), config.userHashKeySecretId, { log });
+  const caller = callerAuthenticator(config, secretsManagerClient, hashKey);
   if ('oauth' in config.credential && config.credential.oauth.clientId === undefined) {
     log.warn('OAUTH_CLIENT_ID is not set: any client of the issuer holding the scope may call the hook');
   }
-  return { handle: createHookHandler({ config, store, caller, log, requests }), caller, log };
+  const handle = createHookHandler({ config, store, caller, log, requests, ...(hashKey ? { hashUser: hashKey.hashUser } : {}) });
+  return { handle, caller, log };
 }
 
+/**
+ * In Basic mode the user-hash key is read at init in the credential's own read (one BatchGetSecretValue);
+ * otherwise alone, beside whatever else the caller check prepares. Either way `caller.prepare()` is init's one entry.
+ */
 function callerAuthenticator(
   { credential: setting, rotationGraceHours }: HookConfig,
   secretsManager: () => AwsJsonCall,
+  hashKey: UserHashKeySecret | undefined,
 ): CallerAuthenticator {
-  if ('oauth' in setting) return createLazyBearerCallerAuthenticator(setting.oauth);
   if ('secretId' in setting) {
     const graceMs = rotationGraceHours * 60 * 60_000;
-    return createBasicCallerAuthenticator(createSecretsManagerCredentialSource(secretsManager(), setting.secretId, { graceMs }));
+    const readCurrentAtInit = hashKey?.readAtInitWith(setting.secretId);
+    const source = createSecretsManagerCredentialSource(secretsManager(), setting.secretId, { graceMs, ...(readCurrentAtInit ? { readCurrentAtInit } : {}) });
+    return createBasicCallerAuthenticator(source);
   }
-  return createBasicCallerAuthenticator({ acceptedCredentials: async () => [setting.static] });
+  const caller =
+    'oauth' in setting
+      ? createLazyBearerCallerAuthenticator(setting.oauth)
+      : createBasicCallerAuthenticator({ acceptedCredentials: async () => [setting.static] });
+  if (hashKey === undefined) return caller;
+  return {
+    challenge: caller.challenge,
+    authenticate: (header, deadline) => caller.authenticate(header, deadline),
+    prepare: async () => {
+      await Promise.all([caller.prepare(), hashKey.prepare()]);
+    },
+  };
 }

@@ -62,6 +62,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...minimal, CLAIM_NAME: 'username', CLAIM_TOKENS: 'id' }).claimName).toBe('username');
   });
 
+  it('reads where the user-hash key is kept, or its value for local runs, but not both', () => {
+    const secretId = 'arn:aws:secretsmanager:eu-west-1:1:secret:hash-key';
+    expect(loadConfig({ ...minimal, USER_HASH_KEY_SECRET_ID: secretId }).userHashKeySecretId).toBe(secretId);
+    expect(loadConfig({ ...minimal, USER_HASH_KEY: 'k'.repeat(32) })).not.toHaveProperty('userHashKeySecretId');
+    const message = configError({ ...minimal, USER_HASH_KEY: 'k'.repeat(32), USER_HASH_KEY_SECRET_ID: secretId });
+    expect(message).toBe('USER_HASH_KEY and USER_HASH_KEY_SECRET_ID are both set: set one (the secret in AWS, the value for local runs)');
+    expect(message).not.toContain('kkkk');
+  });
+
   it('never echoes the password it refuses', () => {
     const message = configError({ PATIENTS_TABLE: 'p', HOOK_USERNAME: 'a:b', HOOK_PASSWORD: 'hunter2-secret' });
     expect(message).not.toContain('hunter2');

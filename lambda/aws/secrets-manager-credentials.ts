@@ -21,6 +21,11 @@ export interface SecretsManagerCredentialOptions {
   now?: () => number;
   /** In [0, 1): spreads the back-off of instances that failed together. */
   random?: () => number;
+  /**
+   * How `prepare()` (init) reads AWSCURRENT, when not with GetSecretValue: the wiring reads it in one
+   * BatchGetSecretValue with the user-hash key (user-hash-key-secret.ts). Every later read is this source's own.
+   */
+  readCurrentAtInit?: (signal: AbortSignal) => Promise<SecretValue>;
 }
 
 export const DEFAULT_ROTATION_GRACE_MS = 24 * 60 * 60_000;
@@ -39,11 +44,11 @@ export const PENDING_CHECK_INTERVAL_MS = 5_000;
 const MAX_AGE_MS = 5 * 60_000;
 // A read in the same region takes tens of milliseconds. The requests waiting for one stop at their own
 // deadline (request-deadline.ts); this bound frees the read for the next request soon after.
-const FETCH_TIMEOUT_MS = 700;
+export const FETCH_TIMEOUT_MS = 700;
 // Secrets Manager failing is no reason to call it more: without a back-off every request Okta (or a
 // stranger) sends during an outage would start a read of its own, each retried by the client.
-const BACKOFF_MS = 1_000;
-const MAX_BACKOFF_MS = 30_000;
+export const BACKOFF_MS = 1_000;
+export const MAX_BACKOFF_MS = 30_000;
 const WHAT = 'the hook secret read';
 
 /** Refused without a call: a read failed a moment ago and the next waits for the back-off. */
@@ -85,7 +90,8 @@ interface PreviousVersion {
   movedAt: number;
 }
 
-interface SecretValue {
+/** What GetSecretValue (and each entry of BatchGetSecretValue) answers that the source uses. */
+export interface SecretValue {
   SecretString?: string;
   VersionId?: string;
 }
@@ -109,7 +115,7 @@ interface SecretMetadata {
  * rollback), so a value Okta still sends keeps working: calls under way when the rotation function
  * updated Okta, or until an operator pastes the new value after a rotation by hand.
  *
- * Init reads AWSCURRENT alone. When a presented credential first matches none, AWSCURRENT, AWSPREVIOUS
+ * Init reads AWSCURRENT alone (in Lambda, in one BatchGetSecretValue with the user-hash key). When a presented credential first matches none, AWSCURRENT, AWSPREVIOUS
  * and DescribeSecret (when AWSCURRENT moved) are read together, once for each version of AWSCURRENT: only
  * such a request waits for them. After that a mismatch re-reads AWSCURRENT (a rotation this instance has
  * not seen) at most once per 30 s, so wrong credentials cannot drive calls to Secrets Manager; a copy
@@ -141,6 +147,7 @@ export function createSecretsManagerCredentialSource(
     maxBackoffMs = MAX_BACKOFF_MS,
     now = () => Date.now(),
     random = Math.random,
+    readCurrentAtInit,
   } = options;
   let current: CurrentVersion | undefined;
   let previous: PreviousVersion | undefined;
@@ -175,13 +182,17 @@ export function createSecretsManagerCredentialSource(
     return work;
   }
 
-  function readAwsCurrent(signal: AbortSignal): Promise<CurrentVersion> {
+  function readAwsCurrent(signal: AbortSignal, read = getAwsCurrent): Promise<CurrentVersion> {
     lastCurrentReadStarted = now();
-    return call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSCURRENT' }, signal).then((value) => ({
+    return read(signal).then((value) => ({
       credential: parseBasicCredentialSecret(value.SecretString),
       ...(value.VersionId === undefined ? {} : { versionId: value.VersionId }),
       readAt: now(),
     }));
+  }
+
+  function getAwsCurrent(signal: AbortSignal): Promise<SecretValue> {
+    return call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSCURRENT' }, signal);
   }
 
   function describe(signal: AbortSignal): Promise<SecretMetadata> {
@@ -222,6 +233,10 @@ export function createSecretsManagerCredentialSource(
 
   async function readCurrentAlone(signal: AbortSignal): Promise<void> {
     current = await readAwsCurrent(signal);
+  }
+
+  async function readCurrentAtInitAlone(signal: AbortSignal): Promise<void> {
+    current = await readAwsCurrent(signal, readCurrentAtInit);
   }
 
   async function readCurrentAndPrevious(signal: AbortSignal): Promise<void> {
@@ -265,7 +280,7 @@ export function createSecretsManagerCredentialSource(
       if (current !== undefined) return;
       // Init is on no request's clock, and no request has waited yet: a failure here must not make the
       // first one wait for a back-off before it even tries.
-      await (reading ?? start(readCurrentAlone, { backOffOnFailure: false }));
+      await (reading ?? start(readCurrentAtInitAlone, { backOffOnFailure: false }));
     },
     async acceptedCredentials(deadline) {
       if (current !== undefined) {

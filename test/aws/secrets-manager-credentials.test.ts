@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NO_DEADLINE } from '../support/no-deadline.ts';
 import type { AwsJsonCall } from '../../lambda/aws/aws-json-client.ts';
 import { CURRENT_SINCE_TAG, createSecretsManagerCredentialSource } from '../../lambda/aws/secrets-manager-credentials.ts';
@@ -416,5 +416,33 @@ describe('createSecretsManagerCredentialSource', () => {
     answers['GetSecretValue AWSCURRENT'] = secret(current, 0, 'v1');
     now = 1010;
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+  });
+
+  it('reads AWSCURRENT at init through readCurrentAtInit when given (the batch read), and with GetSecretValue after', async () => {
+    let now = 0;
+    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'), DescribeSecret: described(0, 'v2') });
+    const initReads: string[] = [];
+    const source = createSecretsManagerCredentialSource(call, 'id', {
+      now: () => now,
+      readCurrentAtInit: async () => {
+        initReads.push('BatchGetSecretValue');
+        return secret(current, 0, 'v2');
+      },
+    });
+    await source.prepare?.();
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+    expect([initReads, calls]).toStrictEqual([['BatchGetSecretValue'], []]);
+    // The init read counts as the read of AWSCURRENT: a copy older than 5 minutes is read again, the source's own way.
+    now = 5 * 60_000;
+    await source.acceptedCredentials(NO_DEADLINE);
+    await vi.waitFor(() => expect([initReads, calls]).toStrictEqual([['BatchGetSecretValue'], ['GetSecretValue AWSCURRENT', 'DescribeSecret']]));
+  });
+
+  it('a failed readCurrentAtInit is like a failed init read: the first request reads with GetSecretValue at once', async () => {
+    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0) });
+    const source = createSecretsManagerCredentialSource(call, 'id', { readCurrentAtInit: async () => Promise.reject(failure('InternalServiceError')) });
+    await expect(source.prepare?.()).rejects.toMatchObject({ code: 'InternalServiceError' });
+    expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+    expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT']);
   });
 });

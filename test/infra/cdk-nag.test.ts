@@ -9,6 +9,7 @@ import { Code, Function, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { NO_AUTHORIZER_REASON } from '../../infra/hook-api.ts';
+import { BATCH_GET_SECRET_VALUE_REASON } from '../../infra/hook-function.ts';
 import { BACKUP_ROLE_REASON } from '../../infra/patients-backup.ts';
 import { COMPLIANCE_PACKS, INLINE_POLICY_REASON, NO_DLQ_REASON, NO_VPC_REASON, ROTATION_CONCURRENCY_REASON } from '../../infra/compliance.ts';
 import { MANUAL_ROTATION_REASON, OKTA_CREDENTIAL_ROTATION_REASON } from '../../infra/hook-credential.ts';
@@ -86,6 +87,8 @@ describe('cdk-nag AwsSolutions, HIPAA Security and NIST 800-53 rev. 5, in Basic 
     // HIPAA Security and NIST 800-53 rev. 5 name their rules alike, and each is acknowledged in both.
     const both = (...rules: string[]) => rules.flatMap((rule) => [`HIPAA.Security-${rule}`, `NIST.800.53.R5-${rule}`]);
     const hookFunction = { 'Hook/Role': both('IAMNoInlinePolicy'), 'Hook/Function': both('LambdaDLQ', 'LambdaInsideVPC') };
+    // Basic mode reads its two secrets in one BatchGetSecretValue, which IAM grants only on "*".
+    const basicHookFunction = { 'Hook/Role': [...both('IAMNoInlinePolicy'), 'AwsSolutions-IAM5[Resource::*]'], 'Hook/Function': hookFunction['Hook/Function'] };
     const expected: Record<string, Record<string, string[]>> = {
       'OktaTokenHook-nag': {
         'Backup/Plan/Tables': [backupRole],
@@ -93,7 +96,7 @@ describe('cdk-nag AwsSolutions, HIPAA Security and NIST 800-53 rev. 5, in Basic 
         'Credential/RotationRole': [...both('IAMNoInlinePolicy'), 'AwsSolutions-IAM5[Resource::*]'],
         'Credential/RotationFunction': both('LambdaDLQ', 'LambdaInsideVPC', 'LambdaConcurrency'),
         'UserHashKey/Secret': ['AwsSolutions-SMG4', ...both('SecretsManagerRotationEnabled')],
-        ...hookFunction,
+        ...basicHookFunction,
         'Api/Api/POST--tokenHook': ['AwsSolutions-APIG4'],
       },
       'OktaTokenHook-nag-oauth': {
@@ -106,7 +109,7 @@ describe('cdk-nag AwsSolutions, HIPAA Security and NIST 800-53 rev. 5, in Basic 
         'Backup/Plan/Tables': [backupRole],
         'Credential/Secret': ['AwsSolutions-SMG4', ...both('SecretsManagerRotationEnabled')],
         'UserHashKey/Secret': ['AwsSolutions-SMG4', ...both('SecretsManagerRotationEnabled')],
-        ...hookFunction,
+        ...basicHookFunction,
         'Api/Api/POST--tokenHook': ['AwsSolutions-APIG4'],
       },
     };
@@ -135,6 +138,10 @@ describe('cdk-nag AwsSolutions, HIPAA Security and NIST 800-53 rev. 5, in Basic 
       }
     }
     expect(reasonOf('OktaTokenHook-nag/Credential/RotationFunction', 'HIPAA.Security-LambdaConcurrency')).toBe(ROTATION_CONCURRENCY_REASON);
+    for (const stack of ['nag', 'nag-manual']) {
+      expect(reasonOf(`OktaTokenHook-${stack}/Hook/Role`, 'AwsSolutions-IAM5[Resource::*]')).toBe(BATCH_GET_SECRET_VALUE_REASON);
+    }
+    expect(BATCH_GET_SECRET_VALUE_REASON).toMatch(/no resource type.*GetSecretValue for each secret/s);
     expect(reasonOf('OktaTokenHook-nag-manual/Credential/Secret', 'NIST.800.53.R5-SecretsManagerRotationEnabled')).toBe(MANUAL_ROTATION_REASON);
     expect(MANUAL_ROTATION_REASON).toMatch(/Okta keeps sending the old one.*401/s);
     expect(NO_ROTATION_REASON).toMatch(/grants no access.*correlat/s);

@@ -42,11 +42,12 @@ describe('an OAuth-mode stack', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'OktaTokenHook', MetricName: Match.not('ApiThrottled') }, 5);
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    // Secrets Manager appears only as the user hash key and its reference: no permission, no output. (The
-    // data key's own policy lets Secrets Manager use it for the key's secret: not the function's.)
+    // Secrets Manager appears only as the user hash key and the function's permission to read it (and to
+    // decrypt it through Secrets Manager): no Basic secret, no BatchGetSecretValue, no output. (The data
+    // key's own policy lets Secrets Manager use it for the key's secret: not the function's.)
     const withoutDataKey = { ...json, Resources: Object.fromEntries(Object.entries(json.Resources).filter(([, r]) => r.Type !== 'AWS::KMS::Key')) };
     const mentions = JSON.stringify(withoutDataKey).match(/[^"]*secretsmanager[^"]*/gi);
-    expect(mentions).toStrictEqual(['AWS::SecretsManager::Secret', '{{resolve:secretsmanager:']);
+    expect(mentions).toStrictEqual(['AWS::SecretsManager::Secret', 'secretsmanager:GetSecretValue', 'secretsmanager.']);
   });
 
   it('passes the function HOOK_AUTH=oauth and the issuer settings, and nothing of Basic mode', () => {
@@ -60,7 +61,7 @@ describe('an OAuth-mode stack', () => {
         CLAIM_TOKENS: 'id',
         FAILURE_MODE: 'open',
         HOOK_AUTH: 'oauth',
-        USER_HASH_KEY: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: hashKeyId() }, ':SecretString:::}}']] },
+        USER_HASH_KEY_SECRET_ID: { Ref: hashKeyId() },
         OAUTH_ISSUER: 'https://example.okta.com/oauth2/aus1hookcalls',
         OAUTH_AUDIENCE: 'api://patient-token-hook',
         OAUTH_SCOPE: 'patient.hook',
@@ -70,7 +71,7 @@ describe('an OAuth-mode stack', () => {
     });
   });
 
-  it('lets the function read one item of the table, and nothing else', () => {
+  it('lets the function read one item of the table and the user-hash key, and nothing else', () => {
     const role = (hookFunction().Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     // The other role is AWS Backup's (test/infra/patients-backup.test.ts), which no function can assume.
     const lambdaRoles = template.findResources('AWS::IAM::Role', {
@@ -85,6 +86,13 @@ describe('an OAuth-mode stack', () => {
         Statement: [
           Match.objectLike({ Sid: 'WriteOwnLogs', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
           { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] } },
+          { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: hashKeyId() } },
+          {
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::KMS::Key'))[0], 'Arn'] },
+            Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+          },
         ],
       },
     });

@@ -24,14 +24,12 @@ const oktaCredentialId = () =>
   logicalId('AWS::SecretsManager::Secret', { GenerateSecretString: Match.absent(), SecretString: Match.absent() });
 const hashKeyId = () =>
   logicalId('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ GenerateStringKey: Match.absent() }) });
-/** What CloudFormation resolves at deploy time into the key's value; the template holds only this. */
 /** An alarm by its construct id under Alarms/ (the logical id starts with it). */
 const alarmId = (id: string) => {
   const found = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((logical) => logical.startsWith(`Alarms${id}`));
   expect(found).toHaveLength(1);
   return found[0] as string;
 };
-const hashKeyReference = () => ({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: hashKeyId() }, ':SecretString:::}}']] });
 
 beforeAll(() => {
   const { stacks } = tokenHookApp([{ stageName: 'test', alarmEmail: 'ops@example.com', ...OKTA }]);
@@ -132,7 +130,7 @@ describe('hook function', () => {
         CLAIM_TOKENS: 'id',
         FAILURE_MODE: 'open',
         HOOK_AUTH: 'basic',
-        USER_HASH_KEY: hashKeyReference(),
+        USER_HASH_KEY_SECRET_ID: { Ref: hashKeyId() },
         ROTATION_GRACE_HOURS: '24',
       },
     });
@@ -149,8 +147,7 @@ describe('hook function', () => {
     expect(json.Resources[config.LogGroup.Ref]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 90 } });
   });
 
-  // Nothing for the user hash key: CloudFormation resolves it into the environment, the function never reads it.
-  it("may read one item of the table and the credential secret (its value and its metadata), and nothing else", () => {
+  it('may read one item of the table, the user-hash key and the credential secret (its value and its metadata), and nothing else', () => {
     const role = (hookFunction().Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
     const logGroup = (hookFunction().LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -170,13 +167,16 @@ describe('hook function', () => {
             Action: 'dynamodb:GetItem',
             Resource: { 'Fn::GetAtt': [logicalId('AWS::DynamoDB::Table'), 'Arn'] },
           },
+          { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: hashKeyId() } },
           {
             Effect: 'Allow',
             Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
             Resource: { Ref: credentialId() },
           },
+          // The init read of both: IAM only takes "*" for it, and it returns only what GetSecretValue allows.
+          { Effect: 'Allow', Action: 'secretsmanager:BatchGetSecretValue', Resource: '*' },
           {
-            // The secret is under the stack's data key: decrypting it only through Secrets Manager.
+            // Both secrets are under the stack's data key: decrypting them only through Secrets Manager.
             Effect: 'Allow',
             Action: 'kms:Decrypt',
             Resource: { 'Fn::GetAtt': [dataKey, 'Arn'] },
@@ -366,22 +366,25 @@ describe('user hash key', () => {
     expect(() => loadConfig({ ...base, USER_HASH_KEY: 'k'.repeat(31) })).toThrow(/USER_HASH_KEY must be at least 32 characters/);
   });
 
-  it('reaches the function only as a dynamic reference CloudFormation resolves at deploy time', () => {
-    const fn = json.Resources[logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 })]!.Properties!;
-    expect((fn.Environment as { Variables: Record<string, unknown> }).Variables.USER_HASH_KEY).toStrictEqual(hashKeyReference());
-    // Nowhere else: not in an output, not in another resource, and no rotation.
+  it('reaches the function only as the secret ARN it reads at init, never as its value in the environment', () => {
+    const hook = logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 });
+    const variables = (json.Resources[hook]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.USER_HASH_KEY_SECRET_ID).toStrictEqual({ Ref: hashKeyId() });
+    expect(variables).not.toHaveProperty('USER_HASH_KEY');
+    expect(JSON.stringify(variables)).not.toContain('{{resolve:secretsmanager');
+    // Elsewhere only in the policy that lets the function read it: not in an output, and no rotation.
     const mentions = Object.entries(json.Resources)
       .filter(([id]) => id !== hashKeyId() && JSON.stringify(json.Resources[id]).includes(`"Ref":"${hashKeyId()}"`))
-      .map(([id]) => id);
-    expect(mentions).toStrictEqual([logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 })]);
+      .map(([id]) => json.Resources[id]!.Type);
+    expect(mentions.sort()).toStrictEqual(['AWS::IAM::Policy', 'AWS::Lambda::Function']);
     expect(JSON.stringify(json.Outputs)).not.toContain(hashKeyId());
     template.resourcePropertiesCountIs('AWS::SecretsManager::RotationSchedule', { SecretId: { Ref: hashKeyId() } }, 0);
   });
 
   it('has no plain value anywhere in the template', () => {
     const text = JSON.stringify(json);
-    // The only way in is the {{resolve:...}} reference; no literal of the key's length and alphabet.
-    expect(text.split('{{resolve:')).toHaveLength(2);
+    // No dynamic reference, and no literal of the key's length and alphabet.
+    expect(text).not.toContain('{{resolve:');
     expect(text).not.toMatch(/USER_HASH_KEY":"/);
     expect(text).not.toMatch(new RegExp(`(?<![A-Za-z0-9])[A-Za-z0-9]{${USER_HASH_KEY_LENGTH}}(?![A-Za-z0-9])`));
   });

@@ -27,7 +27,8 @@ export type SecretsManagerFault = { delayMs: number } | { hang: true } | { statu
  * A local HTTP server speaking Secrets Manager's JSON 1.1 protocol for one secret, through which the real
  * SDK client and the hook's own client both talk: `POST /` with `X-Amz-Target: secretsmanager.<Operation>`,
  * a SigV4 Authorization header (an unsigned call is refused) and a JSON body. Enough of it for the hook's
- * reads and for single-user rotation: versions, staging labels (moved, or taken off a version), tags, DescribeSecret, GetRandomPassword,
+ * reads and for single-user rotation: versions, staging labels (moved, or taken off a version), tags, DescribeSecret,
+ * BatchGetSecretValue (with plain-string `others` beside the one secret), GetRandomPassword,
  * PutSecretValue, UpdateSecretVersionStage, TagResource, UntagResource. Answers as the service does,
  * errors included (`__type`, `Message`, HTTP 400, or 500 `InternalServiceError`) and dates in epoch
  * seconds. Like the service, it keeps when the secret last changed in any way (a value put, a staging
@@ -53,6 +54,8 @@ export interface FakeSecretsManager {
    * They are still recorded in `calls`: the hook made them.
    */
   fault(fault: SecretsManagerFault | undefined, which?: (call: SecretsManagerCall) => boolean): void;
+  /** The ARN of another secret the fake holds (`others`). */
+  arnOf(name: string): string;
   /** The GetSecretValue calls for a staging label (AWSCURRENT when the call names no version). */
   readsOf(stage: string): number;
   /** What Secrets Manager does before calling createSecret: a new version id staged AWSPENDING, no value. */
@@ -73,6 +76,11 @@ export interface FakeSecretsManagerOptions {
   createdAt?: number;
   /** Default: any free port. */
   port?: number;
+  /**
+   * More secrets, by name, each one AWSCURRENT version of a plain string (the user-hash key): read with
+   * GetSecretValue (by name or ARN, AWSCURRENT) or BatchGetSecretValue, beside the main secret.
+   */
+  others?: Record<string, string>;
 }
 
 export const FAKE_SECRET_REGION = 'eu-west-1';
@@ -89,9 +97,19 @@ class ServiceError extends Error {
 /** Starts the fake with one version, AWSCURRENT: the given string, or a credential as the hook's secret holds it. */
 export async function startFakeSecretsManager(
   initial: string | BasicCredential,
-  { name = 'OktaHookCredential', createdAt = Date.now(), port = 0 }: FakeSecretsManagerOptions = {},
+  { name = 'OktaHookCredential', createdAt = Date.now(), port = 0, others = {} }: FakeSecretsManagerOptions = {},
 ): Promise<FakeSecretsManager> {
-  const arn = `arn:aws:secretsmanager:${FAKE_SECRET_REGION}:123456789012:secret:${name}-AbCdEf`;
+  const arnOf = (secretName: string, suffix = 'XyZ123') => `arn:aws:secretsmanager:${FAKE_SECRET_REGION}:123456789012:secret:${secretName}-${suffix}`;
+  const arn = arnOf(name, 'AbCdEf');
+  const otherSecrets = Object.entries(others).map(([otherName, value]) => ({
+    ARN: arnOf(otherName),
+    Name: otherName,
+    VersionId: randomUUID(),
+    SecretString: value,
+    VersionStages: ['AWSCURRENT'],
+    CreatedDate: createdAt / 1000,
+  }));
+  const otherSecret = (secretId: unknown) => otherSecrets.find((secret) => secretId === secret.ARN || secretId === secret.Name);
   const versions = new Map<string, SecretVersion>([[randomUUID(), { stages: ['AWSCURRENT'], secretString: secretString(initial), createdAt }]]);
   const tags = new Map<string, string>();
   const calls: SecretsManagerCall[] = [];
@@ -130,6 +148,13 @@ export async function startFakeSecretsManager(
       VersionIdsToStages: Object.fromEntries([...versions].map(([id, version]) => [id, [...version.stages]])),
     }),
     GetSecretValue: (input) => {
+      const other = otherSecret(input.SecretId);
+      if (other) {
+        if (input.VersionId !== undefined || (input.VersionStage ?? 'AWSCURRENT') !== 'AWSCURRENT') {
+          throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret value");
+        }
+        return { ...other, VersionStages: [...other.VersionStages] };
+      }
       const { id, version } = versionWith(input);
       return {
         ARN: arn,
@@ -139,6 +164,23 @@ export async function startFakeSecretsManager(
         VersionStages: [...version.stages],
         CreatedDate: version.createdAt / 1000,
       };
+    },
+    // The AWSCURRENT version of each secret named in SecretIdList (Filters are not played); a secret that
+    // cannot be read is in Errors and the call still answers 200, as the service does.
+    BatchGetSecretValue: (input) => {
+      const ids = input.SecretIdList;
+      if (!Array.isArray(ids) || ids.length < 1 || ids.length > 20 || input.Filters !== undefined) {
+        throw new ServiceError('InvalidParameterException', 'You must provide SecretIdList with 1 to 20 secrets (this fake plays no Filters).');
+      }
+      const SecretValues: object[] = [];
+      const Errors: object[] = [];
+      for (const SecretId of ids as unknown[]) {
+        const other = otherSecret(SecretId);
+        if (other) SecretValues.push({ ...other, VersionStages: [...other.VersionStages] });
+        else if (SecretId === arn || SecretId === name) SecretValues.push(operations.GetSecretValue!({ SecretId }));
+        else Errors.push({ SecretId, ErrorCode: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." });
+      }
+      return { SecretValues, Errors };
     },
     GetRandomPassword: (input) => {
       const alphabet = LETTERS_AND_DIGITS + (input.ExcludePunctuation ? '' : PUNCTUATION);
@@ -209,7 +251,7 @@ export async function startFakeSecretsManager(
   function answer({ operation, input }: SecretsManagerCall, ours: boolean): object {
     const handle = ours && Object.hasOwn(operations, operation) ? operations[operation] : undefined;
     if (!handle) throw new ServiceError('UnknownOperationException', `Unknown operation ${ours ? 'secretsmanager.' : ''}${operation}`);
-    if (input.SecretId !== undefined && input.SecretId !== arn && input.SecretId !== name) {
+    if (input.SecretId !== undefined && input.SecretId !== arn && input.SecretId !== name && !(operation === 'GetSecretValue' && otherSecret(input.SecretId))) {
       throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     }
     return handle(input);
@@ -268,6 +310,7 @@ export async function startFakeSecretsManager(
     fault(fault: SecretsManagerFault | undefined, which: (call: SecretsManagerCall) => boolean = () => true) {
       currentFault = fault === undefined ? undefined : { fault, which };
     },
+    arnOf: (otherName: string) => arnOf(otherName),
     readsOf: (stage: string) => calls.filter((call) => call.operation === 'GetSecretValue' && stageOf(call.input) === stage).length,
     startRotation() {
       const token = randomUUID();

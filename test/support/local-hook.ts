@@ -4,6 +4,7 @@ import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../local/embedd
 import { localHookEnvironment } from '../../local/local-environment.ts';
 import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
 import { createJsonLogger } from '../../lambda/observability/logger.ts';
+import { describeError } from '../../lambda/observability/redact.ts';
 import { createRequestLog } from '../../lambda/observability/request-line.ts';
 import { SERVICE_NAME, wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import { captureLine } from './captured-output.ts';
@@ -26,13 +27,15 @@ export interface LocalHookOptions {
   env?: Record<string, string>;
   /** Use this DynamoDB endpoint instead of starting an embedded store (for fault tests). */
   storeEndpoint?: string;
+  /** Run Lambda's init as lambda/handler.ts does (`caller.prepare()`, a failure logged) before serving. */
+  init?: boolean;
 }
 
 /**
  * The local stack as `npm start` runs it (embedded DynamoDB with the sample patients, the API Gateway
  * adapter, the handler wired from the environment), on free ports, with logs and metrics captured.
  */
-export async function startLocalHook({ env = {}, storeEndpoint }: LocalHookOptions = {}): Promise<LocalHook> {
+export async function startLocalHook({ env = {}, storeEndpoint, init = false }: LocalHookOptions = {}): Promise<LocalHook> {
   let store: EmbeddedDynamoDb | undefined;
   if (!storeEndpoint) {
     store = await startEmbeddedDynamoDb();
@@ -49,6 +52,7 @@ export async function startLocalHook({ env = {}, storeEndpoint }: LocalHookOptio
       requests: createRequestLog({ service: SERVICE_NAME, functionName: 'local', write: keepIn(logs) }),
     },
   );
+  if (init) await hook.caller.prepare().catch((error: unknown) => hook.log.error('credential not loaded at init', describeError(error)));
   const server = createApiGatewayServer(hook.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
