@@ -144,8 +144,9 @@ export const OUTCOME_ALARMS = [
  * getting slow; the function's own failure outcomes, which it answers without throwing (store failures,
  * an unreadable credential source, invalid records, unexpected errors, a run of 401s); API Gateway
  * answering 5xx, 429 or a high share of 4xx, or slowly (cold starts included); no traffic at all (a hook
- * detached in Okta); and, in Basic mode, a failed credential rotation, which leaves a pending version
- * behind. Each treats missing data on purpose, said where it is set. All notify one topic, always.
+ * detached in Okta); and, in Basic mode, a failed step of the credential rotation (the old credential stays
+ * current and Secrets Manager tries again). Each treats missing data on purpose, said where it is set. All
+ * notify one topic, always.
  */
 export class HookAlarms extends Construct {
   readonly alarms: Alarm[];
