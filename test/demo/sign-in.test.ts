@@ -47,7 +47,7 @@ describe.skipIf(!hasBrowser)('npm run demo, signed in with headless Chromium', (
       demo.stderr?.on('data', read);
       demo.once('exit', (code) => reject(new Error(`npm run demo exited with ${code}: ${output}`)));
     });
-    appUrl = /open (\S+)/.exec(output)?.[1] as string;
+    appUrl = (/open (\S+)/.exec(output)?.[1] as string).replace(/\/$/, '');
     hookPid = Number(/token hook at \S+ \(process (\d+)\)/.exec(output)?.[1]);
   });
 
@@ -85,12 +85,19 @@ describe.skipIf(!hasBrowser)('npm run demo, signed in with headless Chromium', (
     await page.context().close();
   });
 
-  it('tells the non-patient plainly that there is no patient id', async () => {
+  it('tells the non-patient plainly that there is no patient id, and signs out of the app and the provider', async () => {
     const page = await signIn('alex.doe@example.com');
     expect(await page.getByRole('heading', { name: 'No patient id' }).isVisible()).toBe(true);
     expect(await page.getByText('You are not a patient').isVisible()).toBe(true);
     expect(await page.getByRole('row', { name: /extPatientId/ }).count()).toBe(0);
     expect(await page.getByRole('row', { name: /preferred_username/ }).getByRole('cell').textContent()).toBe('alex.doe@example.com');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL(`${appUrl}/`);
+    expect(await page.getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
+    await page.goto(`${appUrl}/profile`);
+    expect(new URL(page.url()).pathname, 'signed out of the app: the profile sends you home').toBe('/');
     await page.context().close();
   });
 
