@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { CURRENT_SINCE_TAG, currentSinceTagValue, parseBasicCredentialSecret } from '../aws/secrets-manager-credentials.ts';
 import type { BasicCredential } from '../core/basic-auth.ts';
-import { parseOktaServiceCredential } from '../okta/service-app.ts';
+import { oktaCredentialReadError, parseOktaServiceCredential } from '../okta/service-app.ts';
 import { executeHook, type OktaHookTarget, oktaHookTarget, oktaRotationEnvironment, setHookCredential } from './okta-hook-target.ts';
 import { PASSWORD_LENGTH } from './password-policy.ts';
 
@@ -47,7 +47,7 @@ export function oktaTargetFromEnvironment(client: SecretsManagerClient, env: Rec
   return async () => {
     const settings = oktaRotationEnvironment(env);
     const secret = await client.send(new GetSecretValueCommand({ SecretId: settings.credentialSecretId })).catch((error: unknown) => {
-      throw new Error(`the Okta credential secret could not be read (${error instanceof Error ? error.name : 'error'})`);
+      throw oktaCredentialReadError(error);
     });
     return oktaHookTarget(settings, parseOktaServiceCredential(secret.SecretString, settings.auth));
   };

@@ -301,3 +301,15 @@ describe('a rotation step that fails leaves AWSCURRENT as it was and Okta sendin
     expect(w.okta.writes().filter((request) => request.method === 'PUT')).toStrictEqual([]);
   });
 });
+
+describe('the Okta credential secret as the rotation reads it', () => {
+  it('says it has no value yet when Secrets Manager finds no version (CloudFormation created it empty)', async () => {
+    const oktaSecret = await startFakeSecretsManager('unused', { name: 'OktaServiceCredential' });
+    cleanup.push(() => oktaSecret.close());
+    oktaSecret.versions.clear();
+    const client = new SecretsManagerClient({ endpoint: oktaSecret.endpoint, region: FAKE_SECRET_REGION, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }, maxAttempts: 1 });
+    cleanup.push(async () => client.destroy());
+    const target = oktaTargetFromEnvironment(client, { OKTA_ORG_URL: 'https://example.okta.com', OKTA_HOOK_ID: 'cal1', OKTA_CREDENTIAL_SECRET_ID: oktaSecret.arn });
+    await expect(target()).rejects.toThrow(/^the Okta credential secret has no value yet: fill it/);
+  });
+});
