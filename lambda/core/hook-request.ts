@@ -14,6 +14,7 @@ const tokenSchema = <Claims extends z.core.$ZodLooseShape>(claims: Claims) =>
 // Only the fields the hook reads are checked; the rest of Okta's request passes through untouched.
 const hookRequestSchema = z.looseObject({
   eventType: z.literal(TOKEN_TRANSFORM_EVENT),
+  eventId: z.optional(z.string()),
   eventTime: z.optional(z.string()),
   data: z.looseObject({
     context: absentOr(
