@@ -1,5 +1,5 @@
 import { OKTA_TIMEOUT_MS } from '../tools/okta/response-judge.ts';
-import type { HookRequestBody } from '../tools/preview/request-shapes.ts';
+import type { HookRequestBody } from '../tools/okta/request-shapes.ts';
 import { sendHookRequest } from '../tools/preview/send-hook-request.ts';
 import type { HookAnswer } from './mint-decision.ts';
 

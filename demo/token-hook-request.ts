@@ -1,5 +1,5 @@
 import { TOKEN_TRANSFORM_EVENT } from '../lambda/core/hook-request.ts';
-import type { HookRequestBody } from '../tools/preview/request-shapes.ts';
+import type { HookRequestBody } from '../tools/okta/request-shapes.ts';
 
 /** What the provider knows when it is about to mint tokens: the grant, the user, the session. */
 export interface TokenMint {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { withUser } from '../../tools/preview/request-shapes.ts';
+import { withUser } from '../../tools/okta/request-shapes.ts';
 
 export type FixtureName =
   | 'okta-example'
