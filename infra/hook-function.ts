@@ -155,7 +155,7 @@ export class HookFunction extends Construct {
       // Okta waits 3 s and never retries, so time is what this function is sized for. Lambda gives CPU in
       // proportion to memory: at 512 MB the init (a 62 KB bundle and one Secrets Manager read) and the
       // TLS handshakes of a cold start take a fraction of what they take at 128 MB, while a warm
-      // invocation (one GetItem) still bills only a few milliseconds; see README.md for the cost.
+      // invocation (one GetItem) still bills only a few milliseconds; see docs/operations.md for the cost.
       memorySize: 512,
       // The handler answers within 1 s of receiving the request (lambda/request-deadline.ts: one 900 ms
       // budget shared by the credential read, the key set and the store lookup, then the answer) by the
