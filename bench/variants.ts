@@ -70,14 +70,14 @@ function swapPlugin(swaps: Record<string, string>): Plugin {
   };
 }
 
-/** Builds a variant into outDir/<name>/index.mjs: the bundle imports only built-ins, so any folder will do. */
+/** Builds a variant into outDir/<name>/ (index.mjs and its chunks): the bundle imports only built-ins, so any folder will do. */
 export async function buildVariant(variant: Variant, outDir: string): Promise<{ file: string; metafile: Metafile }> {
   mkdirSync(join(outDir, variant.name), { recursive: true });
   const file = join(outDir, variant.name, 'index.mjs');
   const result = await build({
     ...bundleOptions,
-    ...(variant.entry ? { entryPoints: [variant.entry] } : {}),
-    outfile: file,
+    ...(variant.entry ? { entryPoints: { index: variant.entry } } : {}),
+    outdir: join(outDir, variant.name),
     metafile: true,
     logLevel: 'error',
     plugins: [...(bundleOptions.plugins ?? []), ...(variant.swaps ? [swapPlugin(variant.swaps)] : [])],
