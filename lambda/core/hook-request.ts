@@ -43,33 +43,30 @@ export function parseHookRequest(body: string | undefined): HookRequest {
 // this order (depth first) and the first that is wrong is the one the message names.
 function checkHookRequest(request: Record<string, unknown>): void {
   if (request.eventType !== TOKEN_TRANSFORM_EVENT) refuse(`eventType must be "${TOKEN_TRANSFORM_EVENT}"`);
-  if (request.eventTime !== undefined) stringOrAbsent(request.eventTime, 'eventTime', false);
-  const data = object(request.data, 'data', false);
-  const context = object(data?.context, 'data.context');
-  const user = object(context?.user, 'data.context.user');
+  if (request.eventTime !== undefined && typeof request.eventTime !== 'string') refuse('eventTime must be a string');
+  const data = requiredObject(request.data, 'data');
+  const user = objectOrAbsent(objectOrAbsent(data.context, 'data.context')?.user, 'data.context.user');
   stringOrAbsent(user?.id, 'data.context.user.id');
-  stringOrAbsent(object(user?.profile, 'data.context.user.profile')?.login, 'data.context.user.profile.login');
-  const identityClaims = object(object(data?.identity, 'data.identity')?.claims, 'data.identity.claims');
+  stringOrAbsent(objectOrAbsent(user?.profile, 'data.context.user.profile')?.login, 'data.context.user.profile.login');
+  const identityClaims = objectOrAbsent(objectOrAbsent(data.identity, 'data.identity')?.claims, 'data.identity.claims');
   stringOrAbsent(identityClaims?.preferred_username, 'data.identity.claims.preferred_username');
-  const accessClaims = object(object(data?.access, 'data.access')?.claims, 'data.access.claims');
+  const accessClaims = objectOrAbsent(objectOrAbsent(data.access, 'data.access')?.claims, 'data.access.claims');
   stringOrAbsent(accessClaims?.sub, 'data.access.claims.sub');
   stringOrAbsent(accessClaims?.uid, 'data.access.claims.uid');
 }
 
-/** The value as an object, or undefined when it is absent (null too, unless `nullable` is false). */
-function object(value: unknown, field: string, nullable = true): Record<string, unknown> | undefined {
-  if (value === undefined) {
-    if (nullable) return undefined;
-    refuse(`${field} is required`);
-  }
-  if (value === null && nullable) return undefined;
+function requiredObject(value: unknown, field: string): Record<string, unknown> {
+  if (value === undefined) refuse(`${field} is required`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse(`${field} must be an object`);
   return value as Record<string, unknown>;
 }
 
-function stringOrAbsent(value: unknown, field: string, nullable = true): void {
-  if (value === undefined || (value === null && nullable)) return;
-  if (typeof value !== 'string') refuse(`${field} must be a string`);
+function objectOrAbsent(value: unknown, field: string): Record<string, unknown> | undefined {
+  return value === undefined || value === null ? undefined : requiredObject(value, field);
+}
+
+function stringOrAbsent(value: unknown, field: string): void {
+  if (value !== undefined && value !== null && typeof value !== 'string') refuse(`${field} must be a string`);
 }
 
 function refuse(message: string): never {
