@@ -5,6 +5,7 @@ import { eventTimeProblem } from './core/event-age.ts';
 import { HookError } from './core/hook-error.ts';
 import { parseHookRequest } from './core/hook-request.ts';
 import type { CallerAuthenticator, CallerVerdict, PatientStore } from './core/ports.ts';
+import { passesRotationCheck, rotationCheckVersion } from './core/rotation-check.ts';
 import { tokensToPatch } from './core/tokens.ts';
 import { patientIdProblem } from './core/patient-record.ts';
 import { resolveUserKey } from './core/user-key.ts';
@@ -55,13 +56,22 @@ export function createHookHandler({ config, store, caller, log, requests, hashUs
   const onFailure = (): Answer =>
     config.failureMode === 'closed' ? signInError(config.failureMessage) : noContent();
 
-  async function authenticate(header: string | undefined, deadline: RequestDeadline): Promise<Outcome | undefined> {
-    const verdict = await caller
+  const unauthorized = (): Answer => problem(401, 'unauthorized', { 'www-authenticate': caller.challenge });
+
+  async function authenticate(header: string | undefined, deadline: RequestDeadline): Promise<CallerVerdict> {
+    return caller
       .authenticate(header, deadline.signal)
       .catch((error: unknown): CallerVerdict => ({ allowed: false, reason: 'CredentialSourceUnavailable', error }));
-    if (verdict.allowed) return undefined;
-    const answer = problem(401, 'unauthorized', { 'www-authenticate': caller.challenge });
-    return { answer, reason: verdict.reason, detail: verdict.detail, error: verdict.error };
+  }
+
+  /**
+   * The rotation's testSecret, through Okta's execute (core/rotation-check.ts): passes only with the value
+   * of the version it names, staged AWSPENDING; any other is refused like a wrong caller. Reads no patient.
+   * A pass is a valid empty answer of the contract, which Okta's execute passes back.
+   */
+  function answerRotationCheck(versionId: string, verdict: CallerVerdict & { allowed: true }): Outcome {
+    if (!passesRotationCheck(versionId, verdict.secretVersions)) return { answer: unauthorized(), reason: 'Unauthorized', detail: 'NotThePendingVersion' };
+    return { answer: commandsAnswer([]), reason: 'RotationCheckPassed' };
   }
 
   async function decide(event: APIGatewayProxyEventV2, deadline: RequestDeadline): Promise<Outcome> {
@@ -76,8 +86,8 @@ export function createHookHandler({ config, store, caller, log, requests, hashUs
     if (bodyBytes(event) > MAX_BODY_BYTES) {
       return { answer: problem(413, `body is larger than ${MAX_BODY_BYTES} bytes`), reason: 'BodyTooLarge' };
     }
-    const refused = await authenticate(event.headers?.authorization, deadline);
-    if (refused) return refused;
+    const verdict = await authenticate(event.headers?.authorization, deadline);
+    if (!verdict.allowed) return { answer: unauthorized(), reason: verdict.reason, detail: verdict.detail, error: verdict.error };
 
     const request = parseHookRequest(decodeBody(event));
     if (config.maxEventAgeSeconds !== undefined) {
@@ -85,6 +95,8 @@ export function createHookHandler({ config, store, caller, log, requests, hashUs
       const stale = eventTimeProblem(request.eventTime, event.requestContext.timeEpoch, config.maxEventAgeSeconds);
       if (stale) return { answer: problem(400, stale), reason: 'EventTimeOutOfRange' };
     }
+    const rotationCheck = rotationCheckVersion(request);
+    if (rotationCheck !== undefined) return answerRotationCheck(rotationCheck, verdict);
     warnOnIssuerLoop(request);
     const tokens = tokensToPatch(config.claimTokens, request);
     if (tokens.length === 0) return { answer: noContent(), reason: 'NoTokenToPatch' };

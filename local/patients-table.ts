@@ -18,7 +18,7 @@ export interface SamplePatient {
 
 /**
  * The seed guide's patients, so a newcomer has someone to sign in as. jessie.smith's Okta id is the one
- * in Okta's published example request (test/fixtures/okta-example-patient.json).
+ * in Okta's published example request (examples/okta-example-patient.json).
  */
 export const SAMPLE_PATIENTS: readonly SamplePatient[] = [
   { username: 'jessie.smith@example.com', oktaUserId: '00uq8tMo3zV0OfJON0g3', patientId: '1235' },

@@ -27,7 +27,7 @@ export function startBanner(env: Record<string, string | undefined>, url: string
   }
   lines.push(
     'Try it:',
-    `  curl -i ${url} -H 'authorization: ${authorization}' -H 'content-type: application/json' --data @test/fixtures/okta-example-patient.json`,
+    `  curl -i ${url} -H 'authorization: ${authorization}' -H 'content-type: application/json' --data @examples/okta-example-patient.json`,
   );
   return lines;
 }

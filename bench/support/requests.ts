@@ -15,7 +15,7 @@ export interface BenchCase {
   expectedBody: string;
 }
 
-const PATIENT_FIXTURE = new URL('../../test/fixtures/okta-example-patient.json', import.meta.url);
+const PATIENT_FIXTURE = new URL('../../examples/okta-example-patient.json', import.meta.url);
 
 /** Okta's published example for a patient (jessie.smith@example.com, patient 1235), as Okta sends it. */
 export function patientRequestBody(): string {

@@ -1,5 +1,5 @@
-import { decodeBasicHeader, verifyBasicAuth } from '../core/basic-auth.ts';
-import type { CallerAuthenticator, CredentialSource } from '../core/ports.ts';
+import { decodeBasicHeader, matchBasicAuth } from '../core/basic-auth.ts';
+import type { AcceptedCredential, CallerAuthenticator, CallerVerdict, CredentialSource } from '../core/ports.ts';
 import { BASIC_CHALLENGE } from './challenges.ts';
 
 // A mismatch may need a rotation this instance has not seen and then the previous value beside it, after
@@ -9,7 +9,8 @@ const MAX_RELOADS = 3;
 /**
  * The caller must present one of the source's Basic credentials. On a mismatch the source may learn more
  * (a rotated secret, the previous value), so a new credential is accepted without waiting for a cold start,
- * and the request stops asking as soon as its credential is accepted.
+ * and the request stops asking as soon as its credential is accepted. An accepted caller is told which
+ * secret versions hold what it presented: a rotation check (core/rotation-check.ts) needs the pending one.
  */
 export function createBasicCallerAuthenticator(credentials: CredentialSource): CallerAuthenticator {
   return {
@@ -23,7 +24,8 @@ export function createBasicCallerAuthenticator(credentials: CredentialSource): C
       } catch (error) {
         return { allowed: false, reason: 'CredentialSourceUnavailable', error };
       }
-      if (verifyBasicAuth(header, accepted)) return { allowed: true };
+      let verdict = allowedWith(header, accepted);
+      if (verdict) return verdict;
       for (let round = 0; round < MAX_RELOADS && credentials.reloadAfterMismatch; round++) {
         let reloaded;
         try {
@@ -33,7 +35,8 @@ export function createBasicCallerAuthenticator(credentials: CredentialSource): C
           return { allowed: false, reason: 'CredentialSourceUnavailable', error };
         }
         if (reloaded === undefined) break;
-        if (verifyBasicAuth(header, reloaded)) return { allowed: true };
+        verdict = allowedWith(header, reloaded);
+        if (verdict) return verdict;
       }
       return { allowed: false, reason: 'Unauthorized' };
     },
@@ -41,4 +44,11 @@ export function createBasicCallerAuthenticator(credentials: CredentialSource): C
       await (credentials.prepare ? credentials.prepare() : credentials.acceptedCredentials(new AbortController().signal));
     },
   };
+}
+
+function allowedWith(header: string | undefined, accepted: readonly AcceptedCredential[]): CallerVerdict | undefined {
+  const matched = matchBasicAuth(header, accepted);
+  if (matched.length === 0) return undefined;
+  const secretVersions = matched.flatMap((credential) => (credential.version ? [credential.version] : []));
+  return secretVersions.length === 0 ? { allowed: true } : { allowed: true, secretVersions };
 }

@@ -1,5 +1,5 @@
 import type { BasicCredential } from '../core/basic-auth.ts';
-import type { CredentialSource } from '../core/ports.ts';
+import type { AcceptedCredential, CredentialSource, SecretStage } from '../core/ports.ts';
 import { createFailureBackoff } from '../failure-backoff.ts';
 import { untilDeadline } from '../request-deadline.ts';
 import type { AwsJsonCall } from './aws-json-client.ts';
@@ -76,7 +76,7 @@ export function currentSinceTagValue(versionId: string, movedAtMs: number): stri
 }
 
 interface CurrentVersion {
-  credential: BasicCredential;
+  credential: AcceptedCredential;
   versionId?: string;
   readAt: number;
 }
@@ -85,7 +85,7 @@ interface PreviousVersion {
   /** The AWSCURRENT version this AWSPREVIOUS was read beside: a rotation makes it another's. */
   beside: CurrentVersion;
   /** None when the secret was never rotated, or the value is not a credential. */
-  credential?: BasicCredential;
+  credential?: AcceptedCredential;
   /** When AWSCURRENT moved onto `beside`: the grace counts from here. */
   movedAt: number;
 }
@@ -99,7 +99,7 @@ export interface SecretValue {
 interface PendingVersion {
   versionId: string;
   /** None while the version has no value yet (Secrets Manager stages it before createSecret), or is no credential. */
-  credential?: BasicCredential;
+  credential?: AcceptedCredential;
 }
 
 interface SecretMetadata {
@@ -126,6 +126,8 @@ interface SecretMetadata {
  * instance makes (the first mismatch, the re-reads above) notes the pending version and reads its value
  * once per version; on top, a mismatch looks for a new one at most once per 5 s (one DescribeSecret call),
  * so a wrong credential costs at most one call per 5 s, one more per 30 s, and one per new version.
+ * Each value accepted carries its version id and the label it is accepted under, so a caller check can say
+ * which version a caller presented (a rotation check needs exactly the pending one).
  *
  * One read at a time, shared by the requests that need it, each waiting no longer than its deadline.
  * A failed read starts a back-off (1 s, doubling to 30 s) during which nothing is read and a request that
@@ -185,7 +187,7 @@ export function createSecretsManagerCredentialSource(
   function readAwsCurrent(signal: AbortSignal, read = getAwsCurrent): Promise<CurrentVersion> {
     lastCurrentReadStarted = now();
     return read(signal).then((value) => ({
-      credential: parseBasicCredentialSecret(value.SecretString),
+      credential: withVersion(parseBasicCredentialSecret(value.SecretString), value.VersionId, 'AWSCURRENT'),
       ...(value.VersionId === undefined ? {} : { versionId: value.VersionId }),
       readAt: now(),
     }));
@@ -217,7 +219,7 @@ export function createSecretsManagerCredentialSource(
         throw error;
       },
     );
-    pending = { versionId, ...(value === undefined ? {} : credentialOrNothing(value.SecretString)) };
+    pending = { versionId, ...(value === undefined ? {} : credentialOrNothing(value.SecretString, versionId, 'AWSPENDING')) };
   }
 
   async function readCurrent(signal: AbortSignal): Promise<void> {
@@ -257,13 +259,13 @@ export function createSecretsManagerCredentialSource(
     current = read;
     previous = {
       beside: read,
-      ...(value === undefined ? {} : credentialOrNothing(value.SecretString)),
+      ...(value === undefined ? {} : credentialOrNothing(value.SecretString, value.VersionId, 'AWSPREVIOUS')),
       movedAt: whenCurrentMoved(read.versionId, metadata),
     };
     await notePending(metadata, signal);
   }
 
-  function accepted(): readonly BasicCredential[] {
+  function accepted(): readonly AcceptedCredential[] {
     if (current === undefined) throw lastFailure ?? new Error('the hook secret has not been read');
     const old = previous !== undefined && previousKnown() && now() < previous.movedAt + graceMs ? previous.credential : undefined;
     return [current.credential, ...(old ? [old] : []), ...(pending?.credential ? [pending.credential] : [])];
@@ -357,12 +359,17 @@ export function parseBasicCredentialSecret(secretString: string | undefined): Ba
   return { username, password };
 }
 
-function credentialOrNothing(secretString: string | undefined): { credential?: BasicCredential } {
+function credentialOrNothing(secretString: string | undefined, versionId: string | undefined, stage: SecretStage): { credential?: AcceptedCredential } {
   try {
-    return { credential: parseBasicCredentialSecret(secretString) };
+    return { credential: withVersion(parseBasicCredentialSecret(secretString), versionId, stage) };
   } catch {
     return {};
   }
+}
+
+/** Each accepted value carries the version it was read from, kept once at read time rather than per request. */
+function withVersion(credential: BasicCredential, versionId: string | undefined, stage: SecretStage): AcceptedCredential {
+  return versionId === undefined ? credential : { ...credential, version: { id: versionId, stage } };
 }
 
 // Secrets Manager names every version; without an id, only the very copy read counts as the same version.

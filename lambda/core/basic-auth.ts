@@ -7,21 +7,26 @@ export interface BasicCredential {
 
 const BASIC_HEADER = /^basic +([A-Za-z0-9+/]+={0,2}) *$/i;
 
-/**
- * True when the Authorization header carries one of the accepted credentials.
- * Username and password are both compared, as fixed-length digests, against every accepted
- * credential, so the time taken says nothing about which part was wrong.
- */
+/** True when the Authorization header carries one of the accepted credentials. */
 export function verifyBasicAuth(header: string | undefined, accepted: readonly BasicCredential[]): boolean {
+  return matchBasicAuth(header, accepted).length > 0;
+}
+
+/**
+ * The accepted credentials the Authorization header carries (more than one only when two hold the same
+ * value). Username and password are both compared, as fixed-length digests, against every accepted
+ * credential, so the time taken says nothing about which part was wrong, or which one matched.
+ */
+export function matchBasicAuth<Credential extends BasicCredential>(header: string | undefined, accepted: readonly Credential[]): Credential[] {
   const presented = decodeBasicHeader(header);
-  if (!presented) return false;
+  if (!presented) return [];
   const username = digest(presented.username);
   const password = digest(presented.password);
-  let matched = false;
+  const matched: Credential[] = [];
   for (const credential of accepted) {
     const usernameMatches = timingSafeEqual(username, digest(credential.username));
     const passwordMatches = timingSafeEqual(password, digest(credential.password));
-    matched = (usernameMatches && passwordMatches) || matched;
+    if (usernameMatches && passwordMatches) matched.push(credential);
   }
   return matched;
 }

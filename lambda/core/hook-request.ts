@@ -12,6 +12,7 @@ type Token<Claims> = AbsentOr<Loose<{ claims?: AbsentOr<Loose<Claims>> }>>;
 /** Only the fields the hook reads are typed and checked; the rest of Okta's request passes through untouched. */
 export type HookRequest = Loose<{
   eventType: typeof TOKEN_TRANSFORM_EVENT;
+  eventId?: string | undefined;
   eventTime?: string | undefined;
   data: Loose<{
     context?: AbsentOr<Loose<{ user?: AbsentOr<Loose<{ id?: AbsentOr<string>; profile?: AbsentOr<Loose<{ login?: AbsentOr<string> }>> }>> }>>;
@@ -43,6 +44,7 @@ export function parseHookRequest(body: string | undefined): HookRequest {
 // this order (depth first) and the first that is wrong is the one the message names.
 function checkHookRequest(request: Record<string, unknown>): void {
   if (request.eventType !== TOKEN_TRANSFORM_EVENT) refuse(`eventType must be "${TOKEN_TRANSFORM_EVENT}"`);
+  if (request.eventId !== undefined && typeof request.eventId !== 'string') refuse('eventId must be a string');
   if (request.eventTime !== undefined && typeof request.eventTime !== 'string') refuse('eventTime must be a string');
   const data = requiredObject(request.data, 'data');
   const user = objectOrAbsent(objectOrAbsent(data.context, 'data.context')?.user, 'data.context.user');

@@ -18,9 +18,23 @@ export interface PatientStore {
   findPatient(userKey: string, deadline: AbortSignal): Promise<StoredPatient | undefined>;
 }
 
+/** A staging label under which a Secrets Manager version's value is accepted. */
+export type SecretStage = 'AWSCURRENT' | 'AWSPREVIOUS' | 'AWSPENDING';
+
+/** Which version of the hook secret holds a credential, and the label it is accepted under. */
+export interface SecretVersion {
+  id: string;
+  stage: SecretStage;
+}
+
+/** A credential a caller may present, with the secret version holding it (none for a static credential). */
+export interface AcceptedCredential extends BasicCredential {
+  version?: SecretVersion;
+}
+
 /** The Basic credentials a caller may present. Throws when they cannot be had before the deadline. */
 export interface CredentialSource {
-  acceptedCredentials(deadline: AbortSignal): Promise<readonly BasicCredential[]>;
+  acceptedCredentials(deadline: AbortSignal): Promise<readonly AcceptedCredential[]>;
   /**
    * The read worth doing during init. A failure here is the caller's to log, and has no effect on the
    * requests that follow: the first one tries again. Without it, init asks `acceptedCredentials`.
@@ -32,7 +46,7 @@ export interface CredentialSource {
    * credential still matches none. `undefined` when there is nothing more to learn now. Throws when what
    * it needed to learn cannot be had before the deadline.
    */
-  reloadAfterMismatch?(deadline: AbortSignal): Promise<readonly BasicCredential[] | undefined>;
+  reloadAfterMismatch?(deadline: AbortSignal): Promise<readonly AcceptedCredential[] | undefined>;
 }
 
 /**
@@ -49,7 +63,11 @@ export interface CallerAuthenticator {
 }
 
 export type CallerVerdict =
-  | { allowed: true }
+  | {
+      allowed: true;
+      /** The secret versions holding the Basic credential presented; absent when none has one (static, OAuth). */
+      secretVersions?: readonly SecretVersion[];
+    }
   | {
       allowed: false;
       /** `Unauthorized`, or `CredentialSourceUnavailable` when what is needed to check the caller cannot be had. */

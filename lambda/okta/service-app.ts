@@ -35,9 +35,7 @@ export class OktaTokenError extends Error {
  * the secret holds a private key or a token.
  */
 export function parseOktaServiceCredential(secretString: string | undefined, expected?: OktaAuthKind): OktaServiceCredential {
-  if (secretString === undefined || secretString.trim() === '') {
-    throw new Error('the Okta credential secret has no value yet: fill it (README.md, "Automatic rotation") before a rotation can update Okta');
-  }
+  if (secretString === undefined || secretString.trim() === '') throw new Error(NO_VALUE_YET);
   let value: unknown;
   try {
     value = JSON.parse(secretString);
@@ -60,6 +58,17 @@ export function parseOktaServiceCredential(secretString: string | undefined, exp
     throw new Error(`the Okta credential secret holds ${credential.kind === 'apiToken' ? 'an API token' : 'a service app key'}, but oktaAuth is ${expected}`);
   }
   return credential;
+}
+
+const NO_VALUE_YET = 'the Okta credential secret has no value yet: fill it (README.md, "Automatic rotation") before a rotation can update Okta';
+
+/**
+ * Why the Okta credential secret could not be read, naming the error, never a value. The stack creates the
+ * secret empty, and Secrets Manager answers ResourceNotFoundException for a secret with no version yet.
+ */
+export function oktaCredentialReadError(error: unknown): Error {
+  const name = error instanceof Error ? error.name : 'error';
+  return new Error(name === 'ResourceNotFoundException' ? NO_VALUE_YET : `the Okta credential secret could not be read (${name})`);
 }
 
 export interface OktaAuthorizerOptions {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { basicHeaderValue, type BasicCredential } from '../core/basic-auth.ts';
 import { TOKEN_TRANSFORM_EVENT } from '../core/hook-request.ts';
+import { rotationCheckEventId } from '../core/rotation-check.ts';
 import { type InlineHook, withHeaderSecret } from '../okta/inline-hook.ts';
 import { createOktaApi, type OktaApi, OktaApiError } from '../okta/management-api.ts';
 import { createOktaAuthorizer, type OktaAuthKind, type OktaServiceCredential } from '../okta/service-app.ts';
@@ -18,6 +19,8 @@ export interface OktaHookTarget {
    */
   executeRetryDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The clock each execute attempt's eventTime is read from. */
+  now?: () => number;
 }
 
 /** What the rotation function reads from its environment to reach Okta. */
@@ -75,37 +78,46 @@ export async function setHookCredential(target: OktaHookTarget, credential: Basi
 }
 
 /**
- * Has Okta call the hook through its channel, with the header secret Okta holds, and resolves only when
- * the call succeeded. Okta's execute answers with the hook's own answer when the hook accepted the call
- * (200 and its body; a 204 passes as success too), and with 400 and "Error while invoking inline hook"
- * when the hook answered an error status (our 401) or did not answer in 3 s, after one retry of its own.
- * A 400 is tried again after a wait, as a hook instance may not have seen the new AWSPENDING version yet;
- * anything else (Okta refusing our own credential, 404 for the hook) fails at once.
+ * Has Okta call the hook through its channel, with the header secret Okta holds, as a rotation check for
+ * `versionId` (core/rotation-check.ts), and resolves only when the hook passed it: Okta holds exactly that
+ * version's value. The hook answers a pass with 200 `{"commands":[]}`, a valid empty answer of the contract.
+ *
+ * Okta documents that execute "returns a response if it matches the correct data contract", otherwise 400
+ * ("Error while invoking inline hook"), which is also its answer when the hook answered an error status
+ * (our 401) or did not answer in 3 s, after one retry of its own. Not confirmed: the status Okta passes a
+ * hook's 200 back with, and what it makes of a 204 with no body. So any 2xx passes whose body, if any, is
+ * an answer of the contract without an `error`; a 400 is tried again after a wait (a hook instance may not
+ * have seen the new AWSPENDING version yet), with a fresh eventTime, so a hook with a small
+ * MAX_EVENT_AGE_SECONDS does not find the retry stale; anything else (Okta refusing our own credential,
+ * 404 for the hook) fails at once.
  */
-export async function executeHook(target: OktaHookTarget, now = Date.now()): Promise<void> {
-  const { executeAttempts = EXECUTE_ATTEMPTS, executeRetryDelayMs = EXECUTE_RETRY_DELAY_MS, sleep = defaultSleep } = target;
+export async function executeHook(target: OktaHookTarget, versionId: string): Promise<void> {
+  const { executeAttempts = EXECUTE_ATTEMPTS, executeRetryDelayMs = EXECUTE_RETRY_DELAY_MS, sleep = defaultSleep, now = Date.now } = target;
   for (let attempt = 1; ; attempt++) {
+    let answer: unknown;
     try {
-      await target.api.send('POST', `${hookPath(target)}/execute`, rotationCheckRequest(target.api.orgUrl, now));
-      return;
+      answer = await target.api.send('POST', `${hookPath(target)}/execute`, rotationCheckRequest(target.api.orgUrl, versionId, now()));
     } catch (error) {
       const refusedByHook = error instanceof OktaApiError && error.status === 400;
       if (!refusedByHook || attempt >= executeAttempts) throw error;
       await sleep(executeRetryDelayMs);
+      continue;
     }
+    if (!isTokenHookAnswer(answer)) throw new Error("Okta's execute answered with a body that is not a token hook answer (an object with a commands list and no error)");
+    return;
   }
 }
 
 /**
- * A token hook request of the contract that mints no token the hook patches: a client-credentials grant
- * with no user. The hook authenticates it first, then answers 204 without reading the patients table:
- * the check proves the credential and touches no patient data.
+ * A token hook request of the contract, marked as the rotation check for `versionId` by its eventId, that
+ * mints no token the hook patches: a client-credentials grant with no user. The hook authenticates it,
+ * then answers it without reading the patients table: the check proves the credential, no patient data.
  */
-export function rotationCheckRequest(orgUrl: string, now: number): Record<string, unknown> {
+export function rotationCheckRequest(orgUrl: string, versionId: string, now: number): Record<string, unknown> {
   const issuer = `${orgUrl}/oauth2/default`;
   return {
     source: `${issuer}/v1/token`,
-    eventId: randomUUID(),
+    eventId: rotationCheckEventId(versionId),
     eventTime: new Date(now).toISOString(),
     eventTypeVersion: '1.0',
     cloudEventVersion: '0.1',
@@ -122,6 +134,14 @@ export function rotationCheckRequest(orgUrl: string, now: number): Record<string
       },
     },
   };
+}
+
+/** Nothing (an empty 2xx), or a JSON object with no `error` whose `commands`, if any, is a list. */
+function isTokenHookAnswer(body: unknown): boolean {
+  if (body === undefined) return true;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { commands, error } = body as Record<string, unknown>;
+  return error === undefined && (commands === undefined || Array.isArray(commands));
 }
 
 function hookPath(target: OktaHookTarget): string {

@@ -9,16 +9,16 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { CURRENT_SINCE_TAG, currentSinceTagValue, parseBasicCredentialSecret } from '../aws/secrets-manager-credentials.ts';
 import type { BasicCredential } from '../core/basic-auth.ts';
-import { parseOktaServiceCredential } from '../okta/service-app.ts';
+import { oktaCredentialReadError, parseOktaServiceCredential } from '../okta/service-app.ts';
 import { executeHook, type OktaHookTarget, oktaHookTarget, oktaRotationEnvironment, setHookCredential } from './okta-hook-target.ts';
 import { PASSWORD_LENGTH } from './password-policy.ts';
 
 /**
  * Secrets Manager single-user rotation of the hook's Basic credential `{"username", "password"}`, Okta
  * included: createSecret stages a new password; setSecret gives it to the inline hook in Okta (its
- * header secret, through the Management API); testSecret has Okta call the hook with it and, unless the
- * hook accepted the call, puts the AWSCURRENT value back into Okta and fails, so the old credential stays
- * current and in use; finishSecret makes it AWSCURRENT. The hook accepts the AWSPENDING value meanwhile.
+ * header secret, through the Management API); testSecret has Okta call the hook as a rotation check for
+ * that version and, unless the hook found Okta sends exactly that version's value, puts the AWSCURRENT
+ * value back into Okta and fails, so the old credential stays current and in use; finishSecret makes it AWSCURRENT. The hook accepts the AWSPENDING value meanwhile.
  *
  * Without an Okta target the steps leave Okta alone (setSecret does nothing, testSecret only checks the
  * pending value): the Secrets Manager side on its own. The deployed function always has one.
@@ -47,7 +47,7 @@ export function oktaTargetFromEnvironment(client: SecretsManagerClient, env: Rec
   return async () => {
     const settings = oktaRotationEnvironment(env);
     const secret = await client.send(new GetSecretValueCommand({ SecretId: settings.credentialSecretId })).catch((error: unknown) => {
-      throw new Error(`the Okta credential secret could not be read (${error instanceof Error ? error.name : 'error'})`);
+      throw oktaCredentialReadError(error);
     });
     return oktaHookTarget(settings, parseOktaServiceCredential(secret.SecretString, settings.auth));
   };
@@ -115,8 +115,9 @@ async function setPendingInOkta(client: SecretsManagerClient, secretId: string, 
 }
 
 /**
- * The pending value is a credential, and Okta's call with it reaches the hook and is accepted. When it is
- * not, Okta gets the AWSCURRENT value back and the step fails: AWSCURRENT stays, and is what Okta sends.
+ * The pending value is a credential, and Okta holds exactly it: Okta's call, a rotation check for this
+ * version (core/rotation-check.ts), passes only with that value, not with AWSCURRENT's or AWSPREVIOUS's,
+ * which the hook accepts from any other call. When it does not pass, Okta gets the AWSCURRENT value back and the step fails: AWSCURRENT stays, and is what Okta sends.
  * Once Okta has it back the version loses AWSPENDING, so the hook stops accepting a value nobody holds
  * and the next rotation starts afresh; if Okta could not be given it back, AWSPENDING stays on it, as the
  * hook must keep accepting what Okta may still send.
@@ -128,8 +129,8 @@ async function checkPendingVersion(client: SecretsManagerClient, secretId: strin
     return;
   }
   try {
-    await executeHook(okta);
-    log('testSecret', `Okta called inline hook ${okta.hookId} with the pending credential and the hook accepted it`);
+    await executeHook(okta, token);
+    log('testSecret', `Okta called inline hook ${okta.hookId} with the pending credential and the hook's rotation check passed`);
     return;
   } catch (failure) {
     const why = failure instanceof Error ? failure.message : 'unknown error';

@@ -1,7 +1,25 @@
 import { describe, expect, it, vi } from 'vitest';
 import { NO_DEADLINE } from '../support/no-deadline.ts';
 import type { AwsJsonCall } from '../../lambda/aws/aws-json-client.ts';
-import { CURRENT_SINCE_TAG, createSecretsManagerCredentialSource } from '../../lambda/aws/secrets-manager-credentials.ts';
+import { CURRENT_SINCE_TAG, createSecretsManagerCredentialSource as createVersionedSource } from '../../lambda/aws/secrets-manager-credentials.ts';
+import type { AcceptedCredential, CredentialSource } from '../../lambda/core/ports.ts';
+
+/**
+ * The source with the values it accepts as plain credentials: most tests here are about which values, and
+ * `which versions hold them` has a test of its own.
+ */
+function createSecretsManagerCredentialSource(...args: Parameters<typeof createVersionedSource>): CredentialSource {
+  const source = createVersionedSource(...args);
+  const values = (list: readonly AcceptedCredential[]) => list.map(({ username, password }) => ({ username, password }));
+  return {
+    prepare: () => source.prepare?.() ?? Promise.resolve(),
+    acceptedCredentials: async (deadline) => values(await source.acceptedCredentials(deadline)),
+    reloadAfterMismatch: async (deadline) => {
+      const reloaded = await source.reloadAfterMismatch?.(deadline);
+      return reloaded === undefined ? undefined : values(reloaded);
+    },
+  };
+}
 
 const current = { username: 'okta', password: 'current-pw' };
 const previous = { username: 'okta', password: 'previous-pw' };
@@ -369,6 +387,23 @@ describe('createSecretsManagerCredentialSource', () => {
     now = 15_000;
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
+  });
+
+  it('says which version holds each value it accepts, and under which label: AWSCURRENT, AWSPREVIOUS, AWSPENDING', async () => {
+    const pending = { username: 'okta', password: 'pending-pw' };
+    const { call } = stubSecretsManager({
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'),
+      'GetSecretValue AWSPREVIOUS': secret(previous, 0, 'v1'),
+      'GetSecretValue AWSPENDING': secret(pending, 0, 'v3'),
+      DescribeSecret: { LastChangedDate: 0, VersionIdsToStages: { v1: ['AWSPREVIOUS'], v2: ['AWSCURRENT'], v3: ['AWSPENDING'] } },
+    });
+    const source = createVersionedSource(call, 'id', { now: () => 0 });
+    await source.acceptedCredentials(NO_DEADLINE);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([
+      { ...current, version: { id: 'v2', stage: 'AWSCURRENT' } },
+      { ...previous, version: { id: 'v1', stage: 'AWSPREVIOUS' } },
+      { ...pending, version: { id: 'v3', stage: 'AWSPENDING' } },
+    ]);
   });
 
   it('drops a pending version no mismatch looks for again once the stale copy is refreshed (DescribeSecret with it)', async () => {

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicHeaderValue } from '../../lambda/core/basic-auth.ts';
 import { SAMPLE_PATIENTS } from '../../local/patients-table.ts';
-import { withUser } from '../../tools/preview/request-shapes.ts';
+import { withUser } from '../../tools/okta/request-shapes.ts';
 import { treatAsSecret } from '../support/captured-output.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { freePort, type NpmStart, startNpmStart } from '../support/npm-start.ts';

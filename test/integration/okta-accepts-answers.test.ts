@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeHookResponse, type Judgement } from '../../tools/okta/response-judge.ts';
-import { buildHookRequest, type RequestShape } from '../../tools/preview/request-shapes.ts';
+import { buildHookRequest, type RequestShape } from '../../tools/okta/request-shapes.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 
 async function closedPort(): Promise<number> {

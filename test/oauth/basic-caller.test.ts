@@ -14,6 +14,18 @@ describe('the Basic caller check', () => {
     expect(check.challenge).toBe('Basic realm="okta-token-hook", charset="UTF-8"');
   });
 
+  it('tells an accepted caller which secret versions hold what it presented, found at once or after a reload', async () => {
+    const check = createBasicCallerAuthenticator({
+      acceptedCredentials: async () => [{ ...current, version: { id: 'v1', stage: 'AWSCURRENT' } }],
+      reloadAfterMismatch: async () => [
+        { ...current, version: { id: 'v1', stage: 'AWSCURRENT' } },
+        { ...rotated, version: { id: 'v2', stage: 'AWSPENDING' } },
+      ],
+    });
+    expect(await check.authenticate(basicHeaderValue(current), NO_DEADLINE)).toStrictEqual({ allowed: true, secretVersions: [{ id: 'v1', stage: 'AWSCURRENT' }] });
+    expect(await check.authenticate(basicHeaderValue(rotated), NO_DEADLINE)).toStrictEqual({ allowed: true, secretVersions: [{ id: 'v2', stage: 'AWSPENDING' }] });
+  });
+
   it('re-reads the source once on a mismatch, so a rotated credential is accepted at once', async () => {
     let reloads = 0;
     const check = createBasicCallerAuthenticator({

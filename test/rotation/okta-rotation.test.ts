@@ -11,7 +11,7 @@ import { FAKE_SECRET_REGION, type FakeSecretsManager, startFakeSecretsManager } 
 import { treatAsSecret } from '../support/captured-output.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
-import { type FakeOkta, startFakeOkta } from '../oauth/support/fake-okta.ts';
+import { type FakeOkta, startFakeOkta, type StoredHook } from '../oauth/support/fake-okta.ts';
 import { startSeededStore } from '../reliability/support/fault-endpoints.ts';
 
 // A whole rotation of the hook's Basic credential as Secrets Manager runs it: the real rotation steps,
@@ -60,6 +60,8 @@ interface World {
   step(step: RotationStep, token: string): Promise<void>;
   /** The header secret Okta holds for the hook. */
   oktaSends(): string;
+  /** Sets it in Okta directly, as an admin would in the console. */
+  setOktaSends(value: string): void;
   /** What the hook answers Okta's sign-in call with this header. */
   hookAnswers(authorization: string): Promise<number>;
   stageHolder(stage: string): string | undefined;
@@ -69,7 +71,8 @@ interface World {
 async function world({ requireDpop = false, registeredKey = publicJwk, okta: oktaCredential }: { requireDpop?: boolean; registeredKey?: JWK; okta?: object } = {}): Promise<World> {
   const sm = await startFakeSecretsManager(OLD, { name: 'OktaHookCredential' });
   const oktaSecret = await startFakeSecretsManager(JSON.stringify(oktaCredential ?? { clientId: CLIENT_ID, privateKeyJwk }), { name: 'OktaServiceCredential' });
-  const okta = await startFakeOkta();
+  // Strict about a 204 from execute (Okta does not document it): the rotation check must not need one.
+  const okta = await startFakeOkta({ executeNoContent: 'refused' });
   okta.addServiceApp({ clientId: CLIENT_ID, publicJwk: registeredKey, scopes: [INLINE_HOOKS_SCOPE], requireDpop });
   const hook = await startLocalHook({ env: { HOOK_SECRET_ID: sm.arn, AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint }, storeEndpoint: store.endpoint });
   cleanup.push(() => sm.close(), () => oktaSecret.close(), () => okta.close(), () => hook.close());
@@ -120,6 +123,9 @@ async function world({ requireDpop = false, registeredKey = publicJwk, okta: okt
       }
     },
     oktaSends: () => okta.hooks.get(stored.id)?.channel.config.authScheme.value as string,
+    setOktaSends: (value) => {
+      (okta.hooks.get(stored.id) as StoredHook).channel.config.authScheme.value = value;
+    },
     hookAnswers: async (authorization) => (await sendToHook(hook, PATIENT_REQUEST, { authorization })).status,
     stageHolder: (stage) => [...sm.versions].find(([, version]) => version.stages.includes(stage))?.[0],
     valueOf,
@@ -149,13 +155,13 @@ describe('a whole rotation against Okta, Secrets Manager and the hook', () => {
     expect(w.oktaSends()).toBe(basicHeaderValue(fresh));
     // Okta's PUT replaced the whole hook: everything but the secret is as it was.
     expect(w.okta.hooks.get(w.hookId)?.channel.config).toMatchObject({ uri: w.hook.hookUrl, method: 'POST', headers: [{ key: 'X-Deployment', value: 'test' }], authScheme: { type: 'HEADER', key: 'Authorization' } });
-    // Okta's execute reached the hook and was accepted (204: the check request mints nothing to patch).
+    // Okta's execute reached the hook and its rotation check passed: 200 with a valid empty answer.
     expect(w.okta.hookCalls).toStrictEqual([
-      { hookId: w.hookId, status: 204 },
-      { hookId: w.hookId, status: 204 },
+      { hookId: w.hookId, status: 200 },
+      { hookId: w.hookId, status: 200 },
     ]);
     const executes = w.okta.requests.filter((request) => request.path.endsWith('/execute'));
-    expect(executes).toHaveLength(2);
+    expect(executes.map((request) => request.body.eventId)).toStrictEqual([`okta-token-hook-rotation-check:${token}`, `okta-token-hook-rotation-check:${token}`]);
     // The Management API was called with the service app's access token, never an API token.
     expect(new Set(w.okta.requests.filter((request) => request.path.startsWith('/api/')).map((request) => request.authorization?.split(' ')[0]))).toStrictEqual(
       new Set([options.requireDpop ? 'DPoP' : 'Bearer']),
@@ -227,6 +233,42 @@ describe('a rotation step that fails leaves AWSCURRENT as it was and Okta sendin
     expect(w.stageHolder('AWSCURRENT')).toBe(oldId);
   });
 
+  it("testSecret: Okta holds the AWSCURRENT value again (an operator's edit in the console); the check fails, Okta keeps a value the hook accepts, AWSCURRENT stays", async () => {
+    const w = await world();
+    const oldId = w.stageHolder('AWSCURRENT') as string;
+    const token = w.sm.startRotation();
+    await w.step('createSecret', token);
+    await w.step('setSecret', token);
+    // The hook accepts AWSCURRENT too: only the check's own marker can tell Okta holds the wrong one.
+    w.setOktaSends(basicHeaderValue(OLD));
+    await expect(w.step('testSecret', token)).rejects.toThrow(/Okta could not call the hook with the pending credential.*Okta has the current credential back.*responded with status 401/s);
+    expect(w.okta.hookCalls.map((call) => call.status)).toStrictEqual([401, 401, 401, 401, 401, 401]);
+    expect(w.stageHolder('AWSCURRENT')).toBe(oldId);
+    expect(w.oktaSends()).toBe(basicHeaderValue(OLD));
+    expect(await w.hookAnswers(w.oktaSends())).toBe(200);
+    expect(w.sm.versions.get(token)?.stages).toStrictEqual([]);
+    await expect(w.step('finishSecret', token)).rejects.toThrow(/not staged as AWSPENDING/);
+    expect(w.stageHolder('AWSCURRENT')).toBe(oldId);
+  });
+
+  it('testSecret: execute fails and Okta cannot be given the AWSCURRENT value back; AWSPENDING stays, so the hook accepts what Okta sends, and the error says so', async () => {
+    const w = await world();
+    const oldId = w.stageHolder('AWSCURRENT') as string;
+    const token = w.sm.startRotation();
+    await w.step('createSecret', token);
+    await w.step('setSecret', token);
+    w.okta.fault([
+      { method: 'POST', path: /\/execute$/, status: 500 },
+      { method: 'PUT', path: /^\/api\/v1\/inlineHooks\//, status: 500 },
+    ]);
+    await expect(w.step('testSecret', token)).rejects.toThrow(/Okta could NOT be given the current credential back: the hook still accepts the pending one.*Okta answered 500/s);
+    w.okta.fault(undefined);
+    expect(w.sm.versions.get(token)?.stages).toStrictEqual(['AWSPENDING']);
+    expect(w.stageHolder('AWSCURRENT')).toBe(oldId);
+    expect(w.oktaSends()).toBe(basicHeaderValue(w.valueOf(token)));
+    expect(await w.hookAnswers(w.oktaSends())).toBe(200);
+  });
+
   it('createSecret: Secrets Manager fails PutSecretValue', async () => {
     const w = await world();
     const oldId = w.stageHolder('AWSCURRENT') as string;
@@ -257,5 +299,17 @@ describe('a rotation step that fails leaves AWSCURRENT as it was and Okta sendin
     await w.step('createSecret', token);
     await expect(w.step('setSecret', token)).rejects.toThrow(/authenticates with OAuth 2.0: only a hook with HTTP header authentication/);
     expect(w.okta.writes().filter((request) => request.method === 'PUT')).toStrictEqual([]);
+  });
+});
+
+describe('the Okta credential secret as the rotation reads it', () => {
+  it('says it has no value yet when Secrets Manager finds no version (CloudFormation created it empty)', async () => {
+    const oktaSecret = await startFakeSecretsManager('unused', { name: 'OktaServiceCredential' });
+    cleanup.push(() => oktaSecret.close());
+    oktaSecret.versions.clear();
+    const client = new SecretsManagerClient({ endpoint: oktaSecret.endpoint, region: FAKE_SECRET_REGION, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }, maxAttempts: 1 });
+    cleanup.push(async () => client.destroy());
+    const target = oktaTargetFromEnvironment(client, { OKTA_ORG_URL: 'https://example.okta.com', OKTA_HOOK_ID: 'cal1', OKTA_CREDENTIAL_SECRET_ID: oktaSecret.arn });
+    await expect(target()).rejects.toThrow(/^the Okta credential secret has no value yet: fill it/);
   });
 });

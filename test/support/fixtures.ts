@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { withUser } from '../../tools/preview/request-shapes.ts';
+import { withUser } from '../../tools/okta/request-shapes.ts';
 
 export type FixtureName =
   | 'okta-example'
@@ -9,9 +9,9 @@ export type FixtureName =
   | 'refresh-grant'
   | 'client-credentials';
 
-/** A fresh copy of an Okta request fixture from test/fixtures, safe to mutate. */
+/** A fresh copy of an Okta request from examples/, safe to mutate. */
 export function loadFixture(name: FixtureName): Record<string, any> {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8'));
 }
 
 /** The published example, sent for another user (login, preferred_username and sub all changed). */

@@ -11,7 +11,7 @@ import { judgeHookResponse } from '../okta/response-judge.ts';
 import { oktaUserIdProblem } from '../patients/patient-fields.ts';
 import { userKeyKindFrom } from '../patients/table-rules.ts';
 import { resolveHookAuthorization } from './hook-credential.ts';
-import { formatJudgement } from './print-judgement.ts';
+import { formatJudgement } from '../okta/print-judgement.ts';
 import {
   buildHookRequest,
   type HookRequestBody,
@@ -21,7 +21,7 @@ import {
   requestHasUserId,
   withUser,
   withUserId,
-} from './request-shapes.ts';
+} from '../okta/request-shapes.ts';
 import { sendHookRequest } from './send-hook-request.ts';
 import { PREVIEW_USAGE } from './usage.ts';
 

@@ -1,4 +1,4 @@
-import { REQUEST_SHAPES } from './request-shapes.ts';
+import { REQUEST_SHAPES } from '../okta/request-shapes.ts';
 
 export const PREVIEW_USAGE = `Usage: npm run preview -- [options]
 

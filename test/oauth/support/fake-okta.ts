@@ -68,8 +68,8 @@ export interface FakeOkta {
   throttleUserLookups(count: number, resetInSeconds?: number): void;
   /** Registers a service app whose client assertions the token endpoint verifies with `publicJwk`. */
   addServiceApp(app: ServiceApp): void;
-  /** From now on, requests matching the fault are answered with its status and Okta's error; none: all answer. */
-  fault(fault: OktaFault | undefined): void;
+  /** From now on, requests matching a fault are answered with its status and Okta's error; none: all answer. */
+  fault(fault: OktaFault | readonly OktaFault[] | undefined): void;
   /** The calls execute made to hooks: status the hook answered, or 'timeout'/'unreachable'. */
   hookCalls: Array<{ hookId: string; status: number | 'timeout' | 'unreachable' }>;
   /** The org token endpoint: `${orgUrl}/oauth2/v1/token`. */
@@ -100,7 +100,16 @@ export const AUTH_SERVER_ID = 'aus1patients';
 export const POLICY_ID = '00p1patients';
 export const RULE_ID = '0pr1signin';
 
-export async function startFakeOkta(): Promise<FakeOkta> {
+export interface FakeOktaOptions {
+  /**
+   * How execute takes a hook's 204 with no body, which Okta does not document: passed back as a 204 (the
+   * default, what `npm run okta:execute` reads), or refused with 400 as not matching the contract (the
+   * strict reading, for what must work either way).
+   */
+  executeNoContent?: 'passed' | 'refused';
+}
+
+export async function startFakeOkta({ executeNoContent = 'passed' }: FakeOktaOptions = {}): Promise<FakeOkta> {
   const requests: RecordedRequest[] = [];
   const hooks = new Map<string, StoredHook>();
   const rules = new Map<string, { policyId: string; rule: Record<string, any> }>();
@@ -112,7 +121,7 @@ export async function startFakeOkta(): Promise<FakeOkta> {
   const seenJtis = new Set<string>();
   const nonces = new Set<string>();
   const hookCalls: FakeOkta['hookCalls'] = [];
-  let currentFault: OktaFault | undefined;
+  let currentFaults: readonly OktaFault[] = [];
   let throttled = 0;
   let throttledResetIn = 0;
   let lookupsThisMinute = 0;
@@ -139,9 +148,8 @@ export async function startFakeOkta(): Promise<FakeOkta> {
         response.end(value === undefined ? undefined : JSON.stringify(value));
       };
       const origin = `http://${request.headers.host}`;
-      if (currentFault && request.method === currentFault.method && currentFault.path.test(url.pathname)) {
-        return answer(currentFault.status, oktaError('E0000009', 'Internal Server Error'));
-      }
+      const fault = currentFaults.find((candidate) => request.method === candidate.method && candidate.path.test(url.pathname));
+      if (fault) return answer(fault.status, oktaError('E0000009', 'Internal Server Error'));
       if (request.method === 'POST' && url.pathname === '/oauth2/v1/token') {
         const issued = await issueToken(body, request.headers.dpop, `${origin}/oauth2/v1/token`);
         return answer(issued.status, issued.body, issued.headers);
@@ -186,7 +194,7 @@ export async function startFakeOkta(): Promise<FakeOkta> {
       if ((match = route.match(/^POST \/api\/v1\/inlineHooks\/(\w+)\/execute$/))) {
         const hook = hooks.get(match[1] as string);
         if (!hook) return answer(404, oktaError('E0000007', 'Not found: Resource not found'));
-        return execute(hook, body, answer, (status) => hookCalls.push({ hookId: hook.id, status }));
+        return execute(hook, body, answer, (status) => hookCalls.push({ hookId: hook.id, status }), executeNoContent);
       }
       if ((match = route.match(/^GET \/api\/v1\/users\/([^/]+)$/))) {
         // Okta's rate limit headers: the reset is in epoch seconds on Okta's clock (the Date header).
@@ -278,7 +286,7 @@ export async function startFakeOkta(): Promise<FakeOkta> {
     hookCalls,
     addServiceApp: (app) => void apps.set(app.clientId, structuredClone(app)),
     fault: (fault) => {
-      currentFault = fault;
+      currentFaults = fault === undefined ? [] : Array.isArray(fault) ? fault : [fault as OktaFault];
     },
     requests,
     writes: () => requests.filter((request) => request.method !== 'GET'),
@@ -302,14 +310,17 @@ export async function startFakeOkta(): Promise<FakeOkta> {
 /**
  * Okta's execute, as its Inline Hooks Management API reference documents it: sends the body through the
  * hook's channel (its URI, its extra headers, its header secret) with a 3 s timeout and one retry after a
- * timeout or an error answer; passes a successful answer back (a 204 as a 204: unconfirmed, the reference
- * only says the external service's response is returned), else answers 400 with what failed.
+ * timeout or an error answer, and "returns a response if it matches the correct data contract", otherwise
+ * 400 with what failed. Confirmed: that sentence and the 400. Not confirmed: that a 200 is passed back as
+ * a 200 with the hook's body (assumed here); whether a 204 with no body matches the contract (either, by
+ * `noContent`); whether a body that does not match is retried (not here).
  */
 async function execute(
   hook: StoredHook,
   body: unknown,
   answer: (status: number, value?: unknown) => void,
   record: (status: number | 'timeout' | 'unreachable') => void,
+  noContent: 'passed' | 'refused',
 ): Promise<void> {
   const { uri, authScheme, headers = [] } = hook.channel.config;
   let failure = '';
@@ -336,11 +347,37 @@ async function execute(
     }
     const text = await reply.text();
     record(reply.status);
-    if (reply.status === 204) return answer(204);
-    if (reply.status === 200) return answer(200, JSON.parse(text));
+    if (reply.status === 200) {
+      const body = parseJson(text);
+      if (matchesTokenHookContract(body)) return answer(200, body);
+      failure = 'The inline hook response did not match the data contract';
+      break;
+    }
+    if (reply.status === 204 && noContent === 'passed') return answer(204);
+    if (reply.status === 204) {
+      failure = 'The inline hook response did not match the data contract';
+      break;
+    }
     failure = `The inline hook responded with status ${reply.status}`;
   }
   answer(400, oktaError('E0000001', 'Api validation failed: Error while invoking inline hook', [failure]));
+}
+
+/** A token inline hook's answer: a JSON object with a `commands` list, an `error` object, or both absent. */
+function matchesTokenHookContract(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { commands, error } = body as Record<string, unknown>;
+  const commandsOk = commands === undefined || (Array.isArray(commands) && commands.every((command) => typeof command?.type === 'string' && Array.isArray(command?.value)));
+  const errorOk = error === undefined || (typeof error === 'object' && error !== null);
+  return commandsOk && errorOk;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** What an access token's scopes let it call: inline hooks with okta.inlineHooks.*, users with okta.users.*. */

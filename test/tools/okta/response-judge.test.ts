@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeHookResponse, type HookExchange } from '../../../tools/okta/response-judge.ts';
-import { buildHookRequest } from '../../../tools/preview/request-shapes.ts';
+import { buildHookRequest } from '../../../tools/okta/request-shapes.ts';
 
 const signIn = () => buildHookRequest('example');
 const previewWithoutIdentity = () => buildHookRequest('preview');

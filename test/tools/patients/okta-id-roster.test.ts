@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UserKeyKind } from '../../../lambda/core/user-key.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/embedded-dynamodb.ts';
 import { ensurePatientsTable, localDynamoDbClient } from '../../../local/patients-table.ts';
-import { buildHookRequest } from '../../../tools/preview/request-shapes.ts';
+import { buildHookRequest } from '../../../tools/okta/request-shapes.ts';
 import { runPatientsCli } from '../../../tools/patients/cli.ts';
 import type { StoredPatientId } from '../../../tools/patients/patient-item.ts';
 import { readAllPatients } from '../../../tools/patients/patients-repository.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHookRequest, REQUEST_SHAPES, requestHasUser, withUser, withUserId } from '../../../tools/preview/request-shapes.ts';
+import { buildHookRequest, REQUEST_SHAPES, requestHasUser, withUser, withUserId } from '../../../tools/okta/request-shapes.ts';
 import { loadFixture } from '../../support/fixtures.ts';
 
 describe('request shapes', () => {

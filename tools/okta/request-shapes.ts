@@ -5,7 +5,7 @@ export type RequestShape = (typeof REQUEST_SHAPES)[number];
 
 export type HookRequestBody = Record<string, any>;
 
-/** Each shape is one of the Okta request fixtures the tests use, so there is one copy of each. */
+/** Each shape is one of the Okta requests in examples/, which the tests use too: one copy of each. */
 const FIXTURE_OF: Record<RequestShape, string> = {
   example: 'okta-example-patient',
   preview: 'preview-without-identity',
@@ -14,19 +14,11 @@ const FIXTURE_OF: Record<RequestShape, string> = {
   'client-credentials': 'client-credentials',
 };
 
-export const SHAPE_DESCRIPTIONS: Record<RequestShape, string> = {
-  example: 'Okta’s published example request (sign-in, ID and access token), for jessie.smith@example.com',
-  preview: 'what the Admin Console Preview tab sends: no ID token (no data.identity)',
-  'preview-edited': 'a Preview request the admin edited to add an identity object',
-  refresh: 'a refresh-token grant (/v1/token, grant_type=refresh_token)',
-  'client-credentials': 'a client-credentials grant: access token only, no user',
-};
-
-const FIXTURES = new URL('../../test/fixtures/', import.meta.url);
+const EXAMPLES = new URL('../../examples/', import.meta.url);
 
 /** A fresh copy of the request for a shape, for its own user or, with `user`, for that login. */
 export function buildHookRequest(shape: RequestShape, user?: string): HookRequestBody {
-  const request = JSON.parse(readFileSync(new URL(`${FIXTURE_OF[shape]}.json`, FIXTURES), 'utf8')) as HookRequestBody;
+  const request = JSON.parse(readFileSync(new URL(`${FIXTURE_OF[shape]}.json`, EXAMPLES), 'utf8')) as HookRequestBody;
   return user === undefined ? request : withUser(request, user);
 }
 

@@ -1,6 +1,6 @@
 import type { TokenKind } from '../../lambda/core/tokens.ts';
 import type { Colour } from '../cli/colour.ts';
-import type { ClaimChange, Claims, Judgement } from '../okta/response-judge.ts';
+import type { ClaimChange, Claims, Judgement } from './response-judge.ts';
 
 type Paint = (colour: Colour, text: string) => string;
 
