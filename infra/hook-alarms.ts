@@ -135,7 +135,7 @@ export const OUTCOME_ALARMS = [
     description:
       `The token hook refused ${UNAUTHORIZED_THRESHOLD} or more callers in 5 minutes (401). If Okta is the caller, ` +
       'it still sends a rotated-away credential (or a token the hook does not accept) and every token is minted ' +
-      'without the claim; see README.md, "Rotating the credential".',
+      'without the claim; see docs/operations.md, "Alarms".',
   },
 ] as const;
 

@@ -43,7 +43,7 @@ export interface HookCredentialProps {
 export const MANUAL_ROTATION_REASON =
   'Without oktaOrgUrl and oktaHookId nothing can give Okta a rotated credential, and Okta keeps sending the old one: ' +
   'a scheduled rotation would make every token hook call answer 401 once the grace period ends. Rotation is by hand ' +
-  '(README.md, "Rotating the credential"); set the Okta settings for automatic rotation that updates Okta itself.';
+  '(docs/operations.md, "Rotating by hand"); set the Okta settings for automatic rotation that updates Okta itself.';
 
 /** Why the Okta credential secret does not rotate in Secrets Manager (cdk-nag AwsSolutions-SMG4). */
 export const OKTA_CREDENTIAL_ROTATION_REASON =

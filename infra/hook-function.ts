@@ -155,7 +155,7 @@ export class HookFunction extends Construct {
       // Okta waits 3 s and never retries, so time is what this function is sized for. Lambda gives CPU in
       // proportion to memory: at 512 MB the init (a 62 KB bundle and one Secrets Manager read) and the
       // TLS handshakes of a cold start take a fraction of what they take at 128 MB, while a warm
-      // invocation (one GetItem) still bills only a few milliseconds; see README.md for the cost.
+      // invocation (one GetItem) still bills only a few milliseconds; see docs/operations.md for the cost.
       memorySize: 512,
       // The handler answers within 1 s of receiving the request (lambda/request-deadline.ts: one 900 ms
       // budget shared by the credential read, the key set and the store lookup, then the answer) by the
@@ -172,7 +172,7 @@ export class HookFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       // WARN drops Lambda's own platform.start, platform.runtimeDone and platform.report records (the JSON
-      // format's START/END/REPORT): three lines a call, more log bytes than the hook's own line. Lost with
+      // format's START/END/REPORT): three billed log lines a call besides the hook's one. Lost with
       // them: each invocation's billed duration, memory used and init duration from REPORT. Lambda's own
       // metrics (Duration, Errors, Throttles, ConcurrentExecutions) remain, and so do the hook's line
       // (durationMs, ColdStart) and the access log's responseLatency.

@@ -68,6 +68,6 @@ function rotationNoticeText(props: Pick<RotationNoticeProps, 'rotationGraceHours
     'Okta was updated automatically: the rotation function set the new value on the inline hook in Okta and had Okta call the hook with it before it became current.',
     grace,
     'Nothing to do. A failed rotation sends no notice like this one: it raises the RotationErrors alarm, and the previous credential stays current and in Okta.',
-    `Secret: ${secretId}. Runbook: README.md, "Rotating the credential".`,
+    `Secret: ${secretId}. Runbook: docs/operations.md, "Rotating the credential".`,
   ].join('\n');
 }

@@ -70,7 +70,7 @@ export interface TokenHookSettings {
   /**
    * Basic mode: the Okta org whose inline hook the rotation updates, e.g. `https://dev-123456.okta.com`
    * (https only). With `oktaHookId`, the credential rotates every `rotationDays` and the rotation function
-   * updates Okta itself; without them nothing rotates on a schedule (manual rotation, README.md).
+   * updates Okta itself; without them nothing rotates on a schedule (rotation by hand, docs/operations.md).
    */
   oktaOrgUrl?: string;
   /** Basic mode: the id of the token inline hook in Okta (`cal...`, 20 letters and digits). */
@@ -86,7 +86,7 @@ export interface TokenHookSettings {
   /**
    * Basic mode: hours after a rotation during which the previous credential is still accepted, for Okta
    * calls already under way and instances that have not seen the rotation yet, or the time an operator
-   * has to paste a new credential into Okta by hand (`ROTATION_GRACE_HOURS`, 0 to 720). Default 24.
+   * has to give Okta a new credential by hand (`ROTATION_GRACE_HOURS`, 0 to 720). Default 24.
    */
   rotationGraceHours?: number;
   /** Replay protection: refuse a request whose `eventTime` is further than this from now (`MAX_EVENT_AGE_SECONDS`). Off by default. */
@@ -170,7 +170,7 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
     if (missing.length > 0) {
       throw new SettingsError(
         `authMode "oauth" needs ${OAUTH_REQUIRED.join(', ')}; missing: ${missing.join(', ')} ` +
-          `(cdk.json context or -c ${missing[0]}=...; see README.md, "Deploy to AWS")`,
+          `(cdk.json context or -c ${missing[0]}=...; see docs/oauth.md, "Okta set-up for OAuth")`,
       );
     }
   }

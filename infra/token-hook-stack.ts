@@ -192,7 +192,7 @@ export class TokenHookStack extends Stack {
     if (credential?.oktaCredential) {
       new CfnOutput(this, 'OktaCredentialSecretId', {
         description:
-          'Fill before the first rotation: the Okta credential secret the rotation signs in to Okta with (README.md, "Automatic rotation")',
+          'Fill before the first rotation: the Okta credential secret the rotation signs in to Okta with (docs/operations.md, "Automatic rotation")',
         value: credential.oktaCredential.secretArn,
       });
       new CfnOutput(this, 'OktaCredentialFillCommand', {

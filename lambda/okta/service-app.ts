@@ -60,7 +60,7 @@ export function parseOktaServiceCredential(secretString: string | undefined, exp
   return credential;
 }
 
-const NO_VALUE_YET = 'the Okta credential secret has no value yet: fill it (README.md, "Automatic rotation") before a rotation can update Okta';
+const NO_VALUE_YET = 'the Okta credential secret has no value yet: fill it (docs/operations.md, "Automatic rotation") before a rotation can update Okta';
 
 /**
  * Why the Okta credential secret could not be read, naming the error, never a value. The stack creates the

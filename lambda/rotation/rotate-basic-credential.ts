@@ -138,7 +138,7 @@ async function checkPendingVersion(client: SecretsManagerClient, secretId: strin
     if (restored) await dropPendingStage(client, secretId, token);
     throw new Error(
       `testSecret: Okta could not call the hook with the pending credential, so the rotation stops here and AWSCURRENT stays. ` +
-        (restored ? 'Okta has the current credential back. ' : 'Okta could NOT be given the current credential back: the hook still accepts the pending one; run the rotation again or set Okta by hand (README.md, "Rotating the credential"). ') +
+        (restored ? 'Okta has the current credential back. ' : 'Okta could NOT be given the current credential back: the hook still accepts the pending one; run the rotation again or set Okta by hand (docs/operations.md, "Rotating by hand"). ') +
         `Okta said: ${why}`,
     );
   }
