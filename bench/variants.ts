@@ -29,7 +29,11 @@ interface Variant {
   entry?: string;
   /** Only the size and the cold load make sense (not a handler). */
   loadOnly?: boolean;
+  /** A dependency calls require() (the AWS SDK's CommonJS parts): the ES module bundle needs one to exist. */
+  needsRequire?: boolean;
 }
+
+const REQUIRE_SHIM = "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
 
 export const VARIANTS: Variant[] = [
   { name: 'current', what: 'the tree as it is (hand-written SigV4 on node:crypto, all imports at top level)' },
@@ -40,13 +44,14 @@ export const VARIANTS: Variant[] = [
   },
   {
     name: 'sdk-v3-clients',
-    what: 'AWS SDK v3: DynamoDBClient + GetItemCommand, SecretsManagerClient + GetSecretValueCommand',
+    what: 'AWS SDK v3: DynamoDBClient + GetItemCommand, SecretsManagerClient + GetSecretValueCommand / BatchGetSecretValueCommand',
     swaps: { 'aws/aws-json-client.ts': here('./variants/sdk-v3-json-client.ts') },
+    needsRequire: true,
   },
   {
-    name: 'zod-schemas-only',
-    what: 'not a handler: only lambda/config.ts and lambda/core/hook-request.ts, i.e. zod/mini and its schemas',
-    entry: here('./variants/zod-schemas-entry.ts'),
+    name: 'checks-only',
+    what: 'not a handler: only lambda/config.ts and lambda/core/hook-request.ts, the configuration and request checks',
+    entry: here('./variants/checks-entry.ts'),
     loadOnly: true,
   },
 ];
@@ -70,14 +75,15 @@ function swapPlugin(swaps: Record<string, string>): Plugin {
   };
 }
 
-/** Builds a variant into outDir/<name>/index.mjs: the bundle imports only built-ins, so any folder will do. */
+/** Builds a variant into outDir/<name>/ (index.mjs and its chunks): the bundle imports only built-ins, so any folder will do. */
 export async function buildVariant(variant: Variant, outDir: string): Promise<{ file: string; metafile: Metafile }> {
   mkdirSync(join(outDir, variant.name), { recursive: true });
   const file = join(outDir, variant.name, 'index.mjs');
   const result = await build({
     ...bundleOptions,
-    ...(variant.entry ? { entryPoints: [variant.entry] } : {}),
-    outfile: file,
+    ...(variant.entry ? { entryPoints: { index: variant.entry } } : {}),
+    outdir: join(outDir, variant.name),
+    ...(variant.needsRequire ? { banner: { js: REQUIRE_SHIM } } : {}),
     metafile: true,
     logLevel: 'error',
     plugins: [...(bundleOptions.plugins ?? []), ...(variant.swaps ? [swapPlugin(variant.swaps)] : [])],

@@ -171,7 +171,12 @@ export class HookFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
-      systemLogLevelV2: SystemLogLevel.INFO,
+      // WARN drops Lambda's own platform.start, platform.runtimeDone and platform.report records (the JSON
+      // format's START/END/REPORT): three billed log lines a call besides the hook's one. Lost with
+      // them: each invocation's billed duration, memory used and init duration from REPORT. Lambda's own
+      // metrics (Duration, Errors, Throttles, ConcurrentExecutions) remain, and so do the hook's line
+      // (durationMs, ColdStart) and the access log's responseLatency.
+      systemLogLevelV2: SystemLogLevel.WARN,
       environment,
     });
     acknowledgeInHipaaAndNist(this.function, 'LambdaDLQ', NO_DLQ_REASON);

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import type { BasicCredential } from './core/basic-auth.ts';
 import { isReservedClaim } from './core/reserved-claims.ts';
 import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN } from './core/patient-record.ts';
@@ -55,60 +54,19 @@ export class ConfigError extends Error {
 export const USER_HASH_KEY_MIN_LENGTH = 32;
 const USER_HASH_KEY_TOO_SHORT = `must be at least ${USER_HASH_KEY_MIN_LENGTH} characters`;
 
-const TOKENS: Record<string, TokenKind[]> = { id: ['id'], access: ['access'], both: ['id', 'access'] };
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-
-const text = (fallback: string) => z._default(z.string().check(z.trim(), z.minLength(1)), fallback);
-const environmentSchema = z.object({
-  HOOK_PATH: text('/tokenHook').check(z.regex(/^\/[\w\-./]*$/, 'must be a path starting with /')),
-  PATIENTS_TABLE: z.string().check(z.trim(), z.minLength(1, 'is required')),
-  USER_KEY: z._default(z.enum(USER_KEY_KINDS as [UserKeyKind, ...UserKeyKind[]], 'must be login or oktaId'), 'login'),
-  PATIENT_ID_PATTERN: z._default(z.string().check(z.maxLength(1000, 'must be at most 1000 characters')), DEFAULT_PATIENT_ID_PATTERN),
-  CLAIM_NAME: text('extPatientId').check(
-    z.regex(/^[A-Za-z_][\w.:/~-]{0,99}$/, 'must start with a letter or _ and use only letters, digits and _ . : / ~ -'),
-  ),
-  CLAIM_TOKENS: z._default(z.enum(['id', 'access', 'both'], 'must be one of id, access, both'), 'id'),
-  FAILURE_MODE: z._default(z.enum(['open', 'closed'], 'must be open or closed'), 'open'),
-  FAILURE_MESSAGE: text('Sign-in is temporarily unavailable. Please try again in a few minutes.'),
-  STORE_TIMEOUT_MS: z._default(
-    z.coerce.number('must be a whole number').check(z.int('must be a whole number'), z.gte(50, 'must be at least 50'), z.lte(800, 'must be at most 800')),
-    500,
-  ),
-  LOG_LEVEL: z.optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
-  ROTATION_GRACE_HOURS: z._default(
-    z.coerce.number('must be a number of hours').check(z.gte(0, 'must be at least 0'), z.lte(720, 'must be at most 720')),
-    24,
-  ),
-  MAX_EVENT_AGE_SECONDS: z.optional(
-    z.coerce.number('must be a whole number').check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(86_400, 'must be at most 86400')),
-  ),
-  AWS_LAMBDA_LOG_LEVEL: z.optional(z.string()),
-  HOOK_SECRET_ID: z.optional(z.string().check(z.trim(), z.minLength(1))),
-  HOOK_USERNAME: z.optional(z.string().check(z.minLength(1), z.regex(/^[^:]*$/, 'must not contain ":"'))),
-  HOOK_PASSWORD: z.optional(z.string().check(z.minLength(1))),
-  HOOK_AUTH: z._default(z.enum(['basic', 'oauth'], 'must be basic or oauth'), 'basic'),
-  OAUTH_ISSUER: z.optional(z.string().check(z.trim(), z.minLength(1))),
-  OAUTH_AUDIENCE: z.optional(z.string().check(z.trim(), z.minLength(1))),
-  OAUTH_SCOPE: z.optional(z.string().check(z.trim(), z.regex(/^[^\s"\\]+$/, 'must be one scope name, without spaces'))),
-  OAUTH_CLIENT_ID: z.optional(z.string().check(z.trim(), z.minLength(1))),
-  USER_HASH_KEY: z.optional(z.string().check(z.minLength(32, USER_HASH_KEY_TOO_SHORT))),
-  USER_HASH_KEY_SECRET_ID: z.optional(z.string().check(z.trim(), z.minLength(1))),
-});
+const CLAIM_TOKEN_SETTINGS = ['id', 'access', 'both'] as const;
+const TOKENS: Record<(typeof CLAIM_TOKEN_SETTINGS)[number], TokenKind[]> = { id: ['id'], access: ['access'], both: ['id', 'access'] };
+const FAILURE_MODES = ['open', 'closed'] as const;
+const HOOK_AUTH_MODES = ['basic', 'oauth'] as const;
 
 /** Reads and checks the configuration once; a ConfigError names the variable that is wrong. */
 export function loadConfig(env: Record<string, string | undefined>): HookConfig {
-  const result = environmentSchema.safeParse(withoutEmptyValues(env), { reportInput: true });
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const variable = String(issue?.path[0] ?? 'environment');
-    const reason = issue?.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue?.message;
-    throw new ConfigError(`${variable} ${reason}`);
-  }
-  const vars = result.data;
+  const vars = readEnvironment(withoutEmptyValues(env));
   if (vars.USER_HASH_KEY !== undefined && vars.USER_HASH_KEY_SECRET_ID !== undefined) {
     throw new ConfigError('USER_HASH_KEY and USER_HASH_KEY_SECRET_ID are both set: set one (the secret in AWS, the value for local runs)');
   }
-  const claimTokens = TOKENS[vars.CLAIM_TOKENS] as TokenKind[];
+  const claimTokens = TOKENS[vars.CLAIM_TOKENS];
   for (const token of claimTokens) {
     if (isReservedClaim(vars.CLAIM_NAME, token)) {
       throw new ConfigError(`CLAIM_NAME "${vars.CLAIM_NAME}" is reserved by Okta in the ${token} token`);
@@ -133,7 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>): HookConfig 
   };
 }
 
-function credentialSetting(vars: z.infer<typeof environmentSchema>): HookConfig['credential'] {
+function credentialSetting(vars: EnvironmentVariables): HookConfig['credential'] {
   if (vars.HOOK_AUTH === 'oauth') return { oauth: oauthSetting(vars) };
   if (vars.HOOK_SECRET_ID) return { secretId: vars.HOOK_SECRET_ID };
   if (vars.HOOK_USERNAME && vars.HOOK_PASSWORD) {
@@ -142,7 +100,7 @@ function credentialSetting(vars: z.infer<typeof environmentSchema>): HookConfig[
   throw new ConfigError('HOOK_SECRET_ID is required (or HOOK_USERNAME and HOOK_PASSWORD, for local runs)');
 }
 
-function oauthSetting(vars: z.infer<typeof environmentSchema>): OAuthSettings {
+function oauthSetting(vars: EnvironmentVariables): OAuthSettings {
   const required = (name: 'OAUTH_ISSUER' | 'OAUTH_AUDIENCE' | 'OAUTH_SCOPE'): string => {
     const value = vars[name];
     if (value === undefined) throw new ConfigError(`${name} is required when HOOK_AUTH=oauth`);
@@ -194,4 +152,121 @@ function withoutEmptyValues(env: Record<string, string | undefined>): Record<str
   const present: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') present[key] = value;
   return present;
+}
+
+/** The environment after its checks: defaults filled in, numbers read, trimmed where that is the rule. */
+interface EnvironmentVariables {
+  HOOK_PATH: string;
+  PATIENTS_TABLE: string;
+  USER_KEY: UserKeyKind;
+  PATIENT_ID_PATTERN: string;
+  CLAIM_NAME: string;
+  CLAIM_TOKENS: (typeof CLAIM_TOKEN_SETTINGS)[number];
+  FAILURE_MODE: FailureMode;
+  FAILURE_MESSAGE: string;
+  STORE_TIMEOUT_MS: number;
+  LOG_LEVEL: LogLevel | undefined;
+  ROTATION_GRACE_HOURS: number;
+  MAX_EVENT_AGE_SECONDS: number | undefined;
+  AWS_LAMBDA_LOG_LEVEL: string | undefined;
+  HOOK_SECRET_ID: string | undefined;
+  HOOK_USERNAME: string | undefined;
+  HOOK_PASSWORD: string | undefined;
+  HOOK_AUTH: (typeof HOOK_AUTH_MODES)[number];
+  OAUTH_ISSUER: string | undefined;
+  OAUTH_AUDIENCE: string | undefined;
+  OAUTH_SCOPE: string | undefined;
+  OAUTH_CLIENT_ID: string | undefined;
+  USER_HASH_KEY: string | undefined;
+  USER_HASH_KEY_SECRET_ID: string | undefined;
+}
+
+// Plain code, not a schema library: this runs at every cold start, on Okta's clock, and zod/mini's
+// schemas for it cost more at init than the checks themselves (bench/README.md, issue 13). The
+// variables are checked in this order, and the first that is wrong is the one the error names.
+function readEnvironment(env: Record<string, string>): EnvironmentVariables {
+  return {
+    HOOK_PATH: matching('HOOK_PATH', trimmed(env, 'HOOK_PATH') ?? '/tokenHook', /^\/[\w\-./]*$/, 'must be a path starting with /'),
+    PATIENTS_TABLE: trimmed(env, 'PATIENTS_TABLE', 'is required') ?? fail('PATIENTS_TABLE', 'is required'),
+    USER_KEY: oneOf(env, 'USER_KEY', USER_KEY_KINDS, 'must be login or oktaId') ?? 'login',
+    PATIENT_ID_PATTERN: atMost(env, 'PATIENT_ID_PATTERN', 1000) ?? DEFAULT_PATIENT_ID_PATTERN,
+    CLAIM_NAME: matching(
+      'CLAIM_NAME',
+      trimmed(env, 'CLAIM_NAME') ?? 'extPatientId',
+      /^[A-Za-z_][\w.:/~-]{0,99}$/,
+      'must start with a letter or _ and use only letters, digits and _ . : / ~ -',
+    ),
+    CLAIM_TOKENS: oneOf(env, 'CLAIM_TOKENS', CLAIM_TOKEN_SETTINGS, 'must be one of id, access, both') ?? 'id',
+    FAILURE_MODE: oneOf(env, 'FAILURE_MODE', FAILURE_MODES, 'must be open or closed') ?? 'open',
+    FAILURE_MESSAGE: trimmed(env, 'FAILURE_MESSAGE') ?? 'Sign-in is temporarily unavailable. Please try again in a few minutes.',
+    STORE_TIMEOUT_MS: wholeNumber(env, 'STORE_TIMEOUT_MS', 50, 800) ?? 500,
+    LOG_LEVEL: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`),
+    ROTATION_GRACE_HOURS: numberOfHours(env, 'ROTATION_GRACE_HOURS', 0, 720) ?? 24,
+    MAX_EVENT_AGE_SECONDS: wholeNumber(env, 'MAX_EVENT_AGE_SECONDS', 1, 86_400),
+    AWS_LAMBDA_LOG_LEVEL: env.AWS_LAMBDA_LOG_LEVEL,
+    HOOK_SECRET_ID: trimmed(env, 'HOOK_SECRET_ID'),
+    HOOK_USERNAME: matching('HOOK_USERNAME', env.HOOK_USERNAME, /^[^:]*$/, 'must not contain ":"'),
+    HOOK_PASSWORD: env.HOOK_PASSWORD,
+    HOOK_AUTH: oneOf(env, 'HOOK_AUTH', HOOK_AUTH_MODES, 'must be basic or oauth') ?? 'basic',
+    OAUTH_ISSUER: trimmed(env, 'OAUTH_ISSUER'),
+    OAUTH_AUDIENCE: trimmed(env, 'OAUTH_AUDIENCE'),
+    OAUTH_SCOPE: matching('OAUTH_SCOPE', env.OAUTH_SCOPE?.trim(), /^[^\s"\\]+$/, 'must be one scope name, without spaces'),
+    OAUTH_CLIENT_ID: trimmed(env, 'OAUTH_CLIENT_ID'),
+    USER_HASH_KEY: atLeast(env, 'USER_HASH_KEY', USER_HASH_KEY_MIN_LENGTH, USER_HASH_KEY_TOO_SHORT),
+    USER_HASH_KEY_SECRET_ID: trimmed(env, 'USER_HASH_KEY_SECRET_ID'),
+  };
+}
+
+const fail = (name: string, reason: string): never => {
+  throw new ConfigError(`${name} ${reason}`);
+};
+
+/** Surrounding white space is not part of the value; a value that is only white space is refused. */
+function trimmed(env: Record<string, string>, name: string, blank = 'must not be blank'): string | undefined {
+  const value = env[name]?.trim();
+  if (value === '') fail(name, blank);
+  return value;
+}
+
+function matching<Value extends string | undefined>(name: string, value: Value, pattern: RegExp, reason: string): Value {
+  if (value !== undefined && !pattern.test(value)) fail(name, reason);
+  return value;
+}
+
+function oneOf<Allowed extends string>(env: Record<string, string>, name: string, allowed: readonly Allowed[], reason: string): Allowed | undefined {
+  const value = env[name];
+  if (value !== undefined && !(allowed as readonly string[]).includes(value)) fail(name, reason);
+  return value as Allowed | undefined;
+}
+
+function atMost(env: Record<string, string>, name: string, maxLength: number): string | undefined {
+  const value = env[name];
+  if (value !== undefined && value.length > maxLength) fail(name, `must be at most ${maxLength} characters`);
+  return value;
+}
+
+function atLeast(env: Record<string, string>, name: string, minLength: number, reason: string): string | undefined {
+  const value = env[name];
+  if (value !== undefined && value.length < minLength) fail(name, reason);
+  return value;
+}
+
+function wholeNumber(env: Record<string, string>, name: string, min: number, max: number): number | undefined {
+  if (env[name] === undefined) return undefined;
+  const value = Number(env[name]);
+  if (!Number.isSafeInteger(value)) fail(name, 'must be a whole number');
+  return within(name, value, min, max);
+}
+
+function numberOfHours(env: Record<string, string>, name: string, min: number, max: number): number | undefined {
+  if (env[name] === undefined) return undefined;
+  const value = Number(env[name]);
+  if (!Number.isFinite(value)) fail(name, 'must be a number of hours');
+  return within(name, value, min, max);
+}
+
+function within(name: string, value: number, min: number, max: number): number {
+  if (value < min) fail(name, `must be at least ${min}`);
+  if (value > max) fail(name, `must be at most ${max}`);
+  return value;
 }

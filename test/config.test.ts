@@ -54,6 +54,10 @@ describe('loadConfig', () => {
     [{ ...minimal, CLAIM_NAME: 'uid', CLAIM_TOKENS: 'access' }, 'CLAIM_NAME "uid" is reserved by Okta in the access token'],
     [{ PATIENTS_TABLE: 'p' }, 'HOOK_SECRET_ID is required (or HOOK_USERNAME and HOOK_PASSWORD, for local runs)'],
     [{ PATIENTS_TABLE: 'p', HOOK_USERNAME: 'a:b', HOOK_PASSWORD: 'x' }, 'HOOK_USERNAME must not contain ":"'],
+    [{ ...minimal, PATIENTS_TABLE: '  ' }, 'PATIENTS_TABLE is required'],
+    [{ ...minimal, HOOK_PATH: '  ' }, 'HOOK_PATH must not be blank'],
+    [{ ...minimal, MAX_EVENT_AGE_SECONDS: '1.5' }, 'MAX_EVENT_AGE_SECONDS must be a whole number'],
+    [{ ...minimal, ROTATION_GRACE_HOURS: 'Infinity' }, 'ROTATION_GRACE_HOURS must be a number of hours'],
   ])('refuses %j at start-up: %s', (env, message) => {
     expect(configError(env)).toBe(message);
   });

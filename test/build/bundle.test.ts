@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_FILE } from '../../scripts/build.ts';
+import { BUNDLE_DIR, BUNDLE_FILE } from '../../scripts/build.ts';
 
 describe('npm run build', () => {
   // Built by buildBundle(), npm run build's function, in test/support/build-bundle.global.ts.
@@ -27,5 +28,13 @@ describe('npm run build', () => {
       stderr = String((error as { stderr: string }).stderr);
     }
     expect(stderr).toContain('CLAIM_NAME "sub" is reserved by Okta in the id token');
+  });
+
+  it('needs no require(): no createRequire shim and no call in the entry or its chunks', () => {
+    for (const file of readdirSync(BUNDLE_DIR)) {
+      const code = readFileSync(join(BUNDLE_DIR, file), 'utf8');
+      expect(code, file).not.toContain('createRequire');
+      expect(code, file).not.toMatch(/\brequire\(/);
+    }
   });
 });

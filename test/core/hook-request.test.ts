@@ -34,6 +34,8 @@ describe('parseHookRequest', () => {
     ['42', 'body must be a JSON object'],
     ['{}', 'eventType must be "com.okta.oauth2.tokens.transform"'],
     ['{"eventType":"com.okta.oauth2.tokens.transform"}', 'data is required'],
+    ['{"eventType":"com.okta.oauth2.tokens.transform","eventId":7,"data":{}}', 'eventId must be a string'],
+    ['{"eventType":"com.okta.oauth2.tokens.transform","eventTime":null,"data":{}}', 'eventTime must be a string'],
     ['{"eventType":"com.okta.oauth2.tokens.transform","data":[]}', 'data must be an object'],
     [
       '{"eventType":"com.okta.oauth2.tokens.transform","data":{"access":{"claims":{"sub":7}}}}',

@@ -136,12 +136,12 @@ describe('hook function', () => {
     });
   });
 
-  it('logs JSON at INFO to its own log group with a retention period', () => {
+  it("logs JSON at INFO to its own log group with a retention period, without Lambda's START/END/REPORT records", () => {
     const config = hookFunction().LoggingConfig as { LogGroup: { Ref: string } };
     expect(config).toStrictEqual({
       LogFormat: 'JSON',
       ApplicationLogLevel: 'INFO',
-      SystemLogLevel: 'INFO',
+      SystemLogLevel: 'WARN',
       LogGroup: { Ref: expect.any(String) },
     });
     expect(json.Resources[config.LogGroup.Ref]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 90 } });

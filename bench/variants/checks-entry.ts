@@ -1,0 +1,7 @@
+// Benchmark-only entry point: just the two modules that check the configuration and the hook request
+// (plain code since issue 13; zod/mini schemas built at import before), to put a figure on what the
+// checks cost a cold start.
+import { loadConfig } from '../../lambda/config.ts';
+import { parseHookRequest } from '../../lambda/core/hook-request.ts';
+
+export const parts = [loadConfig, parseHookRequest];
