@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
-import { buildBundle, BUNDLE_FILE } from '../scripts/build.ts';
+import { buildBundle, BUNDLE_FILE } from '../infra/bundles.ts';
 import { bundleFirstAnswer, bundleLoad, coldEnvironment } from './measure/cold-start.ts';
 import { run } from './support/process-timer.ts';
 import { seedPatients } from './support/store.ts';

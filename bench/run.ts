@@ -10,7 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Metafile } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
-import { buildBundle, BUNDLE_FILE, METAFILE } from '../scripts/build.ts';
+import { buildBundle, BUNDLE_FILE, METAFILE } from '../infra/bundles.ts';
 import { type BundleResult, kb, measureBundle } from './measure/bundle.ts';
 import { bundleFirstAnswer, bundleLoad, type ColdResult, coldEnvironment, emptyNode, measureCold, withSecretAtInit } from './measure/cold-start.ts';
 import { checkSecretAtInit, type InitSecretCheck } from './measure/init-secret.ts';
@@ -55,7 +55,7 @@ async function main(): Promise<Results> {
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const loadBefore = loadavg()[0] ?? 0;
 
-  say('building the bundle (scripts/build.ts buildBundle)');
+  say('building the bundle (infra/bundles.ts buildBundle)');
   await buildBundle();
   const bundle = measureBundle(BUNDLE_FILE, JSON.parse(readFileSync(METAFILE, 'utf8')) as Metafile);
 

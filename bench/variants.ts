@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
-import { bundleOptions } from '../scripts/build.ts';
+import { bundleOptions } from '../infra/bundles.ts';
 import { kb, measureBundle } from './measure/bundle.ts';
 import { bundleFirstAnswer, bundleLoad, coldEnvironment, emptyNode, measureColdMany, withSecretAtInit } from './measure/cold-start.ts';
 import type { ColdOptions } from './support/process-timer.ts';

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { buildBundle } from '../scripts/build.ts';
+import { buildBundle } from './bundles.ts';
 import { settingsFromContext } from './settings.ts';
 import { addTokenHookStack } from './token-hook-app.ts';
 

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { BUNDLE_DIR, ROTATION_BUNDLE_DIR } from '../scripts/build.ts';
+import { BUNDLE_DIR, ROTATION_BUNDLE_DIR } from './bundles.ts';
 import { DataKey } from './data-key.ts';
 import { HookAlarms } from './hook-alarms.ts';
 import { HookApi } from './hook-api.ts';

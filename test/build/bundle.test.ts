@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_DIR, BUNDLE_FILE } from '../../scripts/build.ts';
+import { BUNDLE_DIR, BUNDLE_FILE } from '../../infra/bundles.ts';
 
 describe('npm run build', () => {
   // Built by buildBundle(), npm run build's function, in test/support/build-bundle.global.ts.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { App } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { BUNDLE_DIR, ROTATION_BUNDLE_FILE } from '../../scripts/build.ts';
+import { BUNDLE_DIR, ROTATION_BUNDLE_FILE } from '../../infra/bundles.ts';
 import { TokenHookStack } from '../../infra/token-hook-stack.ts';
 import { OKTA, stubBundles, tokenHookApp } from './synth.ts';
 

@@ -1,6 +1,6 @@
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { bundleOptions } from '../../scripts/build.ts';
+import { bundleOptions } from '../../infra/bundles.ts';
 
 /** Every bundle input reachable from the entry point through the given kinds of import. */
 function reachable(metafile: Metafile, entry: string, kinds: ReadonlySet<string>): Set<string> {
