@@ -10,7 +10,7 @@ import { EXIT, UsageError } from '../tools/cli/exit-codes.ts';
 import { demoSettings, type LocalSettings, type OktaSettings } from '../demo/demo-settings.ts';
 import { type HookProcess, startHookProcess } from '../demo/hook-process.ts';
 import { MintReports } from '../demo/mint-reports.ts';
-import { checkPortFree, listenLocally } from '../demo/ports.ts';
+import { checkPortFree, listenLocally } from '../local/ports.ts';
 import { DEMO_USERS } from '../demo/users.ts';
 import { createWebApp, type WebApp } from '../demo/web-app.ts';
 

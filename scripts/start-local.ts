@@ -1,25 +1,36 @@
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createApiGatewayServer } from '../local/api-gateway-server.ts';
 import { describeExit } from '../local/embedded-dynamodb.ts';
 import { localHookEnvironment, prepareLocalStore } from '../local/local-environment.ts';
+import { checkPortFree, listenLocally, portSetting } from '../local/ports.ts';
 import { startBanner } from '../local/start-banner.ts';
+import { EXIT, UsageError } from '../tools/cli/exit-codes.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.data/dynamodb');
-const store = await prepareLocalStore(process.env, dataDir).catch((error: unknown) => {
-  // A taken DYNAMODB_PORT, say: the message says it all, a stack trace would bury it.
+// A taken port or a store held by another npm start: one line that says what to change, not a stack trace.
+const fail = (error: unknown): never => {
   console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+  process.exit(error instanceof UsageError ? EXIT.usage : EXIT.failed);
+};
+const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.data/dynamodb');
+let hookPort = 0;
+try {
+  hookPort = portSetting(process.env, 'PORT', 3000);
+  // Before the store starts, so a taken port leaves nothing behind; listen below still catches a race.
+  await checkPortFree(hookPort, 'PORT');
+} catch (error) {
+  fail(error);
+}
+const store = await prepareLocalStore(process.env, dataDir).catch(fail);
 Object.assign(process.env, localHookEnvironment(process.env, store.endpoint));
 
 // The very module Lambda loads: it reads process.env at import, as it does in AWS.
 const { handler } = await import('../lambda/handler.ts');
 const server = createApiGatewayServer(handler);
-await new Promise<void>((ready) => server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', ready));
-
-const { port } = server.address() as AddressInfo;
+const port = await listenLocally(server, hookPort, 'PORT').catch(async (error: unknown) => {
+  await store.embedded?.close();
+  return fail(error);
+});
 const url = `http://127.0.0.1:${port}${process.env.HOOK_PATH ?? '/tokenHook'}`;
 const storeLine = store.embedded
   ? `embedded DynamoDB at ${store.endpoint} (process ${store.embedded.pid}), data in ${dataDir}`

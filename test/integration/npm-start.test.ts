@@ -83,16 +83,44 @@ describe('npm start', () => {
     expect(await portFreed(Number(env.PORT))).toBe(true);
   });
 
-  it('says in one line that the store port is taken, and stops', async () => {
-    const taken = createServer().listen(0, '127.0.0.1');
-    await once(taken, 'listening');
-    const port = (taken.address() as AddressInfo).port;
-    try {
+  it('says in one line that the store port is taken, naming DYNAMODB_PORT, and exits 2', async () => {
+    await withTakenPort(async (port) => {
       const run = startNpmStart({ ...env, DYNAMODB_PORT: String(port) });
-      expect(await run.exited).toBe(1);
-      expect(run.output().trim()).toBe(`npm start: embedded DynamoDB did not start: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
-    } finally {
-      taken.close();
-    }
+      expect(await run.exited).toBe(2);
+      expect(run.output().trim()).toBe(
+        `npm start: port ${port} on 127.0.0.1 (DYNAMODB_PORT) is taken: free it, or set DYNAMODB_PORT to another port (0 picks a free one)`,
+      );
+    });
+  });
+
+  it('says in one line that the hook port is taken, naming PORT, exits 2 and leaves no store running', async () => {
+    await withTakenPort(async (port) => {
+      const run = startNpmStart({ ...env, PORT: String(port) });
+      expect(await run.exited).toBe(2);
+      expect(run.output().trim()).toBe(`npm start: port ${port} on 127.0.0.1 (PORT) is taken: free it, or set PORT to another port (0 picks a free one)`);
+      expect(await portFreed(Number(env.DYNAMODB_PORT))).toBe(true);
+    });
+  });
+
+  it('says in one line that another npm start holds the store, naming its process, and exits 2', async () => {
+    const first = startNpmStart(env);
+    await first.ready;
+    const holder = storeProcess(first.output());
+    const second = startNpmStart({ ...env, PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()) });
+    expect(await second.exited).toBe(2);
+    expect(second.output().trim()).toBe(
+      `npm start: the store in ${dataDir} is held by another npm start (its store process ${holder}): stop that one, or set LOCAL_DATA_DIR to another folder`,
+    );
+    expect(await first.stop()).toBe(0);
   });
 });
+
+async function withTakenPort(body: (port: number) => Promise<void>): Promise<void> {
+  const taken = createServer().listen(0, '127.0.0.1');
+  await once(taken, 'listening');
+  try {
+    await body((taken.address() as AddressInfo).port);
+  } finally {
+    taken.close();
+  }
+}
