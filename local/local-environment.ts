@@ -22,7 +22,8 @@ export interface LocalStore {
 
 /**
  * The store for a local run: the endpoint in AWS_ENDPOINT_URL_DYNAMODB as it is, or an embedded one,
- * in a process of its own, with the patients table and the sample patients. A taken port or a folder another store holds
+ * in a process of its own, with the patients table, and the sample patients when it creates the table
+ * (a sample patient the operator deleted stays deleted). A taken port or a folder another store holds
  * is a UsageError that says which setting to change.
  */
 export async function prepareLocalStore(env: Record<string, string | undefined>, dataDir?: string): Promise<LocalStore> {
@@ -35,8 +36,8 @@ export async function prepareLocalStore(env: Record<string, string | undefined>,
   const client = localDynamoDbClient(embedded.endpoint);
   const keyKind = localUserKey(env);
   try {
-    await ensurePatientsTable(client, localPatientsTable(env), keyKind);
-    await putPatientsIfAbsent(client, localPatientsTable(env), SAMPLE_PATIENTS, keyKind);
+    const table = await ensurePatientsTable(client, localPatientsTable(env), keyKind);
+    if (table === 'created') await putPatientsIfAbsent(client, localPatientsTable(env), SAMPLE_PATIENTS, keyKind);
   } catch (error) {
     await embedded.close();
     throw error;

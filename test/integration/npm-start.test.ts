@@ -1,9 +1,11 @@
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoDbClient } from '../../local/patients-table.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { LOCAL_AUTHORIZATION } from '../support/local-hook.ts';
 import { freePort, killNpmStarts, portFreed, startNpmStart } from '../support/npm-start.ts';
@@ -112,6 +114,28 @@ describe('npm start', () => {
       `npm start: the store in ${dataDir} is held by another npm start (its store process ${holder}): stop that one, or set LOCAL_DATA_DIR to another folder`,
     );
     expect(await first.stop()).toBe(0);
+  });
+
+  it('puts the sample patients only when it creates the table, so a deleted one stays deleted after a restart', async () => {
+    const ownDir = mkdtempSync(join(tmpdir(), 'token-hook-start-'));
+    try {
+      const own = { ...env, LOCAL_DATA_DIR: ownDir };
+      const first = startNpmStart(own);
+      const url = await first.ready;
+      const client = localDynamoDbClient(`http://127.0.0.1:${env.DYNAMODB_PORT}`);
+      await client.send(new DeleteItemCommand({ TableName: 'patients', Key: { username: { S: 'jessie.smith@example.com' } } }));
+      client.destroy();
+      expect((await post(url, loadFixture('okta-example-patient'))).status).toBe(204);
+      expect(await first.stop()).toBe(0);
+
+      const second = startNpmStart(own);
+      const again = await second.ready;
+      expect((await post(again, loadFixture('okta-example-patient'))).status, 'jessie.smith is still deleted').toBe(204);
+      expect((await post(again, loadFixture('refresh-grant'))).status, 'the others are still there').toBe(200);
+      expect(await second.stop()).toBe(0);
+    } finally {
+      rmSync(ownDir, { recursive: true, force: true });
+    }
   });
 });
 
