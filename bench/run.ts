@@ -1,13 +1,12 @@
 /**
  * `npm run bench`: builds the bundle, then measures the five figures of issue 5 and prints them with
- * their methods and goals; writes bench/results.json. Everything runs on 127.0.0.1 and stops by itself.
- *
- *   BENCH_QUICK=1         a smoke run: 3 s of load, fewer cold runs
- *   BENCH_NO_HYPERFINE=1  time cold starts with the built-in child-process loop even if hyperfine is on PATH
+ * their methods and goals; `-- --save` also writes them to bench/results.json, the published figures.
+ * Everything runs on 127.0.0.1 and stops by itself.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { buildBundle, BUNDLE_FILE, METAFILE } from '../infra/bundles.ts';
@@ -30,6 +29,26 @@ export const GOALS = {
 } as const;
 
 const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url));
+
+const USAGE = `usage: npm run bench [-- --save]
+
+Builds the bundle, then measures its size, cold load, cold first answer, warm handler time and the
+local service under load, and prints them with their methods and goals (a few minutes; keep the
+machine quiet). Exit 1 when a goal is missed.
+  --save                 write the figures to bench/results.json, the published ones (commit it)
+  BENCH_QUICK=1          a smoke run: 3 s of load, fewer cold runs
+  BENCH_NO_HYPERFINE=1   time cold starts with the built-in child-process loop even if hyperfine is on PATH`;
+
+/** --save or --help; anything else is one line and exit 2. */
+function benchOptions(argv: string[]): { save: boolean; help: boolean } {
+  try {
+    const { values } = parseArgs({ args: argv, options: { save: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    return { save: values.save ?? false, help: values.help ?? false };
+  } catch (error) {
+    console.error(`error: ${(error as Error).message.split('. ')[0]}; npm run bench -- --help shows the usage`);
+    process.exit(2);
+  }
+}
 
 interface Results {
   when: string;
@@ -123,7 +142,7 @@ async function main(): Promise<Results> {
   };
 }
 
-function printReport(results: Results): void {
+function printReport(results: Results, saved: boolean): void {
   const { bundle, coldLoad, coldFirstAnswer, coldLoadWithSecretAtInit: withSecret, warmHandler, load, secretAtInitCheck: init } = results;
   const mark = (met: boolean) => (met ? 'met' : 'MISSED');
   const goal = (index: number) => results.goals[index] as Results['goals'][number];
@@ -167,13 +186,20 @@ function printReport(results: Results): void {
       `(GetSecretValue during init: ${init.callsAtInit.join(', ') || 'none'}; after: ${init.callsAfterInit}), ` +
       `and the first request answered ${init.firstAnswerCorrect ? 'correctly' : 'WRONGLY'} in ${init.firstAnswerMs} ms.`,
   );
-  out.push(`Goals: ${results.goals.every((g) => g.met) ? 'all met' : `missed: ${results.goals.filter((g) => !g.met).map((g) => g.goal).join('; ')}`}. Written to bench/results.json.`);
+  out.push(`Goals: ${results.goals.every((g) => g.met) ? 'all met' : `missed: ${results.goals.filter((g) => !g.met).map((g) => g.goal).join('; ')}`}.`);
+  out.push(saved ? 'Written to bench/results.json.' : 'Not saved: npm run bench -- --save writes bench/results.json.');
   console.log(out.join('\n'));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { save, help } = benchOptions(process.argv.slice(2));
+  if (help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const results = await main();
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-  printReport(results);
+  // Only on request: the file holds the published figures, and a smoke or busy-machine run is not one.
+  if (save) writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  printReport(results, save);
   if (!results.goals.every((g) => g.met)) process.exitCode = 1;
 }

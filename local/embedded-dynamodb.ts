@@ -1,7 +1,8 @@
 import { fork } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import dynalite from 'dynalite';
 import type { DynamoDbProcessMessage } from './dynamodb-process.ts';
@@ -43,15 +44,51 @@ export async function startEmbeddedDynamoDb({ host = '127.0.0.1', port = 0, data
     server.listen(port, host, () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
+  if (dataDir) writeFileSync(join(dataDir, HOLDER_FILE), String(process.pid));
   return {
     endpoint: `http://${host}:${actualPort}`,
     port: actualPort,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();
-        server.close(() => resolve());
+        server.close(() => {
+          if (dataDir) rmSync(join(dataDir, HOLDER_FILE), { force: true });
+          resolve();
+        });
       }),
   };
+}
+
+// LevelDB tells a second opener only that the folder is locked; the holder leaves its pid beside it.
+const HOLDER_FILE = 'store.pid';
+
+interface LevelDatabase {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Whether another process has the store's folder open (LevelDB allows one): undefined when it is free,
+ * else that process's pid when it left one, or 0. dynalite itself would find out only at the first
+ * request, and throw "Database is closed" from a callback.
+ */
+export async function storeHolder(dataDir: string): Promise<number | undefined> {
+  // dynalite's own LevelDB binding, resolved from dynalite, so the version is the one it opens.
+  const { Level } = createRequire(createRequire(import.meta.url).resolve('dynalite'))('level') as { Level: new (path: string) => LevelDatabase };
+  mkdirSync(dataDir, { recursive: true });
+  const database = new Level(dataDir);
+  try {
+    await database.open();
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'LEVEL_LOCKED') throw error;
+    try {
+      return Number(readFileSync(join(dataDir, HOLDER_FILE), 'utf8')) || 0;
+    } catch {
+      return 0;
+    }
+  }
+  await database.close();
+  return undefined;
 }
 
 const PROCESS_ENTRY = fileURLToPath(new URL('./dynamodb-process.ts', import.meta.url));

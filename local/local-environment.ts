@@ -1,5 +1,7 @@
 import type { UserKeyKind } from '../lambda/core/user-key.ts';
-import { type EmbeddedDynamoDbProcess, startEmbeddedDynamoDbProcess } from './embedded-dynamodb.ts';
+import { UsageError } from '../tools/cli/exit-codes.ts';
+import { type EmbeddedDynamoDbProcess, startEmbeddedDynamoDbProcess, storeHolder } from './embedded-dynamodb.ts';
+import { checkPortFree, portSetting } from './ports.ts';
 import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from './patients-table.ts';
 
 /** Okta's guide uses admin/supersecret; they are the defaults here and nowhere else. */
@@ -20,17 +22,22 @@ export interface LocalStore {
 
 /**
  * The store for a local run: the endpoint in AWS_ENDPOINT_URL_DYNAMODB as it is, or an embedded one,
- * in a process of its own, with the patients table and the sample patients.
+ * in a process of its own, with the patients table, and the sample patients when it creates the table
+ * (a sample patient the operator deleted stays deleted). A taken port or a folder another store holds
+ * is a UsageError that says which setting to change.
  */
 export async function prepareLocalStore(env: Record<string, string | undefined>, dataDir?: string): Promise<LocalStore> {
   const external = env.AWS_ENDPOINT_URL_DYNAMODB;
   if (external) return { endpoint: external };
-  const embedded = await startEmbeddedDynamoDbProcess({ port: Number(env.DYNAMODB_PORT ?? 8000), ...(dataDir ? { dataDir } : {}) });
+  const port = portSetting(env, 'DYNAMODB_PORT', 8000);
+  await checkPortFree(port, 'DYNAMODB_PORT');
+  if (dataDir) await checkStoreFree(dataDir);
+  const embedded = await startEmbeddedDynamoDbProcess({ port, ...(dataDir ? { dataDir } : {}) });
   const client = localDynamoDbClient(embedded.endpoint);
   const keyKind = localUserKey(env);
   try {
-    await ensurePatientsTable(client, localPatientsTable(env), keyKind);
-    await putPatientsIfAbsent(client, localPatientsTable(env), SAMPLE_PATIENTS, keyKind);
+    const table = await ensurePatientsTable(client, localPatientsTable(env), keyKind);
+    if (table === 'created') await putPatientsIfAbsent(client, localPatientsTable(env), SAMPLE_PATIENTS, keyKind);
   } catch (error) {
     await embedded.close();
     throw error;
@@ -38,6 +45,13 @@ export async function prepareLocalStore(env: Record<string, string | undefined>,
     client.destroy();
   }
   return { endpoint: embedded.endpoint, embedded };
+}
+
+async function checkStoreFree(dataDir: string): Promise<void> {
+  const holder = await storeHolder(dataDir);
+  if (holder === undefined) return;
+  const who = holder ? `another npm start (its store process ${holder})` : 'another process';
+  throw new UsageError(`the store in ${dataDir} is held by ${who}: stop that one, or set LOCAL_DATA_DIR to another folder`);
 }
 
 /** What the local table is keyed by: USER_KEY as the hook reads it (a wrong value is the hook's to refuse). */

@@ -1,47 +1,71 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';
 import { ensurePatientsTable, localDynamoDbClient } from '../local/patients-table.ts';
 import type { CliIo } from '../tools/cli/cli-io.ts';
 import { formatCount } from '../tools/cli/counts.ts';
+import { EXIT, UsageError } from '../tools/cli/exit-codes.ts';
+import { processIo } from '../tools/cli/process-io.ts';
+import { runCommand } from '../tools/cli/run-command.ts';
 import { runPatientsCli } from '../tools/patients/cli.ts';
+import { loadLocalSettings } from '../tools/cli/local-settings.ts';
 
-// Times `patients import --local` of a generated roster into a fresh embedded store on disk, as npm start
-// keeps it, then the same import again (which must write nothing).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '8' }, 'in-memory': { type: 'boolean' } },
-});
-const rows = Number(values.rows);
-const workDir = mkdtempSync(join(tmpdir(), 'patients-import-'));
-const store = await startEmbeddedDynamoDb(values['in-memory'] ? {} : { dataDir: join(workDir, 'dynamodb') });
-try {
-  const client = localDynamoDbClient(store.endpoint);
-  await ensurePatientsTable(client, 'patients');
-  client.destroy();
+const USAGE = `usage: npm run measure:import -- [--rows N] [--concurrency N] [--in-memory]
 
-  const file = join(workDir, 'roster.csv');
-  const lines = ['username,patientId'];
-  for (let i = 0; i < rows; i++) lines.push(`patient.${i}@clinic.example,P${String(i).padStart(7, '0')}`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
+Times \`npm run patients -- import --local\` of a generated roster into a fresh embedded store on disk,
+as npm start keeps it, then the same import again (which must write nothing), and prints rows/s for
+each. The store and the roster live in a temporary folder, removed afterwards.
+  --rows N          rows in the roster (default 100000)
+  --concurrency N   batches of 25 in flight, as patients import --concurrency (default 8, 1 to 32)
+  --in-memory       the store in memory instead of LevelDB on disk
+Exit codes: 0 measured, 1 an import failed, 2 usage error.`;
 
-  const io: CliIo = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: { ...process.env, DYNAMODB_PORT: String(store.port), AWS_ENDPOINT_URL_DYNAMODB: '', PATIENTS_TABLE: '' },
-    cwd: workDir,
-  };
-  const argv = ['import', 'roster.csv', '--local', '--concurrency', String(values.concurrency)];
-  for (const run of ['first import', 're-import']) {
-    const started = performance.now();
-    const code = await runPatientsCli(argv, io);
-    const seconds = (performance.now() - started) / 1000;
-    if (code !== 0) throw new Error(`${run} exited with ${code}`);
-    console.log(`${run}: ${formatCount(rows)} rows in ${seconds.toFixed(1)} s = ${formatCount(Math.round(rows / seconds))} rows/s (store: ${values['in-memory'] ? 'in memory' : 'LevelDB on disk'}, concurrency ${values.concurrency})`);
+const OPTIONS = { rows: { type: 'string' }, concurrency: { type: 'string' }, 'in-memory': { type: 'boolean' } } as const;
+
+loadLocalSettings();
+const io = processIo();
+process.exitCode = await runCommand(process.argv.slice(2), io, { usage: USAGE, options: OPTIONS }, async ({ values, positionals }) => {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const rows = wholeNumber('--rows', values.rows ?? '100000', 10_000_000);
+  const concurrency = wholeNumber('--concurrency', values.concurrency ?? '8', 32);
+  const inMemory = values['in-memory'] ?? false;
+  const workDir = mkdtempSync(join(tmpdir(), 'patients-import-'));
+  const store = await startEmbeddedDynamoDb(inMemory ? {} : { dataDir: join(workDir, 'dynamodb') });
+  try {
+    const client = localDynamoDbClient(store.endpoint);
+    await ensurePatientsTable(client, 'patients');
+    client.destroy();
+
+    const file = join(workDir, 'roster.csv');
+    const lines = ['username,patientId'];
+    for (let i = 0; i < rows; i++) lines.push(`patient.${i}@clinic.example,P${String(i).padStart(7, '0')}`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+
+    const importIo: CliIo = {
+      ...io,
+      env: { ...process.env, DYNAMODB_PORT: String(store.port), AWS_ENDPOINT_URL_DYNAMODB: '', PATIENTS_TABLE: '' },
+      cwd: workDir,
+    };
+    const argv = ['import', 'roster.csv', '--local', '--concurrency', String(concurrency)];
+    for (const run of ['first import', 're-import']) {
+      const started = performance.now();
+      const code = await runPatientsCli(argv, importIo);
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0) throw new Error(`${run} exited with ${code}`);
+      io.stdout.write(
+        `${run}: ${formatCount(rows)} rows in ${seconds.toFixed(1)} s = ${formatCount(Math.round(rows / seconds))} rows/s (store: ${inMemory ? 'in memory' : 'LevelDB on disk'}, concurrency ${concurrency})\n`,
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    await store.close();
+    rmSync(workDir, { recursive: true, force: true });
   }
-} finally {
-  await store.close();
-  rmSync(workDir, { recursive: true, force: true });
+});
+
+function wholeNumber(option: string, value: string, max: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1 || number > max) throw new UsageError(`${option} must be a whole number from 1 to ${max}`);
+  return number;
 }

@@ -1,7 +1,8 @@
 import { processIo } from '../tools/cli/process-io.ts';
 import { runRegisterCommand } from '../tools/okta/register-command.ts';
+import { loadLocalSettings } from '../tools/cli/local-settings.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+loadLocalSettings();
 
 // npm run okta:register -- --url https://.../tokenHook [--secret-id <arn>] [--auth-server <id> --rule <policy>/<rule>] [--dry-run]
 process.exitCode = await runRegisterCommand(process.argv.slice(2), processIo());

@@ -1,5 +1,6 @@
 import { processIo } from '../tools/cli/process-io.ts';
 import { runPatientsCli } from '../tools/patients/cli.ts';
+import { loadLocalSettings } from '../tools/cli/local-settings.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+loadLocalSettings();
 process.exitCode = await runPatientsCli(process.argv.slice(2), processIo());

@@ -1,25 +1,54 @@
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createApiGatewayServer } from '../local/api-gateway-server.ts';
 import { describeExit } from '../local/embedded-dynamodb.ts';
 import { localHookEnvironment, prepareLocalStore } from '../local/local-environment.ts';
+import { checkPortFree, listenLocally, portSetting } from '../local/ports.ts';
 import { startBanner } from '../local/start-banner.ts';
+import { EXIT, UsageError } from '../tools/cli/exit-codes.ts';
+import { loadLocalSettings } from '../tools/cli/local-settings.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.data/dynamodb');
-const store = await prepareLocalStore(process.env, dataDir).catch((error: unknown) => {
-  // A taken DYNAMODB_PORT, say: the message says it all, a stack trace would bury it.
+const USAGE = `usage: npm start
+
+Runs the hook's Lambda handler on http://127.0.0.1:$PORT (default 3000) behind the same API Gateway
+event Lambda gets, with an embedded DynamoDB store on $DYNAMODB_PORT (default 8000) whose data stays in
+$LOCAL_DATA_DIR (default .data/dynamodb), and the sample patients when it creates the table. Ctrl-C
+stops it. It takes no arguments: settings come from the environment (and .env), as the Lambda's do:
+  PORT, DYNAMODB_PORT, LOCAL_DATA_DIR, AWS_ENDPOINT_URL_DYNAMODB (another store), HOOK_USERNAME,
+  HOOK_PASSWORD (default admin / supersecret), USER_KEY, CLAIM_NAME, FAILURE_MODE, LOG_LEVEL, ...
+Exit codes: 0 stopped by Ctrl-C, 1 failed or its store stopped, 2 usage error, a taken port or a store
+held by another npm start.`;
+
+loadLocalSettings();
+// A taken port or a store held by another npm start: one line that says what to change, not a stack trace.
+const fail = (error: unknown): never => {
   console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+  process.exit(error instanceof UsageError ? EXIT.usage : EXIT.failed);
+};
+const [firstArgument] = process.argv.slice(2);
+if (firstArgument === '--help' || firstArgument === '-h') {
+  console.log(USAGE);
+  process.exit(EXIT.ok);
+}
+if (firstArgument !== undefined) fail(new UsageError(`it takes no arguments, "${firstArgument}" was given: settings come from the environment (npm start -- --help)`));
+const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.data/dynamodb');
+let hookPort = 0;
+try {
+  hookPort = portSetting(process.env, 'PORT', 3000);
+  // Before the store starts, so a taken port leaves nothing behind; listen below still catches a race.
+  await checkPortFree(hookPort, 'PORT');
+} catch (error) {
+  fail(error);
+}
+const store = await prepareLocalStore(process.env, dataDir).catch(fail);
 Object.assign(process.env, localHookEnvironment(process.env, store.endpoint));
 
 // The very module Lambda loads: it reads process.env at import, as it does in AWS.
 const { handler } = await import('../lambda/handler.ts');
 const server = createApiGatewayServer(handler);
-await new Promise<void>((ready) => server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', ready));
-
-const { port } = server.address() as AddressInfo;
+const port = await listenLocally(server, hookPort, 'PORT').catch(async (error: unknown) => {
+  await store.embedded?.close();
+  return fail(error);
+});
 const url = `http://127.0.0.1:${port}${process.env.HOOK_PATH ?? '/tokenHook'}`;
 const storeLine = store.embedded
   ? `embedded DynamoDB at ${store.endpoint} (process ${store.embedded.pid}), data in ${dataDir}`

@@ -79,19 +79,25 @@ export function createOktaApi({
       if (wait > 0) await sleep(wait);
       const url = `${base}${path}`;
       const credentials = typeof authorization === 'string' ? { authorization } : await authorization(method, url);
-      const response = await fetchImpl(url, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...credentials,
-          'user-agent': USER_AGENT,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await response.text();
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetchImpl(url, {
+          method,
+          headers: {
+            accept: 'application/json',
+            ...credentials,
+            'user-agent': USER_AGENT,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          redirect: 'error',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        text = await response.text();
+      } catch (error) {
+        throw new Error(`cannot reach ${base}: ${describeNetworkFailure(error, timeoutMs)}`, { cause: error });
+      }
       const pause = rateLimitPauseMs(response);
       if (pause !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + pause);
       // A 429 was not acted on, whatever the method: sending it again is safe.
@@ -110,6 +116,18 @@ export function createOktaApi({
       return undefined;
     },
   };
+}
+
+/**
+ * Why fetch got no answer, in a word an operator can act on: the system error code (ECONNREFUSED,
+ * ENOTFOUND, CERT_HAS_EXPIRED, ...) that Node.js hides under a bare "fetch failed", or the timeout.
+ */
+export function describeNetworkFailure(error: unknown, timeoutMs: number): string {
+  if ((error as Error | undefined)?.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 const MIN_RATE_LIMIT_WAIT_MS = 250;

@@ -7,8 +7,9 @@ import { OAUTH, OKTA, tokenHookApp } from './synth.ts';
 import { CURRENT_SINCE_TAG } from '../../lambda/aws/secrets-manager-credentials.ts';
 import { basicHeaderValue } from '../../lambda/core/basic-auth.ts';
 import { rotateBasicCredential, type RotationEvent } from '../../lambda/rotation/rotate-basic-credential.ts';
-import { main as oktaSecret } from '../../scripts/okta-secret.ts';
+import { runSecretCommand } from '../../tools/okta/secret-command.ts';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager.ts';
+import { capturedIo } from '../tools/support/captured-io.ts';
 
 // The rotation steps and `npm run okta:secret` against a real HTTP server speaking Secrets Manager's
 // JSON protocol, through the real SDK client: no mocks of the SDK.
@@ -16,6 +17,13 @@ const OLD = { username: 'okta-hook', password: 'Old0Password0Of0Sixty0Four0Chara
 let sm: FakeSecretsManager;
 let client: SecretsManagerClient;
 let logged: string[];
+
+/** `npm run okta:secret` in-process: what it printed, or its error. */
+async function oktaSecret(argv: string[], env: Record<string, string>): Promise<string> {
+  const io = capturedIo({ env });
+  if ((await runSecretCommand(argv, io)) !== 0) throw new Error(io.err());
+  return io.out().trimEnd();
+}
 
 beforeAll(async () => {
   sm = await startFakeSecretsManager(JSON.stringify(OLD));

@@ -1,9 +1,11 @@
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoDbClient } from '../../local/patients-table.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { LOCAL_AUTHORIZATION } from '../support/local-hook.ts';
 import { freePort, killNpmStarts, portFreed, startNpmStart } from '../support/npm-start.ts';
@@ -83,16 +85,66 @@ describe('npm start', () => {
     expect(await portFreed(Number(env.PORT))).toBe(true);
   });
 
-  it('says in one line that the store port is taken, and stops', async () => {
-    const taken = createServer().listen(0, '127.0.0.1');
-    await once(taken, 'listening');
-    const port = (taken.address() as AddressInfo).port;
-    try {
+  it('says in one line that the store port is taken, naming DYNAMODB_PORT, and exits 2', async () => {
+    await withTakenPort(async (port) => {
       const run = startNpmStart({ ...env, DYNAMODB_PORT: String(port) });
-      expect(await run.exited).toBe(1);
-      expect(run.output().trim()).toBe(`npm start: embedded DynamoDB did not start: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+      expect(await run.exited).toBe(2);
+      expect(run.output().trim()).toBe(
+        `npm start: port ${port} on 127.0.0.1 (DYNAMODB_PORT) is taken: free it, or set DYNAMODB_PORT to another port (0 picks a free one)`,
+      );
+    });
+  });
+
+  it('says in one line that the hook port is taken, naming PORT, exits 2 and leaves no store running', async () => {
+    await withTakenPort(async (port) => {
+      const run = startNpmStart({ ...env, PORT: String(port) });
+      expect(await run.exited).toBe(2);
+      expect(run.output().trim()).toBe(`npm start: port ${port} on 127.0.0.1 (PORT) is taken: free it, or set PORT to another port (0 picks a free one)`);
+      expect(await portFreed(Number(env.DYNAMODB_PORT))).toBe(true);
+    });
+  });
+
+  it('says in one line that another npm start holds the store, naming its process, and exits 2', async () => {
+    const first = startNpmStart(env);
+    await first.ready;
+    const holder = storeProcess(first.output());
+    const second = startNpmStart({ ...env, PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()) });
+    expect(await second.exited).toBe(2);
+    expect(second.output().trim()).toBe(
+      `npm start: the store in ${dataDir} is held by another npm start (its store process ${holder}): stop that one, or set LOCAL_DATA_DIR to another folder`,
+    );
+    expect(await first.stop()).toBe(0);
+  });
+
+  it('puts the sample patients only when it creates the table, so a deleted one stays deleted after a restart', async () => {
+    const ownDir = mkdtempSync(join(tmpdir(), 'token-hook-start-'));
+    try {
+      const own = { ...env, LOCAL_DATA_DIR: ownDir };
+      const first = startNpmStart(own);
+      const url = await first.ready;
+      const client = localDynamoDbClient(`http://127.0.0.1:${env.DYNAMODB_PORT}`);
+      await client.send(new DeleteItemCommand({ TableName: 'patients', Key: { username: { S: 'jessie.smith@example.com' } } }));
+      client.destroy();
+      expect((await post(url, loadFixture('okta-example-patient'))).status).toBe(204);
+      expect(await first.stop()).toBe(0);
+
+      const second = startNpmStart(own);
+      const again = await second.ready;
+      expect((await post(again, loadFixture('okta-example-patient'))).status, 'jessie.smith is still deleted').toBe(204);
+      expect((await post(again, loadFixture('refresh-grant'))).status, 'the others are still there').toBe(200);
+      expect(await second.stop()).toBe(0);
     } finally {
-      taken.close();
+      rmSync(ownDir, { recursive: true, force: true });
     }
   });
 });
+
+async function withTakenPort(body: (port: number) => Promise<void>): Promise<void> {
+  const taken = createServer().listen(0, '127.0.0.1');
+  await once(taken, 'listening');
+  try {
+    await body((taken.address() as AddressInfo).port);
+  } finally {
+    taken.close();
+  }
+}

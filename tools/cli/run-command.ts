@@ -11,7 +11,8 @@ export interface ParsedCommandLine<O extends Options> {
 
 /**
  * Runs one CLI invocation: parses argv against the options, prints usage for --help, and turns a
- * UsageError into exit 2 and any other error into a one-line message and exit 1.
+ * UsageError into one line and exit 2 (the usage would bury it; the line says where to find it) and any
+ * other error into a one-line message and exit 1.
  */
 export async function runCommand<O extends Options>(
   argv: readonly string[],
@@ -28,12 +29,18 @@ export async function runCommand<O extends Options>(
     return await body({ values, positionals });
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\n\n${spec.usage}\n`);
+      io.stderr.write(`error: ${error.message}${helpPointer(spec.usage)}\n`);
       return EXIT.usage;
     }
     io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.failed;
   }
+}
+
+/** "; npm run patients -- --help shows the usage", from the command the usage's first line names. */
+function helpPointer(usage: string): string {
+  const command = /npm run (\S+)/i.exec(usage)?.[1];
+  return command ? `; npm run ${command} -- --help shows the usage` : '';
 }
 
 function parseCommandLine<O extends Options>(argv: readonly string[], options: O) {

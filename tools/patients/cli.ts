@@ -29,6 +29,7 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   'left-behind': { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
@@ -47,6 +48,7 @@ const OPTION_COMMANDS: Partial<Record<keyof typeof OPTIONS, readonly string[]>> 
   from: ['migrate'],
   to: ['migrate'],
   'left-behind': ['migrate'],
+  out: ['export'],
 };
 
 const MAX_CONCURRENCY = 32;
@@ -90,11 +92,15 @@ export function runPatientsCli(argv: readonly string[], io: CliIo): Promise<Exit
     if (name === undefined) throw new UsageError('no command given');
     const command = name === 'migrate' ? { args: [] } : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!command) throw new UsageError(`unknown command "${name}"`);
+    checkOptionsFit(name, values);
+    if (values.out !== undefined) {
+      if (args.length > 0) throw new UsageError('give export a file or --out FILE, not both');
+      args.push(values.out);
+    }
     if (args.length !== command.args.length) {
       const expected = [name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
       throw new UsageError(`${name} takes ${command.args.length || 'no'} argument${command.args.length === 1 ? '' : 's'}: ${expected}`);
     }
-    checkOptionsFit(name, values);
     const context: Context = {
       io,
       values,

@@ -11,7 +11,10 @@ Commands:
   import <file>                bring the table in step with a roster: CSV with a header row
                                "username,patientId" (or "oktaUserId,patientId"), or a JSON
                                array of such objects
-  export <file>                write the table as CSV (JSON for .json, stdout for -)
+  export <file> | --out FILE   write the table to a file as CSV (JSON for .json), mode 600;
+                               "-" writes it to stdout: run that with npm run -s, e.g.
+                                 npm run -s patients -- export - --local > out.csv
+                               else npm's own banner lines go into out.csv too
   migrate --from <login table> --to <Okta-id table>
                                copy a table keyed by login into one keyed by Okta user id,
                                each login looked up in Okta (see Migrate)

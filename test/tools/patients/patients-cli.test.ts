@@ -1,5 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -59,6 +60,19 @@ async function putRawItem(tableName: string, username: string, patientId: Record
   } finally {
     client.destroy();
   }
+}
+
+/** npm itself, as the operator types it, from the package folder. */
+function runNpm(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 function rosterFile(name: string, text: string): string {
@@ -314,6 +328,34 @@ describe('patients export', () => {
   });
 });
 
+describe('patients export to standard output and --out', () => {
+  it('with npm run -s, writes only the CSV to standard output, which imports back unchanged', async () => {
+    const table = await freshTable({ 'zoe@example.com': '2', 'al@example.com': '1' });
+    const exported = await runNpm(['run', '-s', 'patients', '--', 'export', '-', '--local', '--table', table], { DYNAMODB_PORT: String(port) });
+    expect(exported).toMatchObject({ code: 0, stdout: 'username,patientId\nal@example.com,1\nzoe@example.com,2\n' });
+    writeFileSync(join(folder, 'piped.csv'), exported.stdout);
+    expect((await patients(['import', 'piped.csv', '--table', table])).out).toMatch(/written 0 .*unchanged 2/);
+  });
+
+  it('--out FILE writes the file with mode 600, in the format its name says', async () => {
+    const table = await freshTable({ 'al@example.com': '1' });
+    expect(await patients(['export', '--out', 'out-option.json', '--table', table])).toMatchObject({
+      code: 0,
+      out: `exported 1 patient from table ${table} at http://127.0.0.1:${port} to out-option.json\n`,
+    });
+    expect(JSON.parse(readFileSync(join(folder, 'out-option.json'), 'utf8'))).toStrictEqual([{ username: 'al@example.com', patientId: '1' }]);
+    expect(statSync(join(folder, 'out-option.json')).mode & 0o777).toBe(0o600);
+    expect(await patients(['export', 'a.csv', '--out', 'b.csv', '--table', table])).toMatchObject({ code: 2, err: expect.stringMatching(/^error: give export a file or --out FILE, not both;/) });
+    expect(await patients(['list', '--out', 'b.csv', '--table', table])).toMatchObject({ code: 2, err: expect.stringMatching(/^error: --out is an export option;/) });
+  });
+
+  it('--help says to run an export to standard output with npm run -s', async () => {
+    const help = await patients(['--help']);
+    expect(help.out).toContain('npm run -s patients -- export - --local > out.csv');
+    expect(help.out).toContain('--out FILE');
+  });
+});
+
 describe('patients: where and how', () => {
   it.each([
     [[], 'no command given'],
@@ -334,11 +376,11 @@ describe('patients: where and how', () => {
     [['migrate', '--from', 'a', '--to', 'b', '--key', 'login'], 'migrate reads a login table and writes an Okta-id table: it takes no --key'],
     [['migrate', '--from', 'a', '--to', 'b', '--prune'], '--prune is an import option'],
     [['import', 'x.csv', '--okta-concurrency', '17'], '--okta-concurrency must be a whole number from 1 to 16'],
-  ])('exits 2 with the usage for %j', async (args, message) => {
+  ])('exits 2 with one line for %j', async (args, message) => {
     const io = capturedIo({ env: { DYNAMODB_PORT: String(port) } });
     expect(await runPatientsCli([...args, '--local'], io)).toBe(2);
+    expect(io.err()).toMatch(/^error: [^\n]*; npm run patients -- --help shows the usage\n$/);
     expect(io.err()).toContain(`error: ${message}`);
-    expect(io.err()).toContain('Usage: npm run patients -- <command> [options]');
   });
 
   it('reads USER_KEY and PATIENT_ID_PATTERN as the hook does, and names the variable when one is wrong', async () => {
