@@ -141,6 +141,15 @@ function patientIdPattern(source: string): RegExp {
   }
 }
 
+/** LOG_LEVEL in any case, as Lambda and Powertools users write it (`DEBUG`), with Lambda's TRACE and FATAL. */
+function logLevelSetting(value: string | undefined): LogLevel | undefined {
+  if (value === undefined) return undefined;
+  const level = value.trim().toLowerCase();
+  const named = level === 'trace' ? 'debug' : level === 'fatal' ? 'error' : level;
+  if (!(LOG_LEVELS as readonly string[]).includes(named)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  return named as LogLevel;
+}
+
 function lambdaLogLevel(value: string | undefined): LogLevel {
   const level = value?.toLowerCase();
   if (level === 'trace') return 'debug';
@@ -200,7 +209,7 @@ function readEnvironment(env: Record<string, string>): EnvironmentVariables {
     FAILURE_MODE: oneOf(env, 'FAILURE_MODE', FAILURE_MODES, 'must be open or closed') ?? 'open',
     FAILURE_MESSAGE: trimmed(env, 'FAILURE_MESSAGE') ?? 'Sign-in is temporarily unavailable. Please try again in a few minutes.',
     STORE_TIMEOUT_MS: wholeNumber(env, 'STORE_TIMEOUT_MS', 50, 800) ?? 500,
-    LOG_LEVEL: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`),
+    LOG_LEVEL: logLevelSetting(env.LOG_LEVEL),
     ROTATION_GRACE_HOURS: numberOfHours(env, 'ROTATION_GRACE_HOURS', 0, 720) ?? 24,
     MAX_EVENT_AGE_SECONDS: wholeNumber(env, 'MAX_EVENT_AGE_SECONDS', 1, 86_400),
     AWS_LAMBDA_LOG_LEVEL: env.AWS_LAMBDA_LOG_LEVEL,

@@ -44,9 +44,21 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    ['DEBUG', 'debug'],
+    ['Info', 'info'],
+    ['warn', 'warn'],
+    ['TRACE', 'debug'],
+    ['FATAL', 'error'],
+    ['SILENT', 'silent'],
+  ])('reads LOG_LEVEL=%s in any case, as Lambda and Powertools users write it', (LOG_LEVEL, logLevel) => {
+    expect(loadConfig({ ...minimal, LOG_LEVEL }).logLevel).toBe(logLevel);
+  });
+
+  it.each([
     [{ HOOK_SECRET_ID: 's' }, 'PATIENTS_TABLE is required'],
     [{ ...minimal, CLAIM_TOKENS: 'refresh' }, 'CLAIM_TOKENS must be one of id, access, both'],
     [{ ...minimal, FAILURE_MODE: 'maybe' }, 'FAILURE_MODE must be open or closed'],
+    [{ ...minimal, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of debug, info, warn, error, silent'],
     [{ ...minimal, STORE_TIMEOUT_MS: '900' }, 'STORE_TIMEOUT_MS must be at most 800'],
     [{ ...minimal, STORE_TIMEOUT_MS: 'soon' }, 'STORE_TIMEOUT_MS must be a whole number'],
     [{ ...minimal, CLAIM_NAME: 'patient id' }, 'CLAIM_NAME must start with a letter or _ and use only letters, digits and _ . : / ~ -'],
