@@ -1,18 +1,8 @@
-import type { UserKeyKind } from '../lambda/core/user-key.ts';
 import { UsageError } from '../tools/cli/exit-codes.ts';
 import { type EmbeddedDynamoDbProcess, startEmbeddedDynamoDbProcess, storeHolder } from './embedded-dynamodb.ts';
 import { checkPortFree, portSetting } from './ports.ts';
-import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from './patients-table.ts';
-
-/** Okta's guide uses admin/supersecret; they are the defaults here and nowhere else. */
-export const LOCAL_DEFAULTS = {
-  PATIENTS_TABLE: 'patients',
-  HOOK_USERNAME: 'admin',
-  HOOK_PASSWORD: 'supersecret',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-} as const;
+import { LOCAL_DEFAULTS, localDynamoDbClient, localPatientsTable, localUserKey } from '../tools/cli/local-target.ts';
+import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from './patients-table.ts';
 
 export interface LocalStore {
   endpoint: string;
@@ -53,18 +43,6 @@ async function checkStoreFree(dataDir: string): Promise<void> {
   const who = holder ? `another npm start (its store process ${holder})` : 'another process';
   throw new UsageError(`the store in ${dataDir} is held by ${who}: stop that one, or set LOCAL_DATA_DIR to another folder`);
 }
-
-/** What the local table is keyed by: USER_KEY as the hook reads it (a wrong value is the hook's to refuse). */
-export function localUserKey(env: Record<string, string | undefined>): UserKeyKind {
-  return env.USER_KEY === 'oktaId' ? 'oktaId' : 'login';
-}
-
-/** The local table: PATIENTS_TABLE, else one per kind of key, so switching USER_KEY never reads a table keyed the other way. */
-export function localPatientsTable(env: Record<string, string | undefined>): string {
-  return env.PATIENTS_TABLE || (localUserKey(env) === 'oktaId' ? LOCAL_OKTA_ID_TABLE : LOCAL_DEFAULTS.PATIENTS_TABLE);
-}
-
-const LOCAL_OKTA_ID_TABLE = 'patients-by-okta-id';
 
 /** The environment a local run gives the handler: the caller's, with local defaults filled in. */
 export function localHookEnvironment(env: Record<string, string | undefined>, storeEndpoint: string): Record<string, string | undefined> {

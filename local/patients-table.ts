@@ -2,7 +2,7 @@ import {
   ConditionalCheckFailedException,
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   PutItemCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
@@ -25,14 +25,6 @@ export const SAMPLE_PATIENTS: readonly SamplePatient[] = [
   { username: 'kim.sato@example.com', oktaUserId: '00uKimSatoExample001', patientId: '6789' },
   { username: 'rajiv.tal@example.com', oktaUserId: '00uRajivTalExample01', patientId: '4235' },
 ];
-
-export function localDynamoDbClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-}
 
 /**
  * Creates the patients table when it does not exist yet: partition key TABLE_KEY_ATTRIBUTE[keyKind]

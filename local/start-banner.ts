@@ -1,5 +1,5 @@
 import { basicHeaderValue } from '../lambda/core/basic-auth.ts';
-import { LOCAL_DEFAULTS } from './local-environment.ts';
+import { LOCAL_DEFAULTS } from '../tools/cli/local-target.ts';
 
 /**
  * What `npm start` prints once it answers: where, which store, and how to call it. The password is

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';
-import { ensurePatientsTable, localDynamoDbClient } from '../local/patients-table.ts';
+import { ensurePatientsTable } from '../local/patients-table.ts';
 import type { CliIo } from '../tools/cli/cli-io.ts';
 import { formatCount } from '../tools/cli/counts.ts';
 import { EXIT, UsageError } from '../tools/cli/exit-codes.ts';
@@ -10,6 +10,7 @@ import { processIo } from '../tools/cli/process-io.ts';
 import { runCommand } from '../tools/cli/run-command.ts';
 import { runPatientsCli } from '../tools/patients/cli.ts';
 import { loadLocalSettings } from '../tools/cli/local-settings.ts';
+import { localDynamoDbClient } from '../tools/cli/local-target.ts';
 
 const USAGE = `usage: npm run measure:import -- [--rows N] [--concurrency N] [--in-memory]
 

@@ -6,9 +6,9 @@ import { basicHeaderValue } from '../lambda/core/basic-auth.ts';
 import type { PatientStore } from '../lambda/core/ports.ts';
 import { rotationCheckEventId } from '../lambda/core/rotation-check.ts';
 import { createHookHandler, MAX_BODY_BYTES } from '../lambda/hook.ts';
-import { LOCAL_DEFAULTS } from '../local/local-environment.ts';
 import { loadFixture } from './support/fixtures.ts';
 import { capturedOutput, countedMetrics, hookEvent, type HookEventOptions } from './reliability/support/in-process.ts';
+import { LOCAL_DEFAULTS } from '../tools/cli/local-target.ts';
 
 // createHookHandler itself, with in-memory ports: one row for each reason the hook can give, so a new
 // reason without a row fails the last test. Over HTTP and against the embedded store, see test/integration.

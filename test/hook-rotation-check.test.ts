@@ -6,9 +6,9 @@ import type { AcceptedCredential } from '../lambda/core/ports.ts';
 import { rotationCheckEventId } from '../lambda/core/rotation-check.ts';
 import { createHookHandler } from '../lambda/hook.ts';
 import { rotationCheckRequest } from '../lambda/rotation/okta-hook-target.ts';
-import { LOCAL_DEFAULTS } from '../local/local-environment.ts';
 import { loadFixture } from './support/fixtures.ts';
 import { capturedOutput, countedMetrics, hookEvent } from './reliability/support/in-process.ts';
+import { LOCAL_DEFAULTS } from '../tools/cli/local-target.ts';
 
 // The hook accepts AWSCURRENT, AWSPREVIOUS and AWSPENDING; a rotation check for a version passes with
 // that version's value only while it is staged AWSPENDING, and reads no patient either way.

@@ -1,4 +1,5 @@
-import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
+import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
+import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
 
 /** The patients table with local/'s sample patients, in the store at this endpoint. */
 export async function seedPatients(endpoint: string, tableName = 'patients'): Promise<void> {

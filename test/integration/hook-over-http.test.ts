@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
-import { localDynamoDbClient, putPatientsIfAbsent } from '../../local/patients-table.ts';
+import { putPatientsIfAbsent } from '../../local/patients-table.ts';
 import { exampleFor, loadFixture } from '../support/fixtures.ts';
 import { emfProblems, metricNames } from '../support/emf.ts';
 import { findLeaks } from '../support/leak-scan.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
+import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
 
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass).toString('base64')}`;
 const idTokenClaim = (patientId: string) => ({

@@ -1,12 +1,12 @@
 import { CreateTableCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
-import { localDynamoDbClient } from '../../local/patients-table.ts';
 import { TABLE_KEY_ATTRIBUTE } from '../../lambda/core/user-key.ts';
 import { exampleFor } from '../support/fixtures.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 import { LOOK_ALIKE_LOGINS } from '../support/look-alike-logins.ts';
 import { countedMetrics } from '../reliability/support/in-process.ts';
+import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
 
 const idTokenClaim = (patientId: string) => ({
   commands: [{ type: 'com.okta.identity.patch', value: [{ op: 'add', path: '/claims/extPatientId', value: patientId }] }],

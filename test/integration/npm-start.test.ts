@@ -5,10 +5,10 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { localDynamoDbClient } from '../../local/patients-table.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { LOCAL_AUTHORIZATION } from '../support/local-hook.ts';
 import { freePort, killNpmStarts, portFreed, startNpmStart } from '../support/npm-start.ts';
+import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
 
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { authorization: LOCAL_AUTHORIZATION, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LOCAL_DEFAULTS } from '../../local/local-environment.ts';
 import { startBanner } from '../../local/start-banner.ts';
+import { LOCAL_DEFAULTS } from '../../tools/cli/local-target.ts';
 
 const HOOK_URL = 'http://127.0.0.1:3000/tokenHook';
 const STORE = 'embedded DynamoDB at http://127.0.0.1:8000 (process 42), data in .data/dynamodb';

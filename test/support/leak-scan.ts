@@ -1,5 +1,5 @@
 import { SAMPLE_PATIENTS } from '../../local/patients-table.ts';
-import { LOCAL_DEFAULTS } from '../../local/local-environment.ts';
+import { LOCAL_DEFAULTS } from '../../tools/cli/local-target.ts';
 
 export interface Leak {
   /** What leaked, never the value itself: the report must not repeat the leak. */

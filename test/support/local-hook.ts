@@ -2,12 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { createApiGatewayServer } from '../../local/api-gateway-server.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { localHookEnvironment } from '../../local/local-environment.ts';
-import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
+import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
 import { createJsonLogger } from '../../lambda/observability/logger.ts';
 import { describeError } from '../../lambda/observability/redact.ts';
 import { createRequestLog } from '../../lambda/observability/request-line.ts';
 import { SERVICE_NAME, wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import { captureLine } from './captured-output.ts';
+import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
 
 export const LOCAL_AUTHORIZATION = `Basic ${Buffer.from('admin:supersecret').toString('base64')}`;
 

@@ -1,8 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../../lambda/core/user-key.ts';
-import { localPatientsTable } from '../../local/local-environment.ts';
-import { localDynamoDbClient } from '../../local/patients-table.ts';
 import { UsageError } from '../cli/exit-codes.ts';
+import { localDynamoDbClient, localPatientsTable } from '../cli/local-target.ts';
 
 export interface PatientsTable {
   client: DynamoDBClient;

@@ -1,7 +1,7 @@
 import { basicHeaderValue } from '../../lambda/core/basic-auth.ts';
-import { LOCAL_DEFAULTS } from '../../local/local-environment.ts';
 import { UsageError } from '../cli/exit-codes.ts';
 import { readHookCredential } from '../okta/hook-secret.ts';
+import { LOCAL_DEFAULTS } from '../cli/local-target.ts';
 
 export interface CredentialFlags {
   username?: string | undefined;

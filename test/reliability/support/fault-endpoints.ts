@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/embedded-dynamodb.ts';
-import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../../local/patients-table.ts';
+import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../../local/patients-table.ts';
+import { localDynamoDbClient } from '../../../tools/cli/local-target.ts';
 
 /** A running endpoint on 127.0.0.1 that a test can stop, freeing its port for the next one. */
 export interface Endpoint {

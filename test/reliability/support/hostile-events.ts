@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { basicHeaderValue } from '../../../lambda/core/basic-auth.ts';
-import { LOCAL_DEFAULTS } from '../../../local/local-environment.ts';
 import { SAMPLE_PATIENTS } from '../../../local/patients-table.ts';
 import { type FixtureName, loadFixture } from '../../support/fixtures.ts';
 import { hookEvent } from './in-process.ts';
+import { LOCAL_DEFAULTS } from '../../../tools/cli/local-target.ts';
 
 /**
  * Arbitraries for hostile calls to the hook: Okta's requests with mutations at any depth, wrong types,

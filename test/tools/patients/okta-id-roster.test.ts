@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UserKeyKind } from '../../../lambda/core/user-key.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/embedded-dynamodb.ts';
-import { ensurePatientsTable, localDynamoDbClient } from '../../../local/patients-table.ts';
+import { ensurePatientsTable } from '../../../local/patients-table.ts';
 import { buildHookRequest } from '../../../tools/okta/request-shapes.ts';
 import { runPatientsCli } from '../../../tools/patients/cli.ts';
 import type { StoredPatientId } from '../../../tools/patients/patient-item.ts';
@@ -13,6 +13,7 @@ import { readAllPatients } from '../../../tools/patients/patients-repository.ts'
 import { API_TOKEN, type FakeOkta, startFakeOkta } from '../../oauth/support/fake-okta.ts';
 import { sendToHook, startLocalHook } from '../../support/local-hook.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
+import { localDynamoDbClient } from '../../../tools/cli/local-target.ts';
 
 // Okta user ids: 20 characters, case-sensitive. Jessie's is the one in Okta's example request.
 const JESSIE = '00uq8tMo3zV0OfJON0g3';

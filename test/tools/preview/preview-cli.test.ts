@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runPreviewCli } from '../../../tools/preview/cli.ts';
-import { ensurePatientsTable, localDynamoDbClient, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../../local/patients-table.ts';
+import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../../local/patients-table.ts';
 import { buildHookRequest } from '../../../tools/okta/request-shapes.ts';
 import { FAKE_SECRET_REGION, startFakeSecretsManager } from '../../support/fake-secrets-manager.ts';
 import { LOCAL_AUTHORIZATION, type LocalHook, startLocalHook } from '../../support/local-hook.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
+import { localDynamoDbClient } from '../../../tools/cli/local-target.ts';
 
 let hook: LocalHook;
 let stub: Server;

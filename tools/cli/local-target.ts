@@ -1,0 +1,36 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { UserKeyKind } from '../../lambda/core/user-key.ts';
+
+/**
+ * What `--local` points the tools at: the defaults `npm start` runs with (local/ starts from these).
+ * Okta's guide uses admin/supersecret; they are the defaults here and nowhere else.
+ */
+export const LOCAL_DEFAULTS = {
+  PATIENTS_TABLE: 'patients',
+  HOOK_USERNAME: 'admin',
+  HOOK_PASSWORD: 'supersecret',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+} as const;
+
+const LOCAL_OKTA_ID_TABLE = 'patients-by-okta-id';
+
+/** What the local table is keyed by: USER_KEY as the hook reads it (a wrong value is the hook's to refuse). */
+export function localUserKey(env: Record<string, string | undefined>): UserKeyKind {
+  return env.USER_KEY === 'oktaId' ? 'oktaId' : 'login';
+}
+
+/** The local table: PATIENTS_TABLE, else one per kind of key, so switching USER_KEY never reads a table keyed the other way. */
+export function localPatientsTable(env: Record<string, string | undefined>): string {
+  return env.PATIENTS_TABLE || (localUserKey(env) === 'oktaId' ? LOCAL_OKTA_ID_TABLE : LOCAL_DEFAULTS.PATIENTS_TABLE);
+}
+
+/** A DynamoDB client for a local store, which takes any credentials. */
+export function localDynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_DEFAULTS.AWS_REGION,
+    credentials: { accessKeyId: LOCAL_DEFAULTS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_DEFAULTS.AWS_SECRET_ACCESS_KEY },
+  });
+}
