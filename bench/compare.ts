@@ -26,7 +26,8 @@ interface Sample {
 }
 
 // Printed by every child after its import: what it took from its own point of view.
-const REPORT = 'const u = process.cpuUsage(); process.stdout.write(JSON.stringify({ readyMs: performance.now(), cpuMs: (u.user + u.system) / 1000 }));';
+const REPORT =
+  'const u = process.cpuUsage(); process.stdout.write(JSON.stringify({ readyMs: performance.now(), cpuMs: (u.user + u.system) / 1000 }));';
 
 function runOnce(script: string, env: Record<string, string>): Promise<Sample> {
   const started = performance.now();
@@ -48,7 +49,9 @@ async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? 30);
   // Loading makes no store call; the endpoint only completes the function's environment.
   const env = coldEnvironment('http://127.0.0.1:9');
-  const scripts = ['', ...bundles.map(({ file }) => `await import(${JSON.stringify(pathToFileURL(file).href)});`)].map((load) => `${load} ${REPORT}`);
+  const scripts = ['', ...bundles.map(({ file }) => `await import(${JSON.stringify(pathToFileURL(file).href)});`)].map(
+    (load) => `${load} ${REPORT}`,
+  );
   const samples: Sample[][] = scripts.map(() => []);
   const order = scripts.map((_, index) => index);
   for (let round = -3; round < runs; round++) {
@@ -68,7 +71,9 @@ async function main(): Promise<void> {
   const base = (key: keyof Sample) => median(baseline.map((sample) => sample[key]));
   console.log(`${runs} runs each after 3 warm-up rounds; all commands in every round, order rotated and reversed round by round`);
   console.log(`${''.padEnd(18)} ${'entry file'.padStart(10)} ${'wall'.padStart(22)} ${'import done'.padStart(22)} ${'CPU'.padStart(22)}`);
-  console.log(`${'empty node'.padEnd(18)} ${''.padStart(10)} ${figure(baseline, 'wallMs')} ${figure(baseline, 'readyMs')} ${figure(baseline, 'cpuMs')}`);
+  console.log(
+    `${'empty node'.padEnd(18)} ${''.padStart(10)} ${figure(baseline, 'wallMs')} ${figure(baseline, 'readyMs')} ${figure(baseline, 'cpuMs')}`,
+  );
   bundles.forEach(({ name, file }, index) => {
     const values = candidates[index] ?? [];
     console.log(

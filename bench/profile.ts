@@ -59,7 +59,10 @@ export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary 
     for (const name of onStack) add(inclusiveByModule, name, ms);
   });
   const sorted = (map: Map<string, number>) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key, ms]) => [key, Math.round(ms * 100) / 100] as [string, number]);
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([key, ms]) => [key, Math.round(ms * 100) / 100] as [string, number]);
   return {
     totalMs: (profile.endTime - profile.startTime) / 1000,
     inclusiveByModule: sorted(inclusiveByModule),
@@ -98,7 +101,8 @@ async function profileOnce(kind: 'load' | 'first', bundleFile: string): Promise<
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const kind = process.argv[2] === 'first' ? 'first' : 'load';
-  const bundleFile = process.argv[3] ?? (await buildBundle(), BUNDLE_FILE);
+  if (process.argv[3] === undefined) await buildBundle();
+  const bundleFile = process.argv[3] ?? BUNDLE_FILE;
   const summary = await profileOnce(kind, bundleFile);
   console.log(`cold ${kind} of ${bundleFile}: profile spans ${summary.totalMs.toFixed(1)} ms (sampled self time below)`);
   const list = (title: string, rows: Array<[string, number]>) => {

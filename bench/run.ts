@@ -11,7 +11,15 @@ import type { Metafile } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { buildBundle, BUNDLE_FILE, METAFILE } from '../infra/bundles.ts';
 import { type BundleResult, kb, measureBundle } from './measure/bundle.ts';
-import { bundleFirstAnswer, bundleLoad, type ColdResult, coldEnvironment, emptyNode, measureCold, withSecretAtInit } from './measure/cold-start.ts';
+import {
+  bundleFirstAnswer,
+  bundleLoad,
+  type ColdResult,
+  coldEnvironment,
+  emptyNode,
+  measureCold,
+  withSecretAtInit,
+} from './measure/cold-start.ts';
 import { checkSecretAtInit, type InitSecretCheck } from './measure/init-secret.ts';
 import { type LoadResult, measureLoad } from './measure/load.ts';
 import { measureWarmHandler, type WarmHandlerResult } from './measure/warm-handler.ts';
@@ -42,7 +50,11 @@ machine quiet). Exit 1 when a goal is missed.
 /** --save or --help; anything else is one line and exit 2. */
 function benchOptions(argv: string[]): { save: boolean; help: boolean } {
   try {
-    const { values } = parseArgs({ args: argv, options: { save: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    const { values } = parseArgs({
+      args: argv,
+      options: { save: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    });
     return { save: values.save ?? false, help: values.help ?? false };
   } catch (error) {
     console.error(`error: ${(error as Error).message.split('. ')[0]}; npm run bench -- --help shows the usage`);
@@ -92,7 +104,12 @@ async function main(): Promise<Results> {
   try {
     await seedPatients(store.endpoint);
     const env = coldEnvironment(store.endpoint);
-    coldLoad = await measureCold(emptyNode(env), bundleLoad(BUNDLE_FILE, env), cold, "`node --input-type=module -e \"await import('dist/lambda/index.mjs')\"`, static credential (no AWS call at init)");
+    coldLoad = await measureCold(
+      emptyNode(env),
+      bundleLoad(BUNDLE_FILE, env),
+      cold,
+      '`node --input-type=module -e "await import(\'dist/lambda/index.mjs\')"`, static credential (no AWS call at init)',
+    );
     coldFirstAnswer = await measureCold(
       emptyNode(env),
       bundleFirstAnswer(BUNDLE_FILE, env),
@@ -118,16 +135,36 @@ async function main(): Promise<Results> {
 
   const goals = [
     { goal: 'bundle bytes (minified) < 100 KB', value: bundle.bytes, limit: GOALS.bundleBytes, met: bundle.bytes < GOALS.bundleBytes },
-    { goal: 'cold load over empty node <= 25 ms', value: coldLoad.overBaselineMs, limit: GOALS.coldLoadOverMs, met: coldLoad.overBaselineMs <= GOALS.coldLoadOverMs },
-    { goal: 'warm handler < 50 µs/invocation', value: warmHandler.usPerInvocation, limit: GOALS.warmUsPerInvocation, met: warmHandler.usPerInvocation < GOALS.warmUsPerInvocation },
+    {
+      goal: 'cold load over empty node <= 25 ms',
+      value: coldLoad.overBaselineMs,
+      limit: GOALS.coldLoadOverMs,
+      met: coldLoad.overBaselineMs <= GOALS.coldLoadOverMs,
+    },
+    {
+      goal: 'warm handler < 50 µs/invocation',
+      value: warmHandler.usPerInvocation,
+      limit: GOALS.warmUsPerInvocation,
+      met: warmHandler.usPerInvocation < GOALS.warmUsPerInvocation,
+    },
     { goal: 'load: errors = 0', value: load.errors, limit: 0, met: load.errors === 0 },
     { goal: 'load: wrong answers = 0', value: load.wrongAnswers, limit: 0, met: load.wrongAnswers === 0 },
-    { goal: 'Secrets Manager read during init, not by the first request', value: secretAtInitCheck.callsAfterInit, limit: 0, met: secretAtInitCheck.passed },
+    {
+      goal: 'Secrets Manager read during init, not by the first request',
+      value: secretAtInitCheck.callsAfterInit,
+      limit: 0,
+      met: secretAtInitCheck.passed,
+    },
   ];
   const cpu = cpus();
   return {
     when: new Date().toISOString(),
-    machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown' },
+    machine: {
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? 'unknown',
+    },
     loadAverageAtStart: round(loadBefore, 2),
     quick,
     coldStartTool: tool,
@@ -146,7 +183,8 @@ function printReport(results: Results, saved: boolean): void {
   const { bundle, coldLoad, coldFirstAnswer, coldLoadWithSecretAtInit: withSecret, warmHandler, load, secretAtInitCheck: init } = results;
   const mark = (met: boolean) => (met ? 'met' : 'MISSED');
   const goal = (index: number) => results.goals[index] as Results['goals'][number];
-  const over = (result: ColdResult) => `${result.candidateMedianMs} ms vs ${result.baselineMedianMs} ms empty node: +${result.overBaselineMs} ms`;
+  const over = (result: ColdResult) =>
+    `${result.candidateMedianMs} ms vs ${result.baselineMedianMs} ms empty node: +${result.overBaselineMs} ms`;
   const rows: Array<[string, string, string, string]> = [
     ['1', 'Bundle (dist/lambda/index.mjs)', `${kb(bundle.bytes)} raw, ${kb(bundle.gzipBytes)} gzip`, `< 100 KB: ${mark(goal(0).met)}`],
     ['2', 'Cold load', over(coldLoad), `<= +25 ms: ${mark(goal(1).met)}`],
@@ -162,18 +200,30 @@ function printReport(results: Results, saved: boolean): void {
   ];
   const header: [string, string, string, string] = ['#', 'Figure', 'Result', 'Goal'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   const out: string[] = [];
-  out.push(`Okta token hook benchmarks: node ${results.machine.node}, ${results.machine.cpus} × ${results.machine.cpuModel}${results.quick ? ' (BENCH_QUICK: smoke run, not figures)' : ''}`, '');
+  out.push(
+    `Okta token hook benchmarks: node ${results.machine.node}, ${results.machine.cpus} × ${results.machine.cpuModel}${results.quick ? ' (BENCH_QUICK: smoke run, not figures)' : ''}`,
+    '',
+  );
   out.push(line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), '');
   // Measured before the bench's own work: the load test alone keeps both cores of a small machine busy.
   if (results.loadAverageAtStart > results.machine.cpus / 2) {
-    out.push(`Note: the machine was busy with other work when the bench started (load average ${results.loadAverageAtStart} on ${results.machine.cpus} CPUs): the figures are inflated; run again when it is quiet.`, '');
+    out.push(
+      `Note: the machine was busy with other work when the bench started (load average ${results.loadAverageAtStart} on ${results.machine.cpus} CPUs): the figures are inflated; run again when it is quiet.`,
+      '',
+    );
   }
   out.push('Methods');
   out.push(`  1  ${bundle.method}`);
   out.push(`     top contributors: ${bundle.topContributors.map((c) => `${c.name} ${kb(c.bytes)}`).join(', ')}`);
-  out.push(`     by package: ${bundle.byPackage.map((c) => `${c.name} ${kb(c.bytes)}`).join(', ')}; built-ins: ${bundle.builtins.join(', ')}`);
+  out.push(
+    `     by package: ${bundle.byPackage.map((c) => `${c.name} ${kb(c.bytes)}`).join(', ')}; built-ins: ${bundle.builtins.join(', ')}`,
+  );
   out.push(`  2  ${coldLoad.method} (spread, MAD: ${coldLoad.candidateMadMs} / ${coldLoad.baselineMadMs} ms)`);
   out.push(`  2b ${withSecret.method}`);
   out.push(`  3  ${coldFirstAnswer.method} (spread, MAD: ${coldFirstAnswer.candidateMadMs} / ${coldFirstAnswer.baselineMadMs} ms)`);
@@ -186,7 +236,16 @@ function printReport(results: Results, saved: boolean): void {
       `(GetSecretValue during init: ${init.callsAtInit.join(', ') || 'none'}; after: ${init.callsAfterInit}), ` +
       `and the first request answered ${init.firstAnswerCorrect ? 'correctly' : 'WRONGLY'} in ${init.firstAnswerMs} ms.`,
   );
-  out.push(`Goals: ${results.goals.every((g) => g.met) ? 'all met' : `missed: ${results.goals.filter((g) => !g.met).map((g) => g.goal).join('; ')}`}.`);
+  out.push(
+    `Goals: ${
+      results.goals.every((g) => g.met)
+        ? 'all met'
+        : `missed: ${results.goals
+            .filter((g) => !g.met)
+            .map((g) => g.goal)
+            .join('; ')}`
+    }.`,
+  );
   out.push(saved ? 'Written to bench/results.json.' : 'Not saved: npm run bench -- --save writes bench/results.json.');
   console.log(out.join('\n'));
 }

@@ -92,7 +92,6 @@ export async function buildVariant(variant: Variant, outDir: string): Promise<{ 
   return { file, metafile: result.metafile };
 }
 
-
 const fmt = (ms: number | undefined) => (ms === undefined ? '—' : `+${ms.toFixed(1)} ms`);
 
 async function main(): Promise<void> {
@@ -109,12 +108,28 @@ async function main(): Promise<void> {
     for (const variant of VARIANTS) built.push({ variant, ...(await buildVariant(variant, outDir)) });
     const handlers = built.filter(({ variant }) => !variant.loadOnly);
     // Each figure times the empty node and every variant in the same interleaved rounds.
-    const load = await measureColdMany(emptyNode(env), built.map(({ variant, file }) => ({ candidate: bundleLoad(file, env), what: variant.name })), options);
-    const first = await measureColdMany(emptyNode(env), handlers.map(({ variant, file }) => ({ candidate: bundleFirstAnswer(file, env), what: variant.name })), options);
-    const secret = await measureColdMany(emptyNode(secretEnv), handlers.map(({ variant, file }) => ({ candidate: bundleLoad(file, secretEnv), what: variant.name })), options);
+    const load = await measureColdMany(
+      emptyNode(env),
+      built.map(({ variant, file }) => ({ candidate: bundleLoad(file, env), what: variant.name })),
+      options,
+    );
+    const first = await measureColdMany(
+      emptyNode(env),
+      handlers.map(({ variant, file }) => ({ candidate: bundleFirstAnswer(file, env), what: variant.name })),
+      options,
+    );
+    const secret = await measureColdMany(
+      emptyNode(secretEnv),
+      handlers.map(({ variant, file }) => ({ candidate: bundleLoad(file, secretEnv), what: variant.name })),
+      options,
+    );
 
-    console.log(`${load[0]?.tool}, ${load[0]?.runs} runs a figure and command; ms over the empty node (baselines: ${load[0]?.baselineMedianMs}, ${first[0]?.baselineMedianMs}, ${secret[0]?.baselineMedianMs} ms)\n`);
-    console.log(`${'variant'.padEnd(18)} ${'bundle'.padStart(9)} ${'gzip'.padStart(9)}  ${'load'.padStart(9)}  ${'first answer'.padStart(12)}  ${'load+secret'.padStart(11)}`);
+    console.log(
+      `${load[0]?.tool}, ${load[0]?.runs} runs a figure and command; ms over the empty node (baselines: ${load[0]?.baselineMedianMs}, ${first[0]?.baselineMedianMs}, ${secret[0]?.baselineMedianMs} ms)\n`,
+    );
+    console.log(
+      `${'variant'.padEnd(18)} ${'bundle'.padStart(9)} ${'gzip'.padStart(9)}  ${'load'.padStart(9)}  ${'first answer'.padStart(12)}  ${'load+secret'.padStart(11)}`,
+    );
     built.forEach(({ variant, file, metafile }, index) => {
       const { bytes, gzipBytes } = measureBundle(file, metafile);
       const handlerIndex = handlers.findIndex((handler) => handler.variant === variant);

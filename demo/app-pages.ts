@@ -67,9 +67,11 @@ export function signInFailedPage({ error, description }: { error: string; descri
 }
 
 function noClaimSentence(claimName: string, report: MintReport | undefined): string {
-  if (!report) return `Your ID token has no ${claimName} claim: you are not a patient, or the hook did not add it (the org's System Log says why).`;
+  if (!report)
+    return `Your ID token has no ${claimName} claim: you are not a patient, or the hook did not add it (the org's System Log says why).`;
   if (report.verdict === 'unchanged') return `You are not a patient: the hook added nothing, so your ID token has no ${claimName} claim.`;
-  if (report.verdict === 'dropped') return `Your ID token has no ${claimName} claim: the hook's answer was not applied, so the tokens were minted as they were. Why is below.`;
+  if (report.verdict === 'dropped')
+    return `Your ID token has no ${claimName} claim: the hook's answer was not applied, so the tokens were minted as they were. Why is below.`;
   return `Your ID token has no ${claimName} claim.`;
 }
 

@@ -33,8 +33,10 @@ export const OKTA_DEFAULT_APP_PORT = 8080;
 /** Reads the environment once; a bad or missing value is a UsageError naming the variable. */
 export function demoSettings(env: Record<string, string | undefined>): LocalSettings | OktaSettings {
   if (env.OKTA_ISSUER || env.OKTA_CLIENT_ID) {
-    if (!env.OKTA_ISSUER || !env.OKTA_CLIENT_ID) throw new UsageError('OKTA_ISSUER and OKTA_CLIENT_ID go together (OKTA_CLIENT_SECRET is optional)');
-    if (!/^https:\/\//.test(env.OKTA_ISSUER)) throw new UsageError(`OKTA_ISSUER must be an https URL, like https://{yourOktaDomain}/oauth2/default`);
+    if (!env.OKTA_ISSUER || !env.OKTA_CLIENT_ID)
+      throw new UsageError('OKTA_ISSUER and OKTA_CLIENT_ID go together (OKTA_CLIENT_SECRET is optional)');
+    if (!/^https:\/\//.test(env.OKTA_ISSUER))
+      throw new UsageError(`OKTA_ISSUER must be an https URL, like https://{yourOktaDomain}/oauth2/default`);
     return {
       mode: 'okta',
       appPort: portSetting(env, 'DEMO_PORT', OKTA_DEFAULT_APP_PORT),
@@ -46,7 +48,7 @@ export function demoSettings(env: Record<string, string | undefined>): LocalSett
   }
   const hookPort = portSetting(env, 'DEMO_HOOK_PORT', 0);
   const hookEnv = { ...env, PORT: String(hookPort), DYNAMODB_PORT: env.DYNAMODB_PORT || '0' };
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     // The hook's own reading of its environment: the same claim name and credential it will use.
     config = loadConfig(localHookEnvironment(hookEnv, 'http://127.0.0.1'));
@@ -55,7 +57,9 @@ export function demoSettings(env: Record<string, string | undefined>): LocalSett
     throw error;
   }
   if (!('static' in config.credential)) {
-    throw new UsageError('npm run demo calls the local hook with a Basic credential from HOOK_USERNAME/HOOK_PASSWORD (or the local default): unset HOOK_SECRET_ID and HOOK_AUTH');
+    throw new UsageError(
+      'npm run demo calls the local hook with a Basic credential from HOOK_USERNAME/HOOK_PASSWORD (or the local default): unset HOOK_SECRET_ID and HOOK_AUTH',
+    );
   }
   return {
     mode: 'local',

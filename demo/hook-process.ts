@@ -56,7 +56,8 @@ export function startHookProcess(env: Record<string, string | undefined>, onLine
     }
     child.once('error', reject);
     void exited.then(({ code, signal }) => {
-      if (!ready) reject(new Error(banner.filter(Boolean).at(-1) ?? `the hook exited with ${signal ?? `code ${code}`} before it was ready`));
+      if (!ready)
+        reject(new Error(banner.filter(Boolean).at(-1) ?? `the hook exited with ${signal ?? `code ${code}`} before it was ready`));
     });
   });
 }

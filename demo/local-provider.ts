@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type Account, type AccountClaims, type Configuration, errors, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  type Account,
+  type AccountClaims,
+  type Configuration,
+  errors,
+  type FindAccount,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import { callTokenHook, type HookTarget } from './call-token-hook.ts';
 import { readForm, redirect, sendHtml } from './http-replies.ts';
 import { decideMint, type MintDecision } from './mint-decision.ts';
@@ -82,7 +89,14 @@ export async function createLocalProvider(options: LocalProviderOptions): Promis
   async function askTheHook(
     ctx: KoaContextWithOIDC,
     user: DemoUser,
-    token: { kind: string; scope?: string | undefined; nonce?: string | undefined; authTime?: number | undefined; sessionUid?: string | undefined; redirectUri?: string | undefined },
+    token: {
+      kind: string;
+      scope?: string | undefined;
+      nonce?: string | undefined;
+      authTime?: number | undefined;
+      sessionUid?: string | undefined;
+      redirectUri?: string | undefined;
+    },
   ): Promise<MintDecision> {
     const request = buildTokenHookRequest({
       issuer,
@@ -176,10 +190,19 @@ export async function createLocalProvider(options: LocalProviderOptions): Promis
       const login = form.get('login') ?? '';
       const user = findUserByCredentials(login, form.get('password') ?? '');
       if (!user) {
-        sendHtml(response, 401, signInPage({ action: signInAction, users: DEMO_USERS, problem: 'That username and password do not match a demo user.', login }));
+        sendHtml(
+          response,
+          401,
+          signInPage({ action: signInAction, users: DEMO_USERS, problem: 'That username and password do not match a demo user.', login }),
+        );
         return;
       }
-      await provider.interactionFinished(request, response, { login: { accountId: user.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        request,
+        response,
+        { login: { accountId: user.id, amr: ['pwd'] } },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     if (request.method !== 'GET' || action !== undefined) {
@@ -193,7 +216,8 @@ export async function createLocalProvider(options: LocalProviderOptions): Promis
     if (details.prompt.name === 'consent') {
       // A first-party app, as an Okta org's own app integration: consent is implied, not asked.
       const grant = details.grantId
-        ? ((await provider.Grant.find(details.grantId)) ?? new provider.Grant({ accountId: details.session?.accountId, clientId: String(details.params.client_id) }))
+        ? ((await provider.Grant.find(details.grantId)) ??
+          new provider.Grant({ accountId: details.session?.accountId, clientId: String(details.params.client_id) }))
         : new provider.Grant({ accountId: details.session?.accountId, clientId: String(details.params.client_id) });
       const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
       if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
@@ -216,7 +240,9 @@ export async function createLocalProvider(options: LocalProviderOptions): Promis
       interaction(request, response, match[1] as string, match[2]).catch((error: unknown) => {
         const known = error instanceof errors.OIDCProviderError;
         if (response.headersSent) return response.end();
-        const out = known ? { error: error.error, error_description: error.error_description } : { error: 'server_error', error_description: 'the sign-in page failed' };
+        const out = known
+          ? { error: error.error, error_description: error.error_description }
+          : { error: 'server_error', error_description: 'the sign-in page failed' };
         if (!known) log(`sign-in page failed: ${(error as Error).message}`);
         sendHtml(response, known ? error.statusCode : 500, providerErrorPage(out));
       });

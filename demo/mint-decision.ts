@@ -6,7 +6,7 @@ import type { HookRequestBody } from '../tools/okta/request-shapes.ts';
 /** What came back from the hook: an HTTP answer, or nothing within Okta's 3 s (refused, reset, timed out). */
 export type HookAnswer =
   | { kind: 'answered'; status: number; body: string; elapsedMs: number }
-  | { kind: 'no-answer'; /** e.g. "no answer from <url>: ECONNREFUSED" */ reason: string; elapsedMs: number };
+  | { kind: 'no-answer' /** e.g. "no answer from <url>: ECONNREFUSED" */; reason: string; elapsedMs: number };
 
 /** What the provider mints after asking the hook, decided as Okta decides it. */
 export interface MintDecision {

@@ -4,7 +4,17 @@ import type { DemoUser } from './users.ts';
 const SITE = 'Local OpenID provider (standing in for Okta)';
 
 /** The sign-in form, with every demo user and their password in plain sight. */
-export function signInPage({ action, users, problem, login }: { action: string; users: readonly DemoUser[]; problem?: string; login?: string }): string {
+export function signInPage({
+  action,
+  users,
+  problem,
+  login,
+}: {
+  action: string;
+  users: readonly DemoUser[];
+  problem?: string;
+  login?: string;
+}): string {
   return page(
     'Sign in',
     html`<h1>Sign in</h1>

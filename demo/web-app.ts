@@ -74,7 +74,12 @@ export async function createWebApp(options: WebAppOptions): Promise<WebApp> {
     const started = pending.get(request);
     const clearPending = pending.remove(request);
     if (!started) {
-      sendHtml(response, 400, signInFailedPage({ error: 'invalid_request', description: 'This sign-in was not started here, or it took too long. Start again.' }), { 'set-cookie': clearPending });
+      sendHtml(
+        response,
+        400,
+        signInFailedPage({ error: 'invalid_request', description: 'This sign-in was not started here, or it took too long. Start again.' }),
+        { 'set-cookie': clearPending },
+      );
       return;
     }
     try {
@@ -115,7 +120,11 @@ export async function createWebApp(options: WebAppOptions): Promise<WebApp> {
     if (route === 'GET /profile') {
       const session = sessions.get(request);
       if (!session) return redirect(response, '/');
-      return sendHtml(response, 200, profilePage({ claims: session.claims, claimName, signedInAt, ...(session.report ? { report: session.report } : {}) }));
+      return sendHtml(
+        response,
+        200,
+        profilePage({ claims: session.claims, claimName, signedInAt, ...(session.report ? { report: session.report } : {}) }),
+      );
     }
     response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
   }
@@ -123,7 +132,12 @@ export async function createWebApp(options: WebAppOptions): Promise<WebApp> {
   return {
     handle(request, response) {
       route(request, response).catch(() => {
-        if (!response.headersSent) sendHtml(response, 500, signInFailedPage({ error: 'server_error', description: 'The demo app failed; its terminal may say more.' }));
+        if (!response.headersSent)
+          sendHtml(
+            response,
+            500,
+            signInFailedPage({ error: 'server_error', description: 'The demo app failed; its terminal may say more.' }),
+          );
         else response.end();
       });
     },

@@ -3,14 +3,14 @@ import {
   ApplicationLogLevel,
   Architecture,
   CfnPermission,
-  Function,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
 } from 'aws-cdk-lib/aws-lambda';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CURRENT_SINCE_TAG } from '../lambda/aws/secrets-manager-credentials.ts';
 import type { OktaAuthKind } from '../lambda/okta/service-app.ts';
@@ -61,7 +61,7 @@ export const OKTA_CREDENTIAL_ROTATION_REASON =
 export class HookCredential extends Construct {
   readonly secret: Secret;
   /** Only with the Okta settings. */
-  readonly rotationFunction?: Function;
+  readonly rotationFunction?: LambdaFunction;
   /** The secret the rotation function signs in to Okta with; only with the Okta settings. */
   readonly oktaCredential?: Secret;
   /** The rotation function's log group; only with the Okta settings. */
@@ -103,7 +103,7 @@ export class HookCredential extends Construct {
     this.logGroup = new LogGroup(this, 'RotationLogs', { retention: props.logRetention, encryptionKey: props.encryptionKey });
     const logGroup = this.logGroup;
     const role = createFunctionRole(this, 'RotationRole', logGroup, 'Rotates the Okta hook Basic credential and updates it in Okta');
-    const rotationFunction = new Function(this, 'RotationFunction', {
+    const rotationFunction = new LambdaFunction(this, 'RotationFunction', {
       description: 'Rotation of the Okta hook Basic credential, updating the inline hook in Okta',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -130,7 +130,9 @@ export class HookCredential extends Construct {
     acknowledgeInHipaaAndNist(rotationFunction, 'LambdaInsideVPC', NO_VPC_REASON);
     acknowledgeInHipaaAndNist(rotationFunction, 'LambdaConcurrency', ROTATION_CONCURRENCY_REASON);
     // Reading the Okta credential, and nothing else of that secret (the data key, only through Secrets Manager).
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.oktaCredential.secretArn] }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.oktaCredential.secretArn] }),
+    );
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['kms:Decrypt'],

@@ -1,14 +1,6 @@
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import {
-  type Alarm,
-  AlarmStatusWidget,
-  Dashboard,
-  GraphWidget,
-  MathExpression,
-  type Metric,
-  Stats,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, AlarmStatusWidget, Dashboard, GraphWidget, MathExpression, type Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { COLD_START_METRIC } from '../lambda/observability/request-line.ts';
@@ -56,9 +48,7 @@ export class HookDashboard extends Construct {
       period: PERIOD,
     });
 
-    this.dashboard.addWidgets(
-      new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 4 }),
-    );
+    this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 4 }));
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Answers per reason (ClaimAdded, NotAPatient, Unauthorized, StoreFailure, ...)',

@@ -1,7 +1,14 @@
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, Function, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -86,7 +93,7 @@ const SETTING_OF_VARIABLE: Record<string, string> = {
  * Basic mode, the Basic credential.
  */
 export class HookFunction extends Construct {
-  readonly function: Function;
+  readonly function: LambdaFunction;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: HookFunctionProps) {
@@ -127,10 +134,15 @@ export class HookFunction extends Construct {
     // BatchGetSecretValue (Basic mode; OAuth mode reads the key alone). In OAuth mode the caller check reads
     // only the issuer's public keys, over HTTPS: no AWS permission.
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }));
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.userHashKey.secretArn] }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.userHashKey.secretArn] }),
+    );
     if (auth.mode === 'basic') {
       role.addToPrincipalPolicy(
-        new PolicyStatement({ actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], resources: [auth.secret.secretArn] }),
+        new PolicyStatement({
+          actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          resources: [auth.secret.secretArn],
+        }),
       );
       // IAM has no resource type for BatchGetSecretValue: it is granted on "*" or not at all. On its own it
       // returns nothing; each secret in the batch is checked against GetSecretValue, granted above on two ARNs.
@@ -146,7 +158,7 @@ export class HookFunction extends Construct {
       }),
     );
 
-    this.function = new Function(this, 'Function', {
+    this.function = new LambdaFunction(this, 'Function', {
       description: 'Okta token inline hook: adds the patient id claim',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,

@@ -42,7 +42,9 @@ export class PatientsBackup extends Construct {
         completionWindow: Duration.hours(8),
         deleteAfter,
         ...(props.copyVaultArn
-          ? { copyActions: [{ destinationBackupVault: BackupVault.fromBackupVaultArn(this, 'CopyVault', props.copyVaultArn), deleteAfter }] }
+          ? {
+              copyActions: [{ destinationBackupVault: BackupVault.fromBackupVaultArn(this, 'CopyVault', props.copyVaultArn), deleteAfter }],
+            }
           : {}),
       }),
     );

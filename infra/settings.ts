@@ -231,7 +231,9 @@ function checkOktaSettings(settings: TokenHookSettings): { orgUrl: string; hookI
     throw new SettingsError('oktaOrgUrl and oktaHookId are for authMode "basic": in OAuth mode there is no Basic credential to rotate');
   }
   if (orgUrl === undefined || hookId === undefined) {
-    throw new SettingsError(`automatic rotation needs both oktaOrgUrl and oktaHookId; missing: ${orgUrl === undefined ? 'oktaOrgUrl' : 'oktaHookId'}`);
+    throw new SettingsError(
+      `automatic rotation needs both oktaOrgUrl and oktaHookId; missing: ${orgUrl === undefined ? 'oktaOrgUrl' : 'oktaHookId'}`,
+    );
   }
   let url: URL | undefined;
   try {

@@ -52,8 +52,12 @@ export class TokenHookStack extends Stack {
     // so switching userKey reads the table filled for it. With keyMigration the stack holds both; without,
     // the table not read is left in the account (RETAIN) until an operator deletes it.
     const tables = {
-      login: settings.userKey === 'login' || settings.keyMigration ? new PatientsTable(this, 'Patients', { userKey: 'login' }).table : undefined,
-      oktaId: settings.userKey === 'oktaId' || settings.keyMigration ? new PatientsTable(this, 'PatientsByOktaId', { userKey: 'oktaId' }).table : undefined,
+      login:
+        settings.userKey === 'login' || settings.keyMigration ? new PatientsTable(this, 'Patients', { userKey: 'login' }).table : undefined,
+      oktaId:
+        settings.userKey === 'oktaId' || settings.keyMigration
+          ? new PatientsTable(this, 'PatientsByOktaId', { userKey: 'oktaId' }).table
+          : undefined,
     };
     const table = tables[settings.userKey] as NonNullable<(typeof tables)[typeof settings.userKey]>;
     const otherTable = tables[settings.userKey === 'login' ? 'oktaId' : 'login'];

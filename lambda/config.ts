@@ -242,7 +242,12 @@ function matching<Value extends string | undefined>(name: string, value: Value, 
   return value;
 }
 
-function oneOf<Allowed extends string>(env: Record<string, string>, name: string, allowed: readonly Allowed[], reason: string): Allowed | undefined {
+function oneOf<Allowed extends string>(
+  env: Record<string, string>,
+  name: string,
+  allowed: readonly Allowed[],
+  reason: string,
+): Allowed | undefined {
   const value = env[name];
   if (value !== undefined && !(allowed as readonly string[]).includes(value)) fail(name, reason);
   return value as Allowed | undefined;

@@ -4,7 +4,7 @@ import { buildCommands } from './core/commands.ts';
 import { eventTimeProblem } from './core/event-age.ts';
 import { HookError } from './core/hook-error.ts';
 import { parseHookRequest } from './core/hook-request.ts';
-import type { CallerAuthenticator, CallerVerdict, PatientStore } from './core/ports.ts';
+import type { CallerAuthenticator, CallerVerdict, PatientStore, StoredPatient } from './core/ports.ts';
 import { passesRotationCheck, rotationCheckVersion } from './core/rotation-check.ts';
 import { tokensToPatch } from './core/tokens.ts';
 import { patientIdProblem } from './core/patient-record.ts';
@@ -51,10 +51,16 @@ interface Outcome {
  * The whole hook as one function of an API Gateway v2 event. It never throws: anything unexpected
  * answers by the failure policy, since Okta treats any failure as "mint without the claim" anyway.
  */
-export function createHookHandler({ config, store, caller, log, requests, hashUser = createUserHasher(config.userHashKey) }: HookDependencies): HookHandler {
+export function createHookHandler({
+  config,
+  store,
+  caller,
+  log,
+  requests,
+  hashUser = createUserHasher(config.userHashKey),
+}: HookDependencies): HookHandler {
   const warnOnIssuerLoop = createIssuerLoopWarning('oauth' in config.credential ? config.credential.oauth.issuer : undefined, log);
-  const onFailure = (): Answer =>
-    config.failureMode === 'closed' ? signInError(config.failureMessage) : noContent();
+  const onFailure = (): Answer => (config.failureMode === 'closed' ? signInError(config.failureMessage) : noContent());
 
   const unauthorized = (): Answer => problem(401, 'unauthorized', { 'www-authenticate': caller.challenge });
 
@@ -70,7 +76,8 @@ export function createHookHandler({ config, store, caller, log, requests, hashUs
    * A pass is a valid empty answer of the contract, which Okta's execute passes back.
    */
   function answerRotationCheck(versionId: string, verdict: CallerVerdict & { allowed: true }): Outcome {
-    if (!passesRotationCheck(versionId, verdict.secretVersions)) return { answer: unauthorized(), reason: 'Unauthorized', detail: 'NotThePendingVersion' };
+    if (!passesRotationCheck(versionId, verdict.secretVersions))
+      return { answer: unauthorized(), reason: 'Unauthorized', detail: 'NotThePendingVersion' };
     return { answer: commandsAnswer([]), reason: 'RotationCheckPassed' };
   }
 
@@ -106,7 +113,7 @@ export function createHookHandler({ config, store, caller, log, requests, hashUs
     }
     const userHash = hashUser(user.key);
 
-    let stored;
+    let stored: StoredPatient | undefined;
     try {
       stored = await store.findPatient(user.key, deadline.within(config.storeTimeoutMs));
     } catch (error) {

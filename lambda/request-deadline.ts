@@ -22,7 +22,10 @@ export interface RequestDeadline {
   clear(): void;
 }
 
-export function startRequestDeadline(budgetMs: number = REQUEST_BUDGET_MS, now: () => number = performance.now.bind(performance)): RequestDeadline {
+export function startRequestDeadline(
+  budgetMs: number = REQUEST_BUDGET_MS,
+  now: () => number = performance.now.bind(performance),
+): RequestDeadline {
   const controller = new AbortController();
   let endsAt = now() + budgetMs;
   const expire = () => controller.abort(new DeadlineExceededError('the request'));

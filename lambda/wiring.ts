@@ -40,7 +40,10 @@ export function wireHookFromEnvironment(env: Record<string, string | undefined>,
   let secretsManager: AwsJsonCall | undefined;
   const secretsManagerClient = () =>
     (secretsManager ??= createAwsJsonClient({ service: 'secretsmanager', env, credentials: credentialsFromEnvironment }));
-  const hashKey = config.userHashKeySecretId === undefined ? undefined : createUserHashKeySecret(secretsManagerClient(), config.userHashKeySecretId, { log });
+  const hashKey =
+    config.userHashKeySecretId === undefined
+      ? undefined
+      : createUserHashKeySecret(secretsManagerClient(), config.userHashKeySecretId, { log });
   const caller = callerAuthenticator(config, secretsManagerClient, hashKey);
   if ('oauth' in config.credential && config.credential.oauth.clientId === undefined) {
     log.warn('OAUTH_CLIENT_ID is not set: any client of the issuer holding the scope may call the hook');
@@ -61,7 +64,10 @@ function callerAuthenticator(
   if ('secretId' in setting) {
     const graceMs = rotationGraceHours * 60 * 60_000;
     const readCurrentAtInit = hashKey?.readAtInitWith(setting.secretId);
-    const source = createSecretsManagerCredentialSource(secretsManager(), setting.secretId, { graceMs, ...(readCurrentAtInit ? { readCurrentAtInit } : {}) });
+    const source = createSecretsManagerCredentialSource(secretsManager(), setting.secretId, {
+      graceMs,
+      ...(readCurrentAtInit ? { readCurrentAtInit } : {}),
+    });
     return createBasicCallerAuthenticator(source);
   }
   const caller =

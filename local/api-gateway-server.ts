@@ -30,7 +30,10 @@ export interface ApiGatewayServerOptions {
  * A local stand-in for an API Gateway HTTP API with a `$default` route: each HTTP request becomes the
  * payload v2 event API Gateway would send, and the handler's result becomes the HTTP answer.
  */
-export function createApiGatewayServer(handler: ApiGatewayV2Handler, { concurrency = LOCAL_CONCURRENCY }: ApiGatewayServerOptions = {}): Server {
+export function createApiGatewayServer(
+  handler: ApiGatewayV2Handler,
+  { concurrency = LOCAL_CONCURRENCY }: ApiGatewayServerOptions = {},
+): Server {
   const invoke = inTurn(handler, concurrency);
   return createServer((request, response) => {
     readBody(request)

@@ -36,7 +36,11 @@ export interface EmbeddedDynamoDbOptions {
  * DynamoDB's API (dynalite on LevelDB) in this process: no Docker, no Java, no AWS account. Quick to
  * start, but it shares the caller's event loop: under a burst the hook's own work delays every answer.
  */
-export async function startEmbeddedDynamoDb({ host = '127.0.0.1', port = 0, dataDir }: EmbeddedDynamoDbOptions = {}): Promise<EmbeddedDynamoDb> {
+export async function startEmbeddedDynamoDb({
+  host = '127.0.0.1',
+  port = 0,
+  dataDir,
+}: EmbeddedDynamoDbOptions = {}): Promise<EmbeddedDynamoDb> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir ? { path: dataDir } : {}) });
   await new Promise<void>((resolve, reject) => {
@@ -74,7 +78,9 @@ interface LevelDatabase {
  */
 export async function storeHolder(dataDir: string): Promise<number | undefined> {
   // dynalite's own LevelDB binding, resolved from dynalite, so the version is the one it opens.
-  const { Level } = createRequire(createRequire(import.meta.url).resolve('dynalite'))('level') as { Level: new (path: string) => LevelDatabase };
+  const { Level } = createRequire(createRequire(import.meta.url).resolve('dynalite'))('level') as {
+    Level: new (path: string) => LevelDatabase;
+  };
   mkdirSync(dataDir, { recursive: true });
   const database = new Level(dataDir);
   try {
@@ -99,7 +105,11 @@ const CLOSE_GRACE_MS = 5000;
  * The same store in a process of its own (local/dynamodb-process.ts), as DynamoDB is in AWS. It stops
  * when close() is called or when this process goes, however it goes.
  */
-export async function startEmbeddedDynamoDbProcess({ host, port, dataDir }: EmbeddedDynamoDbOptions = {}): Promise<EmbeddedDynamoDbProcess> {
+export async function startEmbeddedDynamoDbProcess({
+  host,
+  port,
+  dataDir,
+}: EmbeddedDynamoDbOptions = {}): Promise<EmbeddedDynamoDbProcess> {
   const args = [
     ...(host ? ['--host', host] : []),
     ...(port !== undefined ? ['--port', String(port)] : []),
@@ -112,7 +122,9 @@ export async function startEmbeddedDynamoDbProcess({ host, port, dataDir }: Embe
   const ready = await new Promise<DynamoDbProcessMessage>((resolve, reject) => {
     child.once('message', (message) => resolve(message as DynamoDbProcessMessage));
     child.once('error', reject);
-    void exited.then(({ code, signal }) => reject(new Error(`embedded DynamoDB exited (${describeExit({ code, signal })}) before it was ready`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`embedded DynamoDB exited (${describeExit({ code, signal })}) before it was ready`)),
+    );
   });
   if ('error' in ready) {
     await exited;

@@ -30,7 +30,11 @@ export const SAMPLE_PATIENTS: readonly SamplePatient[] = [
  * Creates the patients table when it does not exist yet: partition key TABLE_KEY_ATTRIBUTE[keyKind]
  * (`username` as in the CDK stack, or `oktaUserId` for a table keyed by Okta user id).
  */
-export async function ensurePatientsTable(client: DynamoDBClient, tableName: string, keyKind: UserKeyKind = 'login'): Promise<'created' | 'exists'> {
+export async function ensurePatientsTable(
+  client: DynamoDBClient,
+  tableName: string,
+  keyKind: UserKeyKind = 'login',
+): Promise<'created' | 'exists'> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return 'exists';

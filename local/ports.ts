@@ -7,7 +7,8 @@ export function portSetting(env: Record<string, string | undefined>, variable: s
   const value = env[variable];
   if (value === undefined || value === '') return fallback;
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65_535) throw new UsageError(`${variable} must be a port number (0 to 65535), not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || port > 65_535)
+    throw new UsageError(`${variable} must be a port number (0 to 65535), not ${JSON.stringify(value)}`);
   return port;
 }
 
@@ -34,5 +35,7 @@ export async function checkPortFree(port: number, variable: string): Promise<voi
 }
 
 function portTaken(variable: string, port: number): UsageError {
-  return new UsageError(`port ${port} on 127.0.0.1 (${variable}) is taken: free it, or set ${variable} to another port (0 picks a free one)`);
+  return new UsageError(
+    `port ${port} on 127.0.0.1 (${variable}) is taken: free it, or set ${variable} to another port (0 picks a free one)`,
+  );
 }

@@ -40,7 +40,8 @@ if (firstArgument === '--help' || firstArgument === '-h') {
   say(USAGE);
   process.exit(EXIT.ok);
 }
-if (firstArgument !== undefined) fail(new UsageError(`it takes no arguments, "${firstArgument}" was given: settings come from the environment (npm run demo -- --help)`));
+if (firstArgument !== undefined)
+  fail(new UsageError(`it takes no arguments, "${firstArgument}" was given: settings come from the environment (npm run demo -- --help)`));
 
 const settings = (() => {
   try {
@@ -91,7 +92,9 @@ async function startLocal(local: LocalSettings): Promise<void> {
   closers.splice(0, 0, () => hook.stop());
   void hook.exited.then(({ code, signal }) => {
     if (stopping) return;
-    say(`hook | stopped (${signal ?? `exit code ${code}`}): the provider goes on minting tokens without the hook's claims, as Okta does when its hook does not answer`);
+    say(
+      `hook | stopped (${signal ?? `exit code ${code}`}): the provider goes on minting tokens without the hook's claims, as Okta does when its hook does not answer`,
+    );
   });
 
   const appUrl = `http://127.0.0.1:${appPort}`;
@@ -125,7 +128,8 @@ async function startLocal(local: LocalSettings): Promise<void> {
   say(`  It calls the token hook at ${hook.url} (process ${hook.pid}) each time it mints tokens.`);
   say('  Sign in as:');
   const width = (column: 'login' | 'password') => Math.max(...DEMO_USERS.map((user) => user[column].length));
-  for (const user of DEMO_USERS) say(`    ${user.login.padEnd(width('login'))}  password ${user.password.padEnd(width('password'))}  (${user.note})`);
+  for (const user of DEMO_USERS)
+    say(`    ${user.login.padEnd(width('login'))}  password ${user.password.padEnd(width('password'))}  (${user.note})`);
   say('Ctrl-C stops it all.');
 }
 
@@ -133,11 +137,17 @@ async function startOkta(okta: OktaSettings): Promise<void> {
   const appPort = await listenLocally(appServer, okta.appPort, 'DEMO_PORT');
   closers.push(closeServer(appServer));
   const appUrl = `http://127.0.0.1:${appPort}`;
-  app = await createWebApp({ appUrl, issuer: okta.issuer, clientId: okta.clientId, clientSecret: okta.clientSecret, claimName: okta.claimName }).catch(
-    (error: unknown) => fail(new Error(`cannot read ${okta.issuer}/.well-known/openid-configuration: ${(error as Error).message}`)),
-  );
+  app = await createWebApp({
+    appUrl,
+    issuer: okta.issuer,
+    clientId: okta.clientId,
+    clientSecret: okta.clientSecret,
+    claimName: okta.claimName,
+  }).catch((error: unknown) => fail(new Error(`cannot read ${okta.issuer}/.well-known/openid-configuration: ${(error as Error).message}`)));
   say(`Patient profile demo: open ${appUrl}/`);
-  say(`  Signing in through ${okta.issuer} as client ${okta.clientId} (${okta.clientSecret ? 'with its client secret' : 'public client, PKCE only'}).`);
+  say(
+    `  Signing in through ${okta.issuer} as client ${okta.clientId} (${okta.clientSecret ? 'with its client secret' : 'public client, PKCE only'}).`,
+  );
   say(`  The app integration's sign-in redirect URI must be ${appUrl}/callback, its sign-out redirect URI ${appUrl}/`);
   say('Ctrl-C stops it.');
 }

@@ -29,7 +29,8 @@ if (firstArgument === '--help' || firstArgument === '-h') {
   console.log(USAGE);
   process.exit(EXIT.ok);
 }
-if (firstArgument !== undefined) fail(new UsageError(`it takes no arguments, "${firstArgument}" was given: settings come from the environment (npm start -- --help)`));
+if (firstArgument !== undefined)
+  fail(new UsageError(`it takes no arguments, "${firstArgument}" was given: settings come from the environment (npm start -- --help)`));
 const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.data/dynamodb');
 let hookPort = 0;
 try {
@@ -69,6 +70,8 @@ process.on('SIGTERM', () => stop(0));
 // Without its store the hook would answer every sign-in by the failure policy: better to stop and say so.
 void store.embedded?.exited.then((exit) => {
   if (stopping) return;
-  console.error(`npm start: the embedded DynamoDB store (process ${store.embedded?.pid}) stopped with ${describeExit(exit)}; stopping the hook too.`);
+  console.error(
+    `npm start: the embedded DynamoDB store (process ${store.embedded?.pid}) stopped with ${describeExit(exit)}; stopping the hook too.`,
+  );
   stop(1);
 });

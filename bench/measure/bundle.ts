@@ -40,13 +40,21 @@ export function measureBundle(file: string, metafile: Metafile, top = 8): Bundle
   const sorted = (entries: Iterable<[string, number]>) =>
     [...entries].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => ({ name, bytes }));
   return {
-    method: 'npm run build (infra/bundles.ts buildBundle()), file size and gzip -9 of dist/lambda/index.mjs; contributors from dist/meta.json (bytesInOutput) of it and the chunks it imports statically',
+    method:
+      'npm run build (infra/bundles.ts buildBundle()), file size and gzip -9 of dist/lambda/index.mjs; contributors from dist/meta.json (bytesInOutput) of it and the chunks it imports statically',
     file,
     bytes: code.length,
     gzipBytes: gzipSync(code, { level: 9 }).length,
     topContributors: sorted(inputs.map(({ path, bytes }) => [shortName(path), bytes] as [string, number])).slice(0, top),
     byPackage: sorted(byPackage),
-    builtins: [...new Set([...loaded].flatMap((path) => metafile.outputs[path]?.imports ?? []).filter((entry) => entry.external).map((entry) => `${entry.path}${entry.kind === 'dynamic-import' ? ' (lazy)' : ''}`))].sort(),
+    builtins: [
+      ...new Set(
+        [...loaded]
+          .flatMap((path) => metafile.outputs[path]?.imports ?? [])
+          .filter((entry) => entry.external)
+          .map((entry) => `${entry.path}${entry.kind === 'dynamic-import' ? ' (lazy)' : ''}`),
+      ),
+    ].sort(),
   };
 }
 

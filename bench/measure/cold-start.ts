@@ -71,7 +71,11 @@ export async function measureCold(baseline: ColdCommand, candidate: ColdCommand,
 }
 
 /** Several candidates against one baseline, all interleaved in the same rounds. */
-export async function measureColdMany(baseline: ColdCommand, candidates: ReadonlyArray<{ candidate: ColdCommand; what: string }>, options: ColdOptions): Promise<ColdResult[]> {
+export async function measureColdMany(
+  baseline: ColdCommand,
+  candidates: ReadonlyArray<{ candidate: ColdCommand; what: string }>,
+  options: ColdOptions,
+): Promise<ColdResult[]> {
   // One run of each outside the timing first, so a broken candidate fails with its own message.
   for (const { candidate } of candidates) {
     await run(candidate.argv[0] as string, candidate.argv.slice(1), candidate.env).catch((error: unknown) => {

@@ -34,6 +34,7 @@ export async function checkSecretAtInit(bundleFile: string, env: Record<string, 
       'const importMs = performance.now() - t; const importedAt = Date.now(); t = performance.now();',
       'const answer = await handler(JSON.parse(process.env.BENCH_EVENT));',
       'const firstAnswerMs = performance.now() - t;',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal in the child's script, not in this one.
       'process.stdout.write(`\\n${JSON.stringify({ importMs, importedAt, firstAnswerMs, correct: answer.statusCode === 200 && answer.body === process.env.BENCH_EXPECTED_BODY })}\\n`);',
     ].join(' ');
     const output = await run(process.execPath, ['--input-type=module', '-e', script], {
@@ -41,7 +42,12 @@ export async function checkSecretAtInit(bundleFile: string, env: Record<string, 
       LOG_LEVEL: 'warn',
     });
     const last = output.trim().split('\n').at(-1) ?? '{}';
-    const { importMs, importedAt, firstAnswerMs, correct } = JSON.parse(last) as { importMs: number; importedAt: number; firstAnswerMs: number; correct: boolean };
+    const { importMs, importedAt, firstAnswerMs, correct } = JSON.parse(last) as {
+      importMs: number;
+      importedAt: number;
+      firstAnswerMs: number;
+      correct: boolean;
+    };
     const calls = secrets.calls();
     const callsAtInit = calls.filter((call) => call.at <= importedAt).map((call) => call.versionStage);
     const callsAfterInit = calls.length - callsAtInit.length;
@@ -55,7 +61,8 @@ export async function checkSecretAtInit(bundleFile: string, env: Record<string, 
       callsAfterInit,
       firstAnswerMs: Math.round(firstAnswerMs * 10) / 10,
       firstAnswerCorrect: correct,
-      passed: importWaitedForSecret && callsAtInit.includes('AWSCURRENT') && callsAfterInit === 0 && correct && firstAnswerMs < secretDelayMs,
+      passed:
+        importWaitedForSecret && callsAtInit.includes('AWSCURRENT') && callsAfterInit === 0 && correct && firstAnswerMs < secretDelayMs,
     };
   } finally {
     await secrets.close();

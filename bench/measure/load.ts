@@ -136,11 +136,15 @@ async function waitUntilAnswering(url: string, server: ChildProcess, dataDir: st
 
 async function checkOnce(url: string, one: BenchCase): Promise<void> {
   const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const call = request(`${url}${HOOK_PATH}`, { method: 'POST', headers: { authorization: BENCH_AUTHORIZATION, 'content-type': 'application/json' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const call = request(
+      `${url}${HOOK_PATH}`,
+      { method: 'POST', headers: { authorization: BENCH_AUTHORIZATION, 'content-type': 'application/json' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     call.on('error', reject);
     call.end(one.body);
   });

@@ -45,7 +45,7 @@ export async function measureWarmHandler({ invocations = 20_000, rounds = 5, war
   }
   const byRound: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    let last;
+    let last: Awaited<ReturnType<typeof handle>> | undefined;
     const started = process.hrtime.bigint();
     for (let i = 0; i < invocations; i++) last = await handle(event);
     const elapsedNs = Number(process.hrtime.bigint() - started);

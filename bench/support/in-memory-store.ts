@@ -5,7 +5,9 @@ import type { Patient, PatientStore } from '../../lambda/core/ports.ts';
  * network round trip. Keys are lower-case, as in the table.
  */
 export function createInMemoryPatientStore(patients: Record<string, string>): PatientStore {
-  const byUsername = new Map<string, Patient>(Object.entries(patients).map(([username, patientId]) => [username.toLowerCase(), { patientId }]));
+  const byUsername = new Map<string, Patient>(
+    Object.entries(patients).map(([username, patientId]) => [username.toLowerCase(), { patientId }]),
+  );
   return {
     async findPatient(username) {
       return byUsername.get(username);

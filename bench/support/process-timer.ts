@@ -70,7 +70,10 @@ async function withHyperfine(binary: string, commands: readonly ColdCommand[], {
   try {
     const rounds = Math.ceil(runs / RUNS_PER_ROUND);
     for (let round = 0; round < rounds; round++) {
-      const ordered = ordering(commands.map((command, index) => ({ command, index })), round);
+      const ordered = ordering(
+        commands.map((command, index) => ({ command, index })),
+        round,
+      );
       const exported = join(dir, `round-${round}.json`);
       await run(
         binary,
@@ -103,11 +106,18 @@ async function withLoop(commands: readonly ColdCommand[], { runs, warmup }: Cold
   for (let i = 0; i < warmup; i++) for (const command of commands) await timeOnce(command);
   const timesMs = commands.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
-    for (const { command, index } of ordering(commands.map((command, index) => ({ command, index })), i)) {
+    for (const { command, index } of ordering(
+      commands.map((command, index) => ({ command, index })),
+      i,
+    )) {
       timesMs[index]?.push(await timeOnce(command));
     }
   }
-  return { tool: 'child-process loop', schedule: `run by run, the order changed each run (A B, B A, ...); ${warmup} warm-up runs each first`, timesMs };
+  return {
+    tool: 'child-process loop',
+    schedule: `run by run, the order changed each run (A B, B A, ...); ${warmup} warm-up runs each first`,
+    timesMs,
+  };
 }
 
 /** Spawn to exit, in ms; the output is thrown away, as hyperfine does. */

@@ -52,7 +52,12 @@ export function loadMix(): BenchCase[] {
     status: 200,
     expectedBody: claimAnswer(patientId),
   });
-  const stranger = (login: string): BenchCase => ({ label: `not a patient (${login})`, body: requestBodyFor(login), status: 204, expectedBody: '' });
+  const stranger = (login: string): BenchCase => ({
+    label: `not a patient (${login})`,
+    body: requestBodyFor(login),
+    status: 204,
+    expectedBody: '',
+  });
   return [
     patient('patient 1235', 'jessie.smith@example.com', '1235'),
     stranger('alex.doe@example.com'),

@@ -3,7 +3,10 @@
 import { AwsV4Signer } from 'aws4fetch';
 import type { SignableRequest, SigningScope } from '../../lambda/aws/sigv4.ts';
 
-export async function signAwsRequest(request: SignableRequest, { service, region, credentials }: SigningScope): Promise<Record<string, string>> {
+export async function signAwsRequest(
+  request: SignableRequest,
+  { service, region, credentials }: SigningScope,
+): Promise<Record<string, string>> {
   const signed = await new AwsV4Signer({
     url: request.url.href,
     method: request.method,

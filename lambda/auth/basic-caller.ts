@@ -18,7 +18,7 @@ export function createBasicCallerAuthenticator(credentials: CredentialSource): C
     async authenticate(header, deadline) {
       // Without a well-formed Basic credential there is nothing to compare: no secret read for it, ever.
       if (decodeBasicHeader(header) === undefined) return { allowed: false, reason: 'Unauthorized', detail: 'NotABasicCredential' };
-      let accepted;
+      let accepted: readonly AcceptedCredential[];
       try {
         accepted = await credentials.acceptedCredentials(deadline);
       } catch (error) {
@@ -27,7 +27,7 @@ export function createBasicCallerAuthenticator(credentials: CredentialSource): C
       let verdict = allowedWith(header, accepted);
       if (verdict) return verdict;
       for (let round = 0; round < MAX_RELOADS && credentials.reloadAfterMismatch; round++) {
-        let reloaded;
+        let reloaded: readonly AcceptedCredential[] | undefined;
         try {
           reloaded = await credentials.reloadAfterMismatch(deadline);
         } catch (error) {

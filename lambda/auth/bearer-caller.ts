@@ -3,7 +3,13 @@ import type { OAuthSettings } from '../config.ts';
 import type { CallerAuthenticator, CallerVerdict } from '../core/ports.ts';
 import { DeadlineExceededError } from '../request-deadline.ts';
 import { BEARER_CHALLENGE } from './challenges.ts';
-import { createKeySetCache, DEFAULT_KEY_SET_TIMINGS, KeySetTimeoutError, KeySetUnavailableError, type KeySetTimings } from './key-set-cache.ts';
+import {
+  createKeySetCache,
+  DEFAULT_KEY_SET_TIMINGS,
+  KeySetTimeoutError,
+  KeySetUnavailableError,
+  type KeySetTimings,
+} from './key-set-cache.ts';
 
 export interface BearerTimings extends KeySetTimings {
   /** Allowed clock difference with Okta for `exp` and `nbf`. */
@@ -34,7 +40,8 @@ export function createBearerCallerAuthenticator(
     now,
   );
   // Asked only for a token whose header passed jose's checks, so a malformed token never costs a fetch.
-  const keyFor = (deadline: AbortSignal): JWTVerifyGetKey =>
+  const keyFor =
+    (deadline: AbortSignal): JWTVerifyGetKey =>
     async (header, token) => {
       try {
         return await (await keySets.current(deadline))(header, token);

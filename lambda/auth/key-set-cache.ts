@@ -133,13 +133,15 @@ const ignore = (): undefined => undefined;
 
 async function fetchKeySet(url: URL, timeoutMs: number): Promise<unknown> {
   const timeout = AbortSignal.timeout(timeoutMs);
-  let response;
+  let response: Awaited<ReturnType<typeof getOnce>>;
   try {
     response = await getOnce(url, { accept: 'application/json' }, timeout);
   } catch (error) {
     if (timeout.aborted) throw new KeySetTimeoutError(`the key set fetch took longer than ${timeoutMs} ms`);
     const code = (error as { code?: unknown }).code;
-    throw new KeySetUnavailableError('the key set could not be fetched', typeof code === 'string' ? code : 'KeySetUnreachable', { cause: error });
+    throw new KeySetUnavailableError('the key set could not be fetched', typeof code === 'string' ? code : 'KeySetUnreachable', {
+      cause: error,
+    });
   }
   if (response.status !== 200) throw new KeySetUnavailableError(`the key set answered ${response.status}`, `Http${response.status}`);
   try {

@@ -27,8 +27,14 @@ const PROTOCOL: Record<AwsService, { contentType: string; targetPrefix: string }
 };
 
 const RETRYABLE_CODES = new Set([
-  'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'Throttling',
-  'TooManyRequestsException', 'InternalServerError', 'InternalFailure', 'ServiceUnavailable',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'Throttling',
+  'TooManyRequestsException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
   'InternalServiceError',
 ]);
 

@@ -212,13 +212,15 @@ export function createSecretsManagerCredentialSource(
       return;
     }
     if (pending?.versionId === versionId && pending.credential !== undefined) return;
-    const value = await call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionId: versionId, VersionStage: 'AWSPENDING' }, signal).catch(
-      (error: unknown) => {
-        // Staged but not written yet, or moved on since DescribeSecret: nothing to accept.
-        if ((error as { code?: unknown }).code === 'ResourceNotFoundException') return undefined;
-        throw error;
-      },
-    );
+    const value = await call<SecretValue>(
+      'GetSecretValue',
+      { SecretId: secretId, VersionId: versionId, VersionStage: 'AWSPENDING' },
+      signal,
+    ).catch((error: unknown) => {
+      // Staged but not written yet, or moved on since DescribeSecret: nothing to accept.
+      if ((error as { code?: unknown }).code === 'ResourceNotFoundException') return undefined;
+      throw error;
+    });
     pending = { versionId, ...(value === undefined ? {} : credentialOrNothing(value.SecretString, versionId, 'AWSPENDING')) };
   }
 
@@ -359,7 +361,11 @@ export function parseBasicCredentialSecret(secretString: string | undefined): Ba
   return { username, password };
 }
 
-function credentialOrNothing(secretString: string | undefined, versionId: string | undefined, stage: SecretStage): { credential?: AcceptedCredential } {
+function credentialOrNothing(
+  secretString: string | undefined,
+  versionId: string | undefined,
+  stage: SecretStage,
+): { credential?: AcceptedCredential } {
   try {
     return { credential: withVersion(parseBasicCredentialSecret(secretString), versionId, stage) };
   } catch {

@@ -25,7 +25,11 @@ const UNSIGNED_HEADERS = new Set(['authorization', 'connection', 'content-length
  * load undici and WebCrypto on the first AWS call: about 15 ms of a cold start (bench/README.md).
  * Checked against AWS's published SigV4 test suite (test/aws/sigv4-test-suite.test.ts).
  */
-export function signAwsRequest(request: SignableRequest, { service, region, credentials }: SigningScope, now: Date = new Date()): Record<string, string> {
+export function signAwsRequest(
+  request: SignableRequest,
+  { service, region, credentials }: SigningScope,
+  now: Date = new Date(),
+): Record<string, string> {
   const datetime = now.toISOString().replace(/[:-]|\.\d{3}/g, '');
   const date = datetime.slice(0, 8);
   const headers: Record<string, string> = {};
@@ -50,7 +54,9 @@ export function signAwsRequest(request: SignableRequest, { service, region, cred
   ].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', datetime, scope, sha256Hex(canonicalRequest)].join('\n');
-  const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, date, region, service)).update(stringToSign, 'utf8').digest('hex');
+  const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, date, region, service))
+    .update(stringToSign, 'utf8')
+    .digest('hex');
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return headers;
 }

@@ -17,7 +17,10 @@ export function verifyBasicAuth(header: string | undefined, accepted: readonly B
  * value). Username and password are both compared, as fixed-length digests, against every accepted
  * credential, so the time taken says nothing about which part was wrong, or which one matched.
  */
-export function matchBasicAuth<Credential extends BasicCredential>(header: string | undefined, accepted: readonly Credential[]): Credential[] {
+export function matchBasicAuth<Credential extends BasicCredential>(
+  header: string | undefined,
+  accepted: readonly Credential[],
+): Credential[] {
   const presented = decodeBasicHeader(header);
   if (!presented) return [];
   const username = digest(presented.username);

@@ -15,7 +15,9 @@ export type HookRequest = Loose<{
   eventId?: string | undefined;
   eventTime?: string | undefined;
   data: Loose<{
-    context?: AbsentOr<Loose<{ user?: AbsentOr<Loose<{ id?: AbsentOr<string>; profile?: AbsentOr<Loose<{ login?: AbsentOr<string> }>> }>> }>>;
+    context?: AbsentOr<
+      Loose<{ user?: AbsentOr<Loose<{ id?: AbsentOr<string>; profile?: AbsentOr<Loose<{ login?: AbsentOr<string> }>> }>> }>
+    >;
     identity?: Token<{ preferred_username?: AbsentOr<string> }>;
     access?: Token<{ sub?: AbsentOr<string>; uid?: AbsentOr<string> }>;
   }>;

@@ -9,7 +9,5 @@ export const PATCH_COMMAND_TYPE: Readonly<Record<TokenKind, string>> = {
 
 /** The configured tokens that this request is actually minting: Okta drops the whole patch otherwise. */
 export function tokensToPatch(configured: readonly TokenKind[], request: HookRequest): TokenKind[] {
-  return configured.filter((token) =>
-    token === 'id' ? request.data.identity != null : request.data.access != null,
-  );
+  return configured.filter((token) => (token === 'id' ? request.data.identity != null : request.data.access != null));
 }

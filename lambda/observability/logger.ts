@@ -25,14 +25,16 @@ export interface LoggerOptions {
  */
 export function createJsonLogger({ level, service, write = writeToStdout }: LoggerOptions): Logger {
   const threshold = SEVERITY[level];
-  const log = (lineLevel: Exclude<LogLevel, 'silent'>) => (message: string, fields: LogFields = {}) => {
-    if (SEVERITY[lineLevel] < threshold) return;
-    const line: Record<string, unknown> = { timestamp: new Date().toISOString(), level: lineLevel.toUpperCase(), service, message };
-    for (const [key, value] of Object.entries(fields)) {
-      if (value !== undefined) line[key] = typeof value === 'string' ? redact(value) : value;
-    }
-    write(JSON.stringify(line));
-  };
+  const log =
+    (lineLevel: Exclude<LogLevel, 'silent'>) =>
+    (message: string, fields: LogFields = {}) => {
+      if (SEVERITY[lineLevel] < threshold) return;
+      const line: Record<string, unknown> = { timestamp: new Date().toISOString(), level: lineLevel.toUpperCase(), service, message };
+      for (const [key, value] of Object.entries(fields)) {
+        if (value !== undefined) line[key] = typeof value === 'string' ? redact(value) : value;
+      }
+      write(JSON.stringify(line));
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 

@@ -15,6 +15,7 @@ export function describeError(error: unknown): { errorName: string; errorCode?: 
     errorName: error.name,
     ...(typeof code === 'string' ? { errorCode: code } : {}),
     // JSON.parse quotes the text it choked on, which may be a secret's value or a patient's record.
-    errorMessage: error instanceof SyntaxError ? 'unparsable input (message withheld: it quotes the input)' : redact(error.message).slice(0, 300),
+    errorMessage:
+      error instanceof SyntaxError ? 'unparsable input (message withheld: it quotes the input)' : redact(error.message).slice(0, 300),
   };
 }

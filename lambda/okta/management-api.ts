@@ -198,14 +198,21 @@ function oktaError(status: number, request: string, text: string, withSummary: b
 }
 
 const HINTS: Record<string, string> = {
-  E0000011: 'check OKTA_API_TOKEN (or OKTA_ACCESS_TOKEN, or the Okta credential secret) and OKTA_ORG_URL: the token is wrong, expired or for another org',
+  E0000011:
+    'check OKTA_API_TOKEN (or OKTA_ACCESS_TOKEN, or the Okta credential secret) and OKTA_ORG_URL: the token is wrong, expired or for another org',
   E0000005: 'the API token belongs to an admin without the permission for this call',
   E0000006: 'the API token belongs to an admin without the permission for this call',
   E0000007: 'not found: check the id (authorization server, policy, rule or hook)',
   E0000047: 'Okta rate limit: wait a minute and run again',
 };
 
-function describeOktaError(status: number, request: string, code: string | undefined, summary: string | undefined, causes: readonly string[]): string {
+function describeOktaError(
+  status: number,
+  request: string,
+  code: string | undefined,
+  summary: string | undefined,
+  causes: readonly string[],
+): string {
   const what = [code, summary].filter(Boolean).join(' ') || 'no error details';
   const hint = (code && HINTS[code]) ?? (status === 429 ? HINTS.E0000047 : undefined);
   return [

@@ -26,7 +26,9 @@ export class OktaTokenError extends Error {
     readonly error: string | undefined,
     description: string | undefined,
   ) {
-    super(`Okta's org token endpoint answered ${status}: ${[error, description].filter(Boolean).join(': ') || 'no error details'}${hintFor(error)}`);
+    super(
+      `Okta's org token endpoint answered ${status}: ${[error, description].filter(Boolean).join(': ') || 'no error details'}${hintFor(error)}`,
+    );
   }
 }
 
@@ -55,12 +57,15 @@ export function parseOktaServiceCredential(secretString: string | undefined, exp
     );
   }
   if (expected !== undefined && credential.kind !== expected) {
-    throw new Error(`the Okta credential secret holds ${credential.kind === 'apiToken' ? 'an API token' : 'a service app key'}, but oktaAuth is ${expected}`);
+    throw new Error(
+      `the Okta credential secret holds ${credential.kind === 'apiToken' ? 'an API token' : 'a service app key'}, but oktaAuth is ${expected}`,
+    );
   }
   return credential;
 }
 
-const NO_VALUE_YET = 'the Okta credential secret has no value yet: fill it (docs/operations.md, "Automatic rotation") before a rotation can update Okta';
+const NO_VALUE_YET =
+  'the Okta credential secret has no value yet: fill it (docs/operations.md, "Automatic rotation") before a rotation can update Okta';
 
 /**
  * Why the Okta credential secret could not be read, naming the error, never a value. The stack creates the
@@ -149,7 +154,11 @@ export function createOktaAuthorizer(credential: OktaServiceCredential, options:
       if (offeredNonce) nonce = offeredNonce;
       const accessToken = answer.access_token;
       if (!response.ok || typeof accessToken !== 'string') {
-        throw new OktaTokenError(response.status, error, typeof answer.error_description === 'string' ? answer.error_description : undefined);
+        throw new OktaTokenError(
+          response.status,
+          error,
+          typeof answer.error_description === 'string' ? answer.error_description : undefined,
+        );
       }
       const expiresIn = typeof answer.expires_in === 'number' ? answer.expires_in : 3600;
       return { value: accessToken, type: String(answer.token_type ?? 'Bearer'), refreshAt: now() + Math.max(0, expiresIn - 60) * 1000 };
@@ -184,10 +193,19 @@ async function createDpopKey(): Promise<DpopKey> {
 }
 
 /** RFC 9449 proof: `typ` dpop+jwt, the public key in the header, htm/htu of this request, `ath` with a token. */
-async function dpopProof(key: DpopKey, method: string, url: string, at: number, { nonce, accessToken }: { nonce?: string; accessToken?: string }): Promise<string> {
+async function dpopProof(
+  key: DpopKey,
+  method: string,
+  url: string,
+  at: number,
+  { nonce, accessToken }: { nonce?: string; accessToken?: string },
+): Promise<string> {
   const target = new URL(url);
   const htu = `${target.origin}${target.pathname}`;
-  const ath = accessToken === undefined ? undefined : base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken))));
+  const ath =
+    accessToken === undefined
+      ? undefined
+      : base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken))));
   return new SignJWT({ htm: method, htu, ...(nonce ? { nonce } : {}), ...(ath ? { ath } : {}) })
     .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk })
     .setJti(randomUUID())
@@ -196,7 +214,9 @@ async function dpopProof(key: DpopKey, method: string, url: string, at: number, 
 }
 
 async function importSigningKey(jwk: JWK): Promise<{ key: CryptoKey | Uint8Array; alg: string }> {
-  const alg = jwk.alg ?? (jwk.kty === 'EC' ? ({ 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as Record<string, string>)[jwk.crv ?? ''] : 'RS256');
+  const alg =
+    jwk.alg ??
+    (jwk.kty === 'EC' ? ({ 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' } as Record<string, string>)[jwk.crv ?? ''] : 'RS256');
   if (!alg) throw new Error('the Okta credential secret: privateKeyJwk has a curve Okta does not take (P-256, P-384 or P-521)');
   try {
     return { key: await importJWK(jwk, alg), alg };
@@ -213,10 +233,12 @@ function isPrivateJwk(value: unknown): value is JWK {
 }
 
 const HINTS: Record<string, string> = {
-  invalid_client: 'check clientId, that the app uses Public key / Private key authentication, and that its public key matches privateKeyJwk (kid)',
+  invalid_client:
+    'check clientId, that the app uses Public key / Private key authentication, and that its public key matches privateKeyJwk (kid)',
   invalid_scope: `grant the app the ${INLINE_HOOKS_SCOPE} scope (Okta API Scopes tab) and an admin role that may manage inline hooks`,
   unauthorized_client: 'the app must be an API Services app with the Client Credentials grant',
-  invalid_dpop_proof: 'the app requires DPoP and refused the proof; or turn "Require Demonstrating Proof of Possession (DPoP) header in token requests" off on the app',
+  invalid_dpop_proof:
+    'the app requires DPoP and refused the proof; or turn "Require Demonstrating Proof of Possession (DPoP) header in token requests" off on the app',
 };
 
 function hintFor(error: string | undefined): string {

@@ -55,11 +55,20 @@ export function oktaRotationEnvironment(env: Record<string, string | undefined>)
   if (url.protocol !== 'https:' && !(loopback && url.protocol === 'http:')) throw new Error('OKTA_ORG_URL must be https');
   const auth = env.OKTA_AUTH?.trim() || undefined;
   if (auth !== undefined && auth !== 'privateKeyJwt' && auth !== 'apiToken') throw new Error('OKTA_AUTH must be privateKeyJwt or apiToken');
-  return { orgUrl: url.origin, hookId: need('OKTA_HOOK_ID'), credentialSecretId: need('OKTA_CREDENTIAL_SECRET_ID'), ...(auth ? { auth } : {}) };
+  return {
+    orgUrl: url.origin,
+    hookId: need('OKTA_HOOK_ID'),
+    credentialSecretId: need('OKTA_CREDENTIAL_SECRET_ID'),
+    ...(auth ? { auth } : {}),
+  };
 }
 
 /** A Management API client for the credential. Writes are sent (no dry run); nothing is printed. */
-export function oktaHookTarget(settings: Pick<OktaRotationEnvironment, 'orgUrl' | 'hookId'>, credential: OktaServiceCredential, options: Partial<OktaHookTarget> & { fetch?: typeof fetch } = {}): OktaHookTarget {
+export function oktaHookTarget(
+  settings: Pick<OktaRotationEnvironment, 'orgUrl' | 'hookId'>,
+  credential: OktaServiceCredential,
+  options: Partial<OktaHookTarget> & { fetch?: typeof fetch } = {},
+): OktaHookTarget {
   const { fetch: fetchImpl, ...rest } = options;
   const api = createOktaApi({
     orgUrl: settings.orgUrl,
@@ -103,7 +112,8 @@ export async function executeHook(target: OktaHookTarget, versionId: string): Pr
       await sleep(executeRetryDelayMs);
       continue;
     }
-    if (!isTokenHookAnswer(answer)) throw new Error("Okta's execute answered with a body that is not a token hook answer (an object with a commands list and no error)");
+    if (!isTokenHookAnswer(answer))
+      throw new Error("Okta's execute answered with a body that is not a token hook answer (an object with a commands list and no error)");
     return;
   }
 }

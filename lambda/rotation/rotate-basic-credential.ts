@@ -104,7 +104,12 @@ async function createPendingVersion(client: SecretsManagerClient, secretId: stri
 }
 
 /** Okta's PUT replaces the hook with the same body each time: safe to repeat. */
-async function setPendingInOkta(client: SecretsManagerClient, secretId: string, token: string, okta: OktaHookTarget | undefined): Promise<void> {
+async function setPendingInOkta(
+  client: SecretsManagerClient,
+  secretId: string,
+  token: string,
+  okta: OktaHookTarget | undefined,
+): Promise<void> {
   if (okta === undefined) {
     log('setSecret', 'no Okta target: Okta is left as it is');
     return;
@@ -122,7 +127,12 @@ async function setPendingInOkta(client: SecretsManagerClient, secretId: string, 
  * and the next rotation starts afresh; if Okta could not be given it back, AWSPENDING stays on it, as the
  * hook must keep accepting what Okta may still send.
  */
-async function checkPendingVersion(client: SecretsManagerClient, secretId: string, token: string, okta: OktaHookTarget | undefined): Promise<void> {
+async function checkPendingVersion(
+  client: SecretsManagerClient,
+  secretId: string,
+  token: string,
+  okta: OktaHookTarget | undefined,
+): Promise<void> {
   await readVersion(client, secretId, { VersionId: token, VersionStage: 'AWSPENDING' });
   if (okta === undefined) {
     log('testSecret', 'pending version is a valid Basic credential (no Okta target to test it with)');
@@ -138,7 +148,9 @@ async function checkPendingVersion(client: SecretsManagerClient, secretId: strin
     if (restored) await dropPendingStage(client, secretId, token);
     throw new Error(
       `testSecret: Okta could not call the hook with the pending credential, so the rotation stops here and AWSCURRENT stays. ` +
-        (restored ? 'Okta has the current credential back. ' : 'Okta could NOT be given the current credential back: the hook still accepts the pending one; run the rotation again or set Okta by hand (docs/operations.md, "Rotating by hand"). ') +
+        (restored
+          ? 'Okta has the current credential back. '
+          : 'Okta could NOT be given the current credential back: the hook still accepts the pending one; run the rotation again or set Okta by hand (docs/operations.md, "Rotating by hand"). ') +
         `Okta said: ${why}`,
     );
   }
@@ -164,7 +176,11 @@ async function dropPendingStage(client: SecretsManagerClient, secretId: string, 
   }
 }
 
-async function readVersion(client: SecretsManagerClient, secretId: string, which: { VersionId?: string; VersionStage: string }): Promise<BasicCredential> {
+async function readVersion(
+  client: SecretsManagerClient,
+  secretId: string,
+  which: { VersionId?: string; VersionStage: string },
+): Promise<BasicCredential> {
   const value = await client.send(new GetSecretValueCommand({ SecretId: secretId, ...which }));
   return parseBasicCredentialSecret(value.SecretString);
 }
@@ -193,7 +209,9 @@ async function promotePendingVersion(
   } catch (error) {
     // The rotation happened: failing it now would hold back the notice that tells the operator to update
     // Okta. Without the tag the hook counts from the secret's LastChangedDate, never before the move.
-    console.error(`finishSecret: ${CURRENT_SINCE_TAG} not tagged (${error instanceof Error ? error.name : 'error'}): the hook counts the grace from LastChangedDate`);
+    console.error(
+      `finishSecret: ${CURRENT_SINCE_TAG} not tagged (${error instanceof Error ? error.name : 'error'}): the hook counts the grace from LastChangedDate`,
+    );
   }
 }
 

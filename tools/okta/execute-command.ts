@@ -45,7 +45,9 @@ export function runExecuteCommand(argv: readonly string[], io: CliIo, dependenci
     const answer = await api.send<unknown>('POST', `/api/v1/inlineHooks/${encodeURIComponent(hookId)}/execute`, request);
     const elapsedMs = performance.now() - started;
     const body = answer === undefined ? '' : JSON.stringify(answer);
-    print(`Okta executed hook ${hookId} for ${values.user ?? 'jessie.smith@example.com'} in ${Math.round(elapsedMs)} ms (Okta holds the hook to its 3 s itself)`);
+    print(
+      `Okta executed hook ${hookId} for ${values.user ?? 'jessie.smith@example.com'} in ${Math.round(elapsedMs)} ms (Okta holds the hook to its 3 s itself)`,
+    );
     print(body ? JSON.stringify(answer, null, 2) : '(no body: the hook answered 204)');
     // Okta passes the hook's answer back only when the call succeeded, so it is judged as a 200 (or a
     // 204 without a body); a failed call came back as an Okta error above. Timing is Okta's to enforce.
@@ -58,6 +60,7 @@ export function runExecuteCommand(argv: readonly string[], io: CliIo, dependenci
 /** The contract's example request for the user, as this org would send it, with a fresh id and time. */
 export function exampleRequest(login: string, orgHost: string, authServerId: string): HookRequestBody {
   const text = JSON.stringify(buildHookRequest('example', login))
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta's docs write the placeholder so.
     .replaceAll('${yourOktaDomain}', orgHost)
     .replaceAll(`${orgHost}/oauth2/default`, `${orgHost}/oauth2/${authServerId}`);
   return { ...JSON.parse(text), eventId: randomUUID(), eventTime: new Date().toISOString() };

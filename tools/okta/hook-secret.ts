@@ -57,7 +57,9 @@ export async function readSecretString(secretId: string, versionStage = 'AWSCURR
   } catch (error) {
     // The SDK says only "Region is missing": a secret name carries none, and no profile or variable gave one.
     if ((error as Error).message === 'Region is missing') {
-      throw new Error("Region is missing: give the secret's ARN (it names its region), or set AWS_REGION (or AWS_PROFILE to a profile with a region)");
+      throw new Error(
+        "Region is missing: give the secret's ARN (it names its region), or set AWS_REGION (or AWS_PROFILE to a profile with a region)",
+      );
     }
     throw error;
   } finally {

@@ -14,7 +14,12 @@ export function parseJsonPointer(pointer: string): string[] | undefined {
  * Applies one op at `tokens` inside `document` (mutated), the way RFC 6902 does: `add` needs the
  * parent to exist, `replace` and `remove` need the target to exist. Returns why it cannot, or undefined.
  */
-export function applyPatchOp(document: Record<string, unknown>, op: PatchOp, tokens: readonly string[], value?: unknown): string | undefined {
+export function applyPatchOp(
+  document: Record<string, unknown>,
+  op: PatchOp,
+  tokens: readonly string[],
+  value?: unknown,
+): string | undefined {
   if (tokens.length === 0) return 'the path names no member';
   let parent: unknown = document;
   for (const token of tokens.slice(0, -1)) {

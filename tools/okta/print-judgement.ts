@@ -20,7 +20,10 @@ export function formatJudgement(judgement: Judgement, paint: Paint): string {
   const [colour, headline] = HEADLINES[judgement.verdict];
   const lines = [paint('bold', paint(colour, `${headline}:`)), ...judgement.reasons.map((reason) => `  - ${reason}`)];
   if (judgement.verdict === 'sign-in-fails') {
-    lines.push('  The app receives error=server_error; users see:', `    ${JSON.stringify(judgement.errorSummary ?? 'Okta’s generic error text')}`);
+    lines.push(
+      '  The app receives error=server_error; users see:',
+      `    ${JSON.stringify(judgement.errorSummary ?? 'Okta’s generic error text')}`,
+    );
     return `${lines.join('\n')}\n`;
   }
   for (const [kind, name, field, source] of TOKENS) {

@@ -78,7 +78,12 @@ export function runRegisterCommand(argv: readonly string[], io: CliIo, dependenc
 
     const dryRun = values['dry-run'] ?? false;
     const print = (text: string) => io.stdout.write(`${text}\n`);
-    const api = createOktaApi({ ...oktaApiFromEnvironment(env), dryRun, print, ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}) });
+    const api = createOktaApi({
+      ...oktaApiFromEnvironment(env),
+      dryRun,
+      print,
+      ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
+    });
     if (dryRun) print('dry run: reading from Okta, printing the changes instead of sending them');
     const result = await registerTokenHook(api, {
       spec: { name: values.name ?? DEFAULT_HOOK_NAME, uri, channel },
@@ -109,7 +114,10 @@ function basicSecret(values: Values, env: Record<string, string | undefined>, re
   return () => basicValueFromSecret(secretId, { read: readSecret });
 }
 
-function oauthChannel(values: Values, env: Record<string, string | undefined>): { channel: Extract<HookChannel, { type: 'OAUTH' }>; secret: () => Promise<string | undefined> } {
+function oauthChannel(
+  values: Values,
+  env: Record<string, string | undefined>,
+): { channel: Extract<HookChannel, { type: 'OAUTH' }>; secret: () => Promise<string | undefined> } {
   const clientId = values['client-id'] ?? env.OAUTH_CLIENT_ID;
   const scope = values.scope ?? env.OAUTH_SCOPE;
   const issuer = env.OAUTH_ISSUER?.replace(/\/+$/, '');
@@ -162,7 +170,8 @@ function describeResult(result: RegistrationResult, name: string, channel: HookC
   else if (result.hook === 'updated') lines.push(`hook "${name}" (${result.hookId}) ${would}updated: ${result.changed.join(', ')}`);
   else {
     lines.push(`hook "${name}" (${result.hookId}) unchanged`);
-    const secret = channel.type === 'HTTP' ? 'Authorization value' : channel.authType === 'client_secret_post' ? 'client secret' : undefined;
+    const secret =
+      channel.type === 'HTTP' ? 'Authorization value' : channel.authType === 'client_secret_post' ? 'client secret' : undefined;
     if (secret) lines.push(`  the ${secret} is not compared (Okta never returns it): after changing it, run again with --rotate-secret`);
   }
   if (result.activated) lines.push(`hook ${would}activated`);

@@ -1,4 +1,11 @@
-import { hookDifferences, hookMatches, type InlineHook, TOKEN_HOOK_TYPE, type TokenHookSpec, tokenHookBody } from '../../lambda/okta/inline-hook.ts';
+import {
+  hookDifferences,
+  hookMatches,
+  type InlineHook,
+  TOKEN_HOOK_TYPE,
+  type TokenHookSpec,
+  tokenHookBody,
+} from '../../lambda/okta/inline-hook.ts';
 import type { OktaApi } from '../../lambda/okta/management-api.ts';
 
 export interface RegistrationRequest {
@@ -35,7 +42,9 @@ export async function registerTokenHook(api: OktaApi, request: RegistrationReque
   const hooks = await api.get<InlineHook[]>(`/api/v1/inlineHooks?type=${encodeURIComponent(TOKEN_HOOK_TYPE)}`);
   const named = hooks.filter((hook) => hook.name === spec.name);
   if (named.length > 1) {
-    throw new Error(`Okta has ${named.length} token inline hooks named "${spec.name}" (${named.map((hook) => hook.id).join(', ')}): rename or delete all but one`);
+    throw new Error(
+      `Okta has ${named.length} token inline hooks named "${spec.name}" (${named.map((hook) => hook.id).join(', ')}): rename or delete all but one`,
+    );
   }
   let hook = named[0];
   let outcome: RegistrationResult['hook'] = 'unchanged';
@@ -72,7 +81,12 @@ interface PolicyRule {
   [field: string]: unknown;
 }
 
-async function attachToRule(api: OktaApi, authServerId: string, reference: RuleReference, hookId: string): Promise<NonNullable<RegistrationResult['rule']>> {
+async function attachToRule(
+  api: OktaApi,
+  authServerId: string,
+  reference: RuleReference,
+  hookId: string,
+): Promise<NonNullable<RegistrationResult['rule']>> {
   const server = `/api/v1/authorizationServers/${encodeURIComponent(authServerId)}`;
   const { policyId, ruleId } = 'name' in reference ? await findRule(api, server, reference.name) : reference;
   const path = `${server}/policies/${encodeURIComponent(policyId)}/rules/${encodeURIComponent(ruleId)}`;
@@ -98,6 +112,9 @@ async function findRule(api: OktaApi, server: string, name: string): Promise<{ p
     }
   }
   if (matches.length === 1) return matches[0] as { policyId: string; ruleId: string };
-  if (matches.length === 0) throw new Error(`no rule named "${name}" in this authorization server; its rules: ${seen.join(', ') || 'none'}`);
-  throw new Error(`${matches.length} rules are named "${name}": pass --rule <policyId>/<ruleId>, one of ${matches.map((match) => match.label).join(', ')}`);
+  if (matches.length === 0)
+    throw new Error(`no rule named "${name}" in this authorization server; its rules: ${seen.join(', ') || 'none'}`);
+  throw new Error(
+    `${matches.length} rules are named "${name}": pass --rule <policyId>/<ruleId>, one of ${matches.map((match) => match.label).join(', ')}`,
+  );
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 export const REQUEST_SHAPES = ['example', 'preview', 'preview-edited', 'refresh', 'client-credentials'] as const;
 export type RequestShape = (typeof REQUEST_SHAPES)[number];
 
+// biome-ignore lint/suspicious/noExplicitAny: a request Okta sends, edited field by field as JSON; the hook's own parser checks its shape.
 export type HookRequestBody = Record<string, any>;
 
 /** Each shape is one of the Okta requests in examples/, which the tests use too: one copy of each. */

@@ -116,7 +116,10 @@ type MintedTokens = Partial<Record<TokenKind, MintedToken>>;
 function mintedTokens(request: unknown): MintedTokens {
   const data = (request as { data?: Record<string, unknown> } | undefined)?.data ?? {};
   const tokens: MintedTokens = {};
-  for (const [kind, field] of [['id', 'identity'], ['access', 'access']] as const) {
+  for (const [kind, field] of [
+    ['id', 'identity'],
+    ['access', 'access'],
+  ] as const) {
     const token = data[field] as { claims?: unknown; token?: { lifetime?: { expiration?: unknown } } } | undefined;
     if (typeof token !== 'object' || token === null) continue;
     const claims = typeof token.claims === 'object' && token.claims !== null ? structuredClone(token.claims as Claims) : {};

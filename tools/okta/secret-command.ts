@@ -49,7 +49,9 @@ export function runSecretCommand(argv: readonly string[], io: CliIo, dependencie
     const versionStage = values['version-stage'] ?? 'AWSCURRENT';
     if (!VERSION_STAGES.includes(versionStage)) throw new UsageError(`--version-stage must be one of ${VERSION_STAGES.join(', ')}`);
     const secretId =
-      values['secret-id'] ?? io.env.HOOK_SECRET_ID ?? secretIdFromOutputs(resolve(io.cwd, values['outputs-file'] ?? OUTPUTS_FILE), values.stage);
+      values['secret-id'] ??
+      io.env.HOOK_SECRET_ID ??
+      secretIdFromOutputs(resolve(io.cwd, values['outputs-file'] ?? OUTPUTS_FILE), values.stage);
     const value = await basicValueFromSecret(secretId, { versionStage, read: dependencies.read });
     io.stdout.write(`Authentication field: ${AUTHENTICATION_FIELD}\nAuthentication secret: ${value}\n`);
     return EXIT.ok;
@@ -67,7 +69,9 @@ function secretIdFromOutputs(path: string, stage: string | undefined): string {
   );
   if (stacks.length !== 1) {
     const found = stacks.map(([name]) => name).join(', ') || 'none';
-    throw new UsageError(`${path}: expected one stack with ${SECRET_OUTPUT}${stage ? ` for stage ${stage}` : ''}, found ${found}; use --stage`);
+    throw new UsageError(
+      `${path}: expected one stack with ${SECRET_OUTPUT}${stage ? ` for stage ${stage}` : ''}, found ${found}; use --stage`,
+    );
   }
   return stacks[0]?.[1]?.[SECRET_OUTPUT] as string;
 }

@@ -10,9 +10,7 @@ import { type OktaApi, OktaApiError } from '../../lambda/okta/management-api.ts'
  *   else's patient id.
  * - `NotLookedUp`: the login has a `/`, which Okta's Users API can only be asked about by id.
  */
-export type LoginResolution =
-  | { outcome: 'Found'; oktaUserId: string }
-  | { outcome: 'NoSuchLogin' | 'OtherUsersLogin' | 'NotLookedUp' };
+export type LoginResolution = { outcome: 'Found'; oktaUserId: string } | { outcome: 'NoSuchLogin' | 'OtherUsersLogin' | 'NotLookedUp' };
 
 // Okta's documented per-minute limit for GET /api/v1/users/{idOrLogin} is 100 on a free developer org
 // and up to 2,000 on Workforce; Okta also caps concurrent requests per org (75) for all API traffic, the

@@ -26,7 +26,15 @@ export async function writeInBatches(
   send: BatchWriteSender,
   tableName: string,
   requests: readonly WriteRequest[],
-  { concurrency = 8, maxAttempts = 10, baseDelayMs = 50, maxDelayMs = 5000, onWritten, sleep = defaultSleep, random = Math.random }: BatchWriteOptions = {},
+  {
+    concurrency = 8,
+    maxAttempts = 10,
+    baseDelayMs = 50,
+    maxDelayMs = 5000,
+    onWritten,
+    sleep = defaultSleep,
+    random = Math.random,
+  }: BatchWriteOptions = {},
 ): Promise<void> {
   const batches: WriteRequest[][] = [];
   for (let start = 0; start < requests.length; start += BATCH_SIZE) batches.push(requests.slice(start, start + BATCH_SIZE));

@@ -64,7 +64,10 @@ interface Context {
 }
 
 const COMMANDS: Record<string, { args: string[]; run: (table: PatientsTable, args: string[], context: Context) => Promise<ExitCode> }> = {
-  put: { args: ['user', 'patientId'], run: (table, [user, patientId], { io, patientIds }) => runPut(table, io, user as string, patientId as string, patientIds) },
+  put: {
+    args: ['user', 'patientId'],
+    run: (table, [user, patientId], { io, patientIds }) => runPut(table, io, user as string, patientId as string, patientIds),
+  },
   get: { args: ['user'], run: (table, [user], { io, patientIds }) => runGet(table, io, user as string, patientIds) },
   delete: { args: ['user'], run: (table, [user], { io }) => runDelete(table, io, user as string) },
   list: { args: [], run: (table, _args, { io, patientIds }) => runList(table, io, patientIds) },
@@ -106,13 +109,20 @@ export function runPatientsCli(argv: readonly string[], io: CliIo): Promise<Exit
       values,
       patientIds: patientIdRuleFrom(values['patient-id-pattern'], io.env),
       concurrency: parseWholeNumber('--concurrency', values.concurrency, 8, MAX_CONCURRENCY),
-      oktaConcurrency: parseWholeNumber('--okta-concurrency', values['okta-concurrency'], DEFAULT_LOOKUP_CONCURRENCY, MAX_LOOKUP_CONCURRENCY),
+      oktaConcurrency: parseWholeNumber(
+        '--okta-concurrency',
+        values['okta-concurrency'],
+        DEFAULT_LOOKUP_CONCURRENCY,
+        MAX_LOOKUP_CONCURRENCY,
+      ),
     };
     if (name === 'migrate') return migrate(context);
 
     const kind = userKeyKindFrom(values.key, io.env);
     if (values['resolve-okta-ids'] && kind !== 'oktaId') {
-      throw new UsageError('--resolve-okta-ids needs --key oktaId (or USER_KEY=oktaId): it looks logins up to key the table by Okta user id');
+      throw new UsageError(
+        '--resolve-okta-ids needs --key oktaId (or USER_KEY=oktaId): it looks logins up to key the table by Okta user id',
+      );
     }
     if (values['resolve-okta-ids']) context.okta = oktaFrom(io, context.oktaConcurrency);
     const table = openPatientsTable(values, io.env, kind);
@@ -155,7 +165,8 @@ function checkOptionsFit(name: string, values: Values): void {
   for (const [option, commands] of Object.entries(OPTION_COMMANDS) as Array<[keyof Values, readonly string[]]>) {
     if (values[option] === undefined || commands.includes(name)) continue;
     if (name === 'migrate' && option === 'table') throw new UsageError('migrate takes --from and --to, not --table');
-    if (name === 'migrate' && option === 'key') throw new UsageError('migrate reads a login table and writes an Okta-id table: it takes no --key');
+    if (name === 'migrate' && option === 'key')
+      throw new UsageError('migrate reads a login table and writes an Okta-id table: it takes no --key');
     const owners = commands.length === 1 ? commands[0] : `${commands.slice(0, -1).join(', ')} and ${commands.at(-1)}`;
     throw new UsageError(`--${option} is ${/^[aeiou]/.test(owners as string) ? 'an' : 'a'} ${owners} option`);
   }

@@ -48,7 +48,10 @@ export async function runImport(table: PatientsTable, io: CliIo, options: Import
   let roster = validateRoster(rows, rules);
   // Okta is asked only about a file that could be imported: its rate limit is shared with sign-ins.
   if (rules.resolveLogins && (roster.badRows === 0 || options.skipInvalid)) {
-    roster = bindOktaUserIds(roster, await lookUpLogins(io, options, options.prune ? roster.mentionedKeys : roster.records.map(({ key }) => key)));
+    roster = bindOktaUserIds(
+      roster,
+      await lookUpLogins(io, options, options.prune ? roster.mentionedKeys : roster.records.map(({ key }) => key)),
+    );
   }
   for (const { line, field, reason } of roster.problems) io.stderr.write(`${file}:${line}: ${field}: ${reason}\n`);
   if (roster.badRows > 0 && !options.skipInvalid) {
@@ -86,7 +89,10 @@ async function lookUpLogins(io: CliIo, options: ImportOptions, logins: Iterable<
   if (!options.okta) throw new Error('--resolve-okta-ids needs the Okta Management API');
   const pending = new Set(logins);
   const progress = startProgress({ label: 'looking logins up in Okta', total: pending.size, stream: io.stderr });
-  const resolutions = await resolveLogins(options.okta.api, pending, { concurrency: options.okta.concurrency, onResolved: () => progress.advance(1) });
+  const resolutions = await resolveLogins(options.okta.api, pending, {
+    concurrency: options.okta.concurrency,
+    onResolved: () => progress.advance(1),
+  });
   progress.finish();
   return resolutions;
 }
@@ -127,7 +133,9 @@ function describeChanges(plan: ImportPlan): string {
   const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   return [
     ...plan.creates.map(({ key, patientId }) => `+ ${key} ${patientId}\n`),
-    ...plan.updates.map(({ key, patientId, previousPatientId }) => `~ ${key} ${describeStoredPatientId(previousPatientId)} → ${patientId}\n`),
+    ...plan.updates.map(
+      ({ key, patientId, previousPatientId }) => `~ ${key} ${describeStoredPatientId(previousPatientId)} → ${patientId}\n`,
+    ),
     ...[...plan.deletes].sort(byKey).map(({ key, patientId }) => `- ${key} ${describeStoredPatientId(patientId)}\n`),
   ].join('');
 }

@@ -70,11 +70,16 @@ export async function runMigrate(io: CliIo, options: MigrateOptions): Promise<Ex
   const candidates: Array<{ login: string; patientId: string }> = [];
   for (const { key, patientId } of source) {
     if (canonicalUserKey(key, 'login') !== key) leftBehind.push({ reason: 'NotCanonical', login: key, patientId });
-    else if (patientIdProblem(patientId, options.patientIds.pattern)) leftBehind.push({ reason: 'PatientIdRefused', login: key, patientId });
+    else if (patientIdProblem(patientId, options.patientIds.pattern))
+      leftBehind.push({ reason: 'PatientIdRefused', login: key, patientId });
     else candidates.push({ login: key, patientId: patientId as string });
   }
 
-  const resolutions = await lookUpLogins(io, options, candidates.map(({ login }) => login));
+  const resolutions = await lookUpLogins(
+    io,
+    options,
+    candidates.map(({ login }) => login),
+  );
   const existing = await readTarget(to, io);
   const creates: PatientRecord[] = [];
   const planned = new Map<string, string>();
@@ -110,7 +115,8 @@ export async function runMigrate(io: CliIo, options: MigrateOptions): Promise<Ex
   }
 
   const conflicts = leftBehind.filter(({ reason }) => reason === 'Conflict');
-  for (const { oktaUserId } of conflicts) io.stderr.write(`conflict: ${oktaUserId} already has a different patientId in ${to.description}: not overwritten\n`);
+  for (const { oktaUserId } of conflicts)
+    io.stderr.write(`conflict: ${oktaUserId} already has a different patientId in ${to.description}: not overwritten\n`);
   reportLeftBehind(io, options, leftBehind);
   const summary = [
     `${options.dryRun ? 'would be written' : 'written'} ${formatCount(written)}`,

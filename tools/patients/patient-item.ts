@@ -1,6 +1,12 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { patientIdAsStored } from '../../lambda/aws/dynamodb-patient-store.ts';
-import { canonicalUserKey, TABLE_KEY_ATTRIBUTE, type UserKeyKind, USER_KEY_PROBLEM_TEXT, userKeyProblem } from '../../lambda/core/user-key.ts';
+import {
+  canonicalUserKey,
+  TABLE_KEY_ATTRIBUTE,
+  type UserKeyKind,
+  USER_KEY_PROBLEM_TEXT,
+  userKeyProblem,
+} from '../../lambda/core/user-key.ts';
 
 /**
  * The patients table's item, in one place: partition key TABLE_KEY_ATTRIBUTE[kind] holding the
@@ -24,7 +30,8 @@ export interface StoredPatientRecord {
 /** The table's key for a login or an Okta user id (canonicalUserKey); throws for a value that can be no key. */
 export function patientKey(value: string, kind: UserKeyKind): string {
   const key = canonicalUserKey(value, kind);
-  if (key === undefined) throw new Error(`not a valid user key: ${value === '' ? 'empty' : USER_KEY_PROBLEM_TEXT[userKeyProblem(value) ?? 'TooLong']}`);
+  if (key === undefined)
+    throw new Error(`not a valid user key: ${value === '' ? 'empty' : USER_KEY_PROBLEM_TEXT[userKeyProblem(value) ?? 'TooLong']}`);
   return key;
 }
 

@@ -1,17 +1,37 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
 import { TABLE_KEY_ATTRIBUTE } from '../../lambda/core/user-key.ts';
-import { type PatientRecord, patientItem, patientItemKey, type StoredPatientId, type StoredPatientRecord, storedPatientId, storedPatientRecord } from './patient-item.ts';
+import {
+  type PatientRecord,
+  patientItem,
+  patientItemKey,
+  type StoredPatientId,
+  type StoredPatientRecord,
+  storedPatientId,
+  storedPatientRecord,
+} from './patient-item.ts';
 import type { PatientsTable } from './patients-table-target.ts';
 
 /** The patient id stored for a user, if there is an item. */
-export async function getPatientId({ client, tableName, keyKind }: PatientsTable, user: string): Promise<{ found: boolean; patientId: StoredPatientId }> {
+export async function getPatientId(
+  { client, tableName, keyKind }: PatientsTable,
+  user: string,
+): Promise<{ found: boolean; patientId: StoredPatientId }> {
   const output = await client.send(new GetItemCommand({ TableName: tableName, Key: patientItemKey(user, keyKind), ConsistentRead: true }));
   return { found: output.Item !== undefined, patientId: storedPatientId(output.Item) };
 }
 
 /** Writes one patient; returns the patient id it replaced, if any. */
 export async function putPatient({ client, tableName, keyKind }: PatientsTable, record: PatientRecord): Promise<StoredPatientId> {
-  const output = await client.send(new PutItemCommand({ TableName: tableName, Item: patientItem(record, keyKind), ReturnValues: 'ALL_OLD' }));
+  const output = await client.send(
+    new PutItemCommand({ TableName: tableName, Item: patientItem(record, keyKind), ReturnValues: 'ALL_OLD' }),
+  );
   return storedPatientId(output.Attributes);
 }
 
@@ -37,8 +57,13 @@ export async function putPatientIfAbsent({ client, tableName, keyKind }: Patient
 }
 
 /** Deletes one patient; returns whether there was an item, and the patient id it had. */
-export async function deletePatient({ client, tableName, keyKind }: PatientsTable, user: string): Promise<{ found: boolean; patientId: StoredPatientId }> {
-  const output = await client.send(new DeleteItemCommand({ TableName: tableName, Key: patientItemKey(user, keyKind), ReturnValues: 'ALL_OLD' }));
+export async function deletePatient(
+  { client, tableName, keyKind }: PatientsTable,
+  user: string,
+): Promise<{ found: boolean; patientId: StoredPatientId }> {
+  const output = await client.send(
+    new DeleteItemCommand({ TableName: tableName, Key: patientItemKey(user, keyKind), ReturnValues: 'ALL_OLD' }),
+  );
   return { found: output.Attributes !== undefined, patientId: storedPatientId(output.Attributes) };
 }
 

@@ -24,11 +24,21 @@ export interface TableChoice {
  * use); otherwise AWS as the SDK finds it: default credential chain and region, and the SDK itself
  * honours AWS_ENDPOINT_URL_DYNAMODB.
  */
-export function openPatientsTable({ table, local }: TableChoice, env: Record<string, string | undefined>, keyKind: UserKeyKind): PatientsTable {
+export function openPatientsTable(
+  { table, local }: TableChoice,
+  env: Record<string, string | undefined>,
+  keyKind: UserKeyKind,
+): PatientsTable {
   if (local) {
     const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`;
     const tableName = table || localPatientsTable({ ...env, USER_KEY: keyKind });
-    return { client: localDynamoDbClient(endpoint), tableName, keyKind, description: `table ${tableName} at ${endpoint}`, localEndpoint: endpoint };
+    return {
+      client: localDynamoDbClient(endpoint),
+      tableName,
+      keyKind,
+      description: `table ${tableName} at ${endpoint}`,
+      localEndpoint: endpoint,
+    };
   }
   const tableName = table || env.PATIENTS_TABLE;
   if (!tableName) throw new UsageError('which table? Pass --table NAME, set PATIENTS_TABLE, or use --local for the npm start store');
@@ -39,7 +49,10 @@ export function openPatientsTable({ table, local }: TableChoice, env: Record<str
  * Refuses a table keyed by the other kind of key before anything is read or written: a login table
  * read as an Okta-id table looks empty, and every write to it fails half way.
  */
-export async function checkTableKey(table: PatientsTable, hint = (kind: UserKeyKind) => `pass --key ${kind} (or set USER_KEY=${kind})`): Promise<void> {
+export async function checkTableKey(
+  table: PatientsTable,
+  hint = (kind: UserKeyKind) => `pass --key ${kind} (or set USER_KEY=${kind})`,
+): Promise<void> {
   const attribute = await tableKeyAttribute(table);
   const expected = TABLE_KEY_ATTRIBUTE[table.keyKind];
   if (attribute === undefined || attribute === expected) return;

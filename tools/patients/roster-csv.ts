@@ -14,7 +14,8 @@ export function parseRosterCsv(text: string, keyColumn: KeyColumn = 'username'):
   try {
     parsed = parse(text, { info: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof parsed;
   } catch (error) {
-    if (error instanceof CsvError) throw new RosterFileError((error as CsvError & { lines?: number }).lines, `not valid CSV: ${error.message}`);
+    if (error instanceof CsvError)
+      throw new RosterFileError((error as CsvError & { lines?: number }).lines, `not valid CSV: ${error.message}`);
     throw error;
   }
   const lineOf = lineFinder(text);
@@ -30,7 +31,8 @@ export function parseRosterCsv(text: string, keyColumn: KeyColumn = 'username'):
   const column = (name: string) => names.indexOf(name.toLowerCase());
   const [keyIndex, patientIdIndex] = [column(keyColumn), column('patientId')];
   if (keyIndex < 0 || patientIdIndex < 0) {
-    const hint = keyColumn === 'oktaUserId' && column('username') >= 0 ? '; or pass --resolve-okta-ids to look the usernames up in Okta' : '';
+    const hint =
+      keyColumn === 'oktaUserId' && column('username') >= 0 ? '; or pass --resolve-okta-ids to look the usernames up in Okta' : '';
     // A file without a header has a login and a patient id in its first row: name only our own columns.
     const named = KNOWN_COLUMNS.filter((name) => column(name) >= 0);
     const cells = `${header.record.length} cell${header.record.length === 1 ? '' : 's'}`;

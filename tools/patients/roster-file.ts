@@ -23,5 +23,8 @@ function isJsonRoster(path: string, text: string): boolean {
   const extension = extname(path).toLowerCase();
   if (extension === '.json') return true;
   if (extension === '.csv') return false;
-  return text.replace(/^\uFEFF/, '').trimStart().startsWith('[');
+  return text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('[');
 }

@@ -1,6 +1,13 @@
 import { canonicalUserKey, type UserKeyKind } from '../../lambda/core/user-key.ts';
 import type { LoginResolution } from '../okta/user-lookup.ts';
-import { type FieldProblem, keyFieldOf, loginProblem, oktaUserIdProblem, type PatientIdRule, patientIdFieldProblem } from './patient-fields.ts';
+import {
+  type FieldProblem,
+  keyFieldOf,
+  loginProblem,
+  oktaUserIdProblem,
+  type PatientIdRule,
+  patientIdFieldProblem,
+} from './patient-fields.ts';
 import type { PatientRecord } from './patient-item.ts';
 import type { RosterRow } from './roster-row.ts';
 
@@ -104,7 +111,10 @@ export function validateRoster(rows: readonly RosterRow[], rules: RosterRules): 
       continue;
     }
     records.push({ key, patientId: (seen[0] as { patientId: string }).patientId });
-    sources.set(key, seen.map(({ line, oktaUserId }) => ({ line, ...(oktaUserId === undefined ? {} : { oktaUserId }) })));
+    sources.set(
+      key,
+      seen.map(({ line, oktaUserId }) => ({ line, ...(oktaUserId === undefined ? {} : { oktaUserId }) })),
+    );
     repeatedRows += seen.length - 1;
   }
   problems.sort((a, b) => a.line - b.line);
@@ -150,5 +160,14 @@ export function bindOktaUserIds(roster: ValidatedRoster, resolutions: ReadonlyMa
     if (resolution?.outcome === 'Found') mentionedKeys.add(resolution.oktaUserId);
   }
   problems.sort((a, b) => a.line - b.line);
-  return { records, problems, badRows: badLines.size, repeatedRows, mentionedKeys, mentionedOktaUserIds: roster.mentionedOktaUserIds, sources, badLines };
+  return {
+    records,
+    problems,
+    badRows: badLines.size,
+    repeatedRows,
+    mentionedKeys,
+    mentionedOktaUserIds: roster.mentionedOktaUserIds,
+    sources,
+    badLines,
+  };
 }

@@ -15,7 +15,8 @@ export async function runPut(table: PatientsTable, io: CliIo, user: string, pati
   if (reportProblems(io, problems)) return EXIT.failed;
   const key = patientKey(user, table.keyKind);
   const previous = await putPatient(table, { key, patientId });
-  const change = previous === undefined ? 'added' : previous === patientId ? 'unchanged' : `changed (was ${describeStoredPatientId(previous)})`;
+  const change =
+    previous === undefined ? 'added' : previous === patientId ? 'unchanged' : `changed (was ${describeStoredPatientId(previous)})`;
   io.stdout.write(`${key} → ${patientId}: ${change}\n`);
   return EXIT.ok;
 }
@@ -32,11 +33,14 @@ export async function runGet(table: PatientsTable, io: CliIo, user: string, rule
     return EXIT.failed;
   }
   if (typeof patientId !== 'string') {
-    io.stderr.write(`the stored patientId is not a String (${typeof patientId === 'object' && patientId.N !== undefined ? 'a Number' : 'another type'}), which the hook refuses: put it again as a string\n`);
+    io.stderr.write(
+      `the stored patientId is not a String (${typeof patientId === 'object' && patientId.N !== undefined ? 'a Number' : 'another type'}), which the hook refuses: put it again as a string\n`,
+    );
     return EXIT.failed;
   }
   io.stdout.write(`${patientId}\n`);
-  if (patientIdProblem(patientId, rule.pattern)) io.stderr.write(`the stored patientId is off the pattern ${rule.source}, which the hook refuses\n`);
+  if (patientIdProblem(patientId, rule.pattern))
+    io.stderr.write(`the stored patientId is off the pattern ${rule.source}, which the hook refuses\n`);
   return EXIT.ok;
 }
 
@@ -45,7 +49,9 @@ export async function runDelete(table: PatientsTable, io: CliIo, user: string): 
   if (reportProblems(io, lookupProblems(user, table))) return EXIT.failed;
   const key = patientKey(user, table.keyKind);
   const previous = await deletePatient(table, key);
-  io.stdout.write(previous.found ? `${key} deleted (was ${describeStoredPatientId(previous.patientId)})\n` : `${key} was not in ${table.description}\n`);
+  io.stdout.write(
+    previous.found ? `${key} deleted (was ${describeStoredPatientId(previous.patientId)})\n` : `${key} was not in ${table.description}\n`,
+  );
   return EXIT.ok;
 }
 

@@ -27,10 +27,14 @@ export class StoredIdTally {
   warnings(notStringsAre: string): string {
     const lines: string[] = [];
     if (this.notStrings > 0) {
-      lines.push(`${countOf(this.notStrings, 'patient')} ${notStringsAre}: the stored patientId is not a String (a Number?), which the hook refuses; put each again as a string`);
+      lines.push(
+        `${countOf(this.notStrings, 'patient')} ${notStringsAre}: the stored patientId is not a String (a Number?), which the hook refuses; put each again as a string`,
+      );
     }
     if (this.offPattern > 0) {
-      lines.push(`${countOf(this.offPattern, 'patient')} ${this.offPattern === 1 ? 'has' : 'have'} a patientId off the pattern ${this.rule.source}, which the hook refuses`);
+      lines.push(
+        `${countOf(this.offPattern, 'patient')} ${this.offPattern === 1 ? 'has' : 'have'} a patientId off the pattern ${this.rule.source}, which the hook refuses`,
+      );
     }
     return lines.map((line) => `${line}\n`).join('');
   }

@@ -18,7 +18,8 @@ export function userKeyKindFrom(option: string | undefined, env: Record<string, 
  * default. The tools must refuse what the hook would refuse, or a written id never becomes a claim.
  */
 export function patientIdRuleFrom(option: string | undefined, env: Record<string, string | undefined>): PatientIdRule {
-  const [source, name] = option !== undefined ? [option, '--patient-id-pattern'] : [env.PATIENT_ID_PATTERN || DEFAULT_PATIENT_ID_PATTERN, 'PATIENT_ID_PATTERN'];
+  const [source, name] =
+    option !== undefined ? [option, '--patient-id-pattern'] : [env.PATIENT_ID_PATTERN || DEFAULT_PATIENT_ID_PATTERN, 'PATIENT_ID_PATTERN'];
   if (source.length > MAX_PATTERN_LENGTH) throw new UsageError(`${name} must be at most ${MAX_PATTERN_LENGTH} characters`);
   try {
     return { pattern: compilePatientIdPattern(source), source };

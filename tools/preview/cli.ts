@@ -57,14 +57,18 @@ export function runPreviewCli(argv: readonly string[], io: CliIo): Promise<ExitC
     // The key the hook will look up, found the way the hook finds it.
     const user = resolveUserKey(request as HookRequest, keyKind);
     io.stdout.write(`${paint('bold', `POST ${url}`)}\n`);
-    io.stdout.write(`  request: ${description}, ${'key' in user ? `user key ${user.key}` : user.problem === 'InvalidUserKey' ? `invalid user key (${user.detail})` : 'no user key'}\n  credential: ${authorization.source}\n`);
+    io.stdout.write(
+      `  request: ${description}, ${'key' in user ? `user key ${user.key}` : user.problem === 'InvalidUserKey' ? `invalid user key (${user.detail})` : 'no user key'}\n  credential: ${authorization.source}\n`,
+    );
     if (new URL(url).protocol !== 'https:' && !isLoopback(url)) io.stdout.write(paint('yellow', '  note: Okta calls HTTPS URLs only\n'));
 
     const reply = await sendHookRequest(url, authorization.header, JSON.stringify(request)).catch((error: Error) => {
       const hint = values.url === undefined ? ' Is npm start running (PORT)?' : '';
       throw new Error(`${error.message}. Okta would mint the tokens without the hook’s changes.${hint}`);
     });
-    io.stdout.write(`\n${paint('bold', `← ${reply.status} ${reply.statusText}`)} in ${Math.round(reply.elapsedMs)} ms\n${formatBody(reply.body)}\n\n`);
+    io.stdout.write(
+      `\n${paint('bold', `← ${reply.status} ${reply.statusText}`)} in ${Math.round(reply.elapsedMs)} ms\n${formatBody(reply.body)}\n\n`,
+    );
 
     const judgement = judgeHookResponse({ request, status: reply.status, body: reply.body, elapsedMs: reply.elapsedMs });
     io.stdout.write(formatJudgement(judgement, paint));
@@ -98,17 +102,22 @@ function forUser(request: HookRequestBody, description: string, values: RequestV
   const { user, 'user-id': userId } = values;
   if (user === undefined && userId === undefined) return request;
   if (!requestHasUser(request)) {
-    throw new UsageError(`${user !== undefined ? '--user' : '--user-id'} does not apply: ${description} has no user (a client-credentials grant)`);
+    throw new UsageError(
+      `${user !== undefined ? '--user' : '--user-id'} does not apply: ${description} has no user (a client-credentials grant)`,
+    );
   }
   // Changing only the login or only the id leaves the key the hook looks up on the request's own user:
   // the preview would show another person's patient id as this user's claim.
-  if (keyKind === 'oktaId' && userId === undefined) throw new UsageError('--user needs --user-id: with USER_KEY=oktaId the hook looks users up by Okta user id');
-  if (keyKind === 'login' && user === undefined) throw new UsageError('--user-id needs --user: with USER_KEY=login the hook looks users up by login');
+  if (keyKind === 'oktaId' && userId === undefined)
+    throw new UsageError('--user needs --user-id: with USER_KEY=oktaId the hook looks users up by Okta user id');
+  if (keyKind === 'login' && user === undefined)
+    throw new UsageError('--user-id needs --user: with USER_KEY=login the hook looks users up by login');
   let changed = user === undefined ? request : withUser(request, user);
   if (userId !== undefined) {
     const problem = oktaUserIdProblem(userId);
     if (problem) throw new UsageError(`--user-id: ${problem}`);
-    if (!requestHasUserId(request)) throw new UsageError(`--user-id does not apply: ${description} has no Okta user id (context.user.id or the access token's uid)`);
+    if (!requestHasUserId(request))
+      throw new UsageError(`--user-id does not apply: ${description} has no Okta user id (context.user.id or the access token's uid)`);
     changed = withUserId(changed, userId);
   }
   return changed;

@@ -25,7 +25,11 @@ export async function resolveHookAuthorization(
   env: Record<string, string | undefined>,
   { local }: { local: boolean },
 ): Promise<HookAuthorization> {
-  const given = [flags.authorization && '--authorization', (flags.username || flags.password) && '--username/--password', flags.secretId && '--secret-id'].filter(Boolean);
+  const given = [
+    flags.authorization && '--authorization',
+    (flags.username || flags.password) && '--username/--password',
+    flags.secretId && '--secret-id',
+  ].filter(Boolean);
   if (given.length > 1) throw new UsageError(`give one credential, not ${given.join(' and ')}`);
   if (flags.authorization) return { header: flags.authorization, source: '--authorization' };
   if (flags.username || flags.password) {
@@ -37,11 +41,16 @@ export async function resolveHookAuthorization(
     return { header: basicHeaderValue(credential), source: `secret ${flags.secretId} (user ${credential.username})` };
   }
   if (env.HOOK_USERNAME && env.HOOK_PASSWORD) {
-    return { header: basicHeaderValue({ username: env.HOOK_USERNAME, password: env.HOOK_PASSWORD }), source: `HOOK_USERNAME ${env.HOOK_USERNAME}` };
+    return {
+      header: basicHeaderValue({ username: env.HOOK_USERNAME, password: env.HOOK_PASSWORD }),
+      source: `HOOK_USERNAME ${env.HOOK_USERNAME}`,
+    };
   }
   if (local) {
     const credential = { username: LOCAL_DEFAULTS.HOOK_USERNAME, password: LOCAL_DEFAULTS.HOOK_PASSWORD };
     return { header: basicHeaderValue(credential), source: `the local default (${credential.username})` };
   }
-  throw new UsageError('no credential for --url: pass --username and --password, --authorization, --secret-id, or set HOOK_USERNAME and HOOK_PASSWORD');
+  throw new UsageError(
+    'no credential for --url: pass --username and --password, --authorization, --secret-id, or set HOOK_USERNAME and HOOK_PASSWORD',
+  );
 }
