@@ -71,6 +71,7 @@ describe('the user-hash key read from Secrets Manager, in Basic mode', () => {
         operation: 'BatchGetSecretValue',
         input: { SecretIdList: [server.arn, server.arnOf(HASH_KEY_SECRET)] },
         region: 'us-east-1',
+        at: expect.any(Number),
       },
     ]);
   });
