@@ -18,7 +18,7 @@ import { measureWarmHandler, type WarmHandlerResult } from './measure/warm-handl
 import { startFakeSecretsManager } from '../test/support/fake-secrets-manager.ts';
 import { findHyperfine } from './support/process-timer.ts';
 import { BENCH_CREDENTIAL } from './support/requests.ts';
-import { seedPatients } from './support/store.ts';
+import { seedPatients } from '../test/support/seeded-store.ts';
 import { round } from './support/stats.ts';
 
 // Issue 5's goals, against the empty-node baseline of the same run.

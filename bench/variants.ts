@@ -17,7 +17,7 @@ import { bundleFirstAnswer, bundleLoad, coldEnvironment, emptyNode, BENCH_SECRET
 import type { ColdOptions } from './support/process-timer.ts';
 import { startFakeSecretsManager } from '../test/support/fake-secrets-manager.ts';
 import { BENCH_CREDENTIAL } from './support/requests.ts';
-import { seedPatients } from './support/store.ts';
+import { seedPatients } from '../test/support/seeded-store.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 

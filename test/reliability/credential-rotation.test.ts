@@ -19,7 +19,8 @@ import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { captureLine, treatAsSecret } from '../support/captured-output.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
-import { startBlackHole, startSeededStore, unusedPort } from './support/fault-endpoints.ts';
+import { startBlackHole, unusedPort } from './support/fault-endpoints.ts';
+import { startSeededStore } from '../support/seeded-store.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager.ts';
 import { capturedOutput, hookEvent } from './support/in-process.ts';
 

@@ -8,7 +8,7 @@ import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { localHookEnvironment } from '../../local/local-environment.ts';
 import { SAMPLE_PATIENTS } from '../../local/patients-table.ts';
 import { LOCAL_AUTHORIZATION, type LocalHook, startLocalHook } from '../support/local-hook.ts';
-import { startSeededStore } from './support/fault-endpoints.ts';
+import { startSeededStore } from '../support/seeded-store.ts';
 import { hostileEvent, mutatedOktaRequest } from './support/hostile-events.ts';
 import { capturedOutput, countedMetrics } from './support/in-process.ts';
 

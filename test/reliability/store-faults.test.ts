@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
-import { type Endpoint, startBlackHole, startHttpFault, startSeededStore, THROTTLING_BODY, unusedPort } from './support/fault-endpoints.ts';
+import { type Endpoint, startBlackHole, startHttpFault, THROTTLING_BODY, unusedPort } from './support/fault-endpoints.ts';
+import { startSeededStore } from '../support/seeded-store.ts';
 import { countedMetrics } from './support/in-process.ts';
 
 // Okta waits 3 s; the hook's own bound on a store lookup (STORE_TIMEOUT_MS, 500 ms by default) keeps the
