@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -32,28 +33,40 @@ const UNIT = [
   'test/tools/patients/roster-validation.test.ts',
 ];
 
+/**
+ * Bursts against the local server, whose answers depend on the hook meeting its own 1 s deadline: run
+ * last and alone, so the rest of the suite does not take the CPU they measure the hook with.
+ */
+const LOAD = ['test/integration/npm-start-burst.test.ts', 'test/reliability/load.test.ts'];
+
 /** CDK synthesis and the bundle build: the files that read npm run build's output are all here. */
 const INFRA = ['test/infra/**/*.test.ts', 'test/build/**/*.test.ts'];
 
 export default defineConfig({
   test: {
+    // The load test compares heap sizes after a full collection (test/reliability/load.test.ts).
     execArgv: ['--expose-gc'],
+    // Most system files wait on servers and child processes rather than compute, so two workers help
+    // even on two cores (vitest's default there is one).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Files share a worker's module graph: the hook, the AWS clients and aws-cdk-lib are imported once a
+    // worker, not once a file (loading aws-cdk-lib and warming cdk-nag's packs costs seconds, a further
+    // synth well under one). Each file still starts its own servers and stores, and restores what it stubs.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
-      // One module graph for all of them: a fresh process a file costs more than the tests themselves.
-      { extends: true, test: { name: 'unit', include: UNIT, isolate: false } },
+      // First and on one worker: importing the core twice costs more than running these tests at all.
+      { extends: true, test: { name: 'unit', include: UNIT, maxWorkers: 1, sequence: { groupOrder: 0 } } },
       {
         extends: true,
         test: {
           name: 'infra',
           include: INFRA,
+          sequence: { groupOrder: 1 },
           // npm run build's bundles, built once for the files that test them (test/build, test/infra/bundle-asset).
           globalSetup: ['test/support/build-bundle.global.ts'],
-          // One module graph for every synth file: loading aws-cdk-lib and warming cdk-nag's three packs
-          // costs seconds a file, a further synth well under one.
-          isolate: false,
         },
       },
       {
@@ -61,8 +74,19 @@ export default defineConfig({
         test: {
           name: 'system',
           include: ['test/**/*.test.ts'],
-          exclude: [...UNIT, ...INFRA],
+          exclude: [...UNIT, ...INFRA, ...LOAD],
+          sequence: { groupOrder: 1 },
           // Scans what the integration and reliability suites write for secrets and patient data.
+          setupFiles: ['test/support/scan-output.setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'load',
+          include: LOAD,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
           setupFiles: ['test/support/scan-output.setup.ts'],
         },
       },
