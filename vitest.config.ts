@@ -1,16 +1,95 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * The pure tests: no server, no child process, no synth, no build. `npm run test:unit` runs only these,
+ * the inner loop; `npm test` runs them with the rest.
+ */
+const UNIT = [
+  'test/core/**/*.test.ts',
+  'test/observability/**/*.test.ts',
+  'test/config.test.ts',
+  'test/config-rotation-replay.test.ts',
+  'test/failure-backoff.test.ts',
+  'test/hook-handler.test.ts',
+  'test/hook-rotation-check.test.ts',
+  'test/json-syntax.test.ts',
+  'test/request-deadline.test.ts',
+  'test/aws/secrets-manager-credentials.test.ts',
+  'test/aws/sigv4-test-suite.test.ts',
+  'test/demo/mint-decision.test.ts',
+  'test/demo/token-hook-request.test.ts',
+  'test/local/start-banner.test.ts',
+  'test/oauth/basic-caller.test.ts',
+  'test/oauth/config.test.ts',
+  'test/rotation/okta-hook-target.test.ts',
+  'test/tools/cli/**/*.test.ts',
+  'test/tools/okta/json-pointer.test.ts',
+  'test/tools/okta/request-shapes.test.ts',
+  'test/tools/okta/response-judge.test.ts',
+  'test/tools/patients/batch-writer.test.ts',
+  'test/tools/patients/import-plan.test.ts',
+  'test/tools/patients/roster-file.test.ts',
+  'test/tools/patients/roster-validation.test.ts',
+];
+
+/**
+ * Bursts against the local server, whose answers depend on the hook meeting its own 1 s deadline: run
+ * last and alone, so the rest of the suite does not take the CPU they measure the hook with.
+ */
+const LOAD = ['test/integration/npm-start-burst.test.ts', 'test/reliability/load.test.ts'];
+
+/** CDK synthesis and the bundle build: the files that read npm run build's output are all here. */
+const INFRA = ['test/infra/**/*.test.ts', 'test/build/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Scans what the integration and reliability suites write for secrets and patient data.
-    setupFiles: ['test/support/scan-output.setup.ts'],
-    // npm run build's bundles, built once for the files that test them (test/build, test/infra/bundle-asset).
-    globalSetup: ['test/support/build-bundle.global.ts'],
     // The load test compares heap sizes after a full collection (test/reliability/load.test.ts).
     execArgv: ['--expose-gc'],
+    // Most system files wait on servers and child processes rather than compute, so two workers help
+    // even on two cores (vitest's default there is one).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Files share a worker's module graph: the hook, the AWS clients and aws-cdk-lib are imported once a
+    // worker, not once a file (loading aws-cdk-lib and warming cdk-nag's packs costs seconds, a further
+    // synth well under one). Each file still starts its own servers and stores, and restores what it stubs.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      // First and on one worker: importing the core twice costs more than running these tests at all.
+      { extends: true, test: { name: 'unit', include: UNIT, maxWorkers: 1, sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: INFRA,
+          sequence: { groupOrder: 1 },
+          // npm run build's bundles, built once for the files that test them (test/build, test/infra/bundle-asset).
+          globalSetup: ['test/support/build-bundle.global.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'system',
+          include: ['test/**/*.test.ts'],
+          exclude: [...UNIT, ...INFRA, ...LOAD],
+          sequence: { groupOrder: 1 },
+          // Scans what the integration and reliability suites write for secrets and patient data.
+          setupFiles: ['test/support/scan-output.setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'load',
+          include: LOAD,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+          setupFiles: ['test/support/scan-output.setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -11,7 +11,7 @@ import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { buildBundle, BUNDLE_FILE } from '../infra/bundles.ts';
 import { bundleFirstAnswer, bundleLoad, coldEnvironment } from './measure/cold-start.ts';
 import { run } from './support/process-timer.ts';
-import { seedPatients } from './support/store.ts';
+import { seedPatients } from '../test/support/seeded-store.ts';
 
 interface ProfileNode {
   id: number;

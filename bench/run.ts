@@ -11,22 +11,14 @@ import type { Metafile } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { buildBundle, BUNDLE_FILE, METAFILE } from '../infra/bundles.ts';
 import { type BundleResult, kb, measureBundle } from './measure/bundle.ts';
-import {
-  bundleFirstAnswer,
-  bundleLoad,
-  type ColdResult,
-  coldEnvironment,
-  emptyNode,
-  measureCold,
-  withSecretAtInit,
-} from './measure/cold-start.ts';
+import { bundleFirstAnswer, bundleLoad, type ColdResult, coldEnvironment, emptyNode, BENCH_SECRET, measureCold, withSecretAtInit } from './measure/cold-start.ts';
 import { checkSecretAtInit, type InitSecretCheck } from './measure/init-secret.ts';
 import { type LoadResult, measureLoad } from './measure/load.ts';
 import { measureWarmHandler, type WarmHandlerResult } from './measure/warm-handler.ts';
-import { startFakeSecretsManager } from './support/fake-secrets-manager.ts';
+import { startFakeSecretsManager } from '../test/support/fake-secrets-manager.ts';
 import { findHyperfine } from './support/process-timer.ts';
 import { BENCH_CREDENTIAL } from './support/requests.ts';
-import { seedPatients } from './support/store.ts';
+import { seedPatients } from '../test/support/seeded-store.ts';
 import { round } from './support/stats.ts';
 
 // Issue 5's goals, against the empty-node baseline of the same run.
@@ -96,7 +88,7 @@ async function main(): Promise<Results> {
   const tool = (await findHyperfine()) ? 'hyperfine' : 'child-process loop';
   say(`cold starts (${tool}, ${cold.runs} runs each): embedded store on 127.0.0.1`);
   const store = await startEmbeddedDynamoDbProcess();
-  const secrets = await startFakeSecretsManager(BENCH_CREDENTIAL);
+  const secrets = await startFakeSecretsManager(BENCH_CREDENTIAL, BENCH_SECRET);
   let coldLoad: ColdResult;
   let coldFirstAnswer: ColdResult;
   let coldLoadWithSecretAtInit: ColdResult;

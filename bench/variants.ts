@@ -13,11 +13,11 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { bundleOptions } from '../infra/bundles.ts';
 import { kb, measureBundle } from './measure/bundle.ts';
-import { bundleFirstAnswer, bundleLoad, coldEnvironment, emptyNode, measureColdMany, withSecretAtInit } from './measure/cold-start.ts';
+import { bundleFirstAnswer, bundleLoad, coldEnvironment, emptyNode, BENCH_SECRET, measureColdMany, withSecretAtInit } from './measure/cold-start.ts';
 import type { ColdOptions } from './support/process-timer.ts';
-import { startFakeSecretsManager } from './support/fake-secrets-manager.ts';
+import { startFakeSecretsManager } from '../test/support/fake-secrets-manager.ts';
 import { BENCH_CREDENTIAL } from './support/requests.ts';
-import { seedPatients } from './support/store.ts';
+import { seedPatients } from '../test/support/seeded-store.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const options: ColdOptions = process.env.BENCH_QUICK === '1' ? { runs: 10, warmup: 2 } : { runs: 30, warmup: 3 };
   const outDir = mkdtempSync(join(tmpdir(), 'bench-variants-'));
   const store = await startEmbeddedDynamoDbProcess();
-  const secrets = await startFakeSecretsManager(BENCH_CREDENTIAL);
+  const secrets = await startFakeSecretsManager(BENCH_CREDENTIAL, BENCH_SECRET);
   try {
     await seedPatients(store.endpoint);
     const env = coldEnvironment(store.endpoint);

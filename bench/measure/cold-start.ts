@@ -37,9 +37,14 @@ export function coldEnvironment(storeEndpoint: string): Record<string, string> {
  * The same, but the credential is a Secrets Manager secret read during init (top-level await), as in
  * AWS: the endpoint is a stand-in on 127.0.0.1 that answers with the bench credential.
  */
+const BENCH_SECRET_ID = 'bench-hook-secret';
+
+/** The secret the bench's functions read at init from the tests' fake Secrets Manager: a day old, never rotated. */
+export const BENCH_SECRET = { name: BENCH_SECRET_ID, createdAt: Date.now() - 86_400_000 };
+
 export function withSecretAtInit(env: Record<string, string>, secretsManagerEndpoint: string): Record<string, string> {
   const { HOOK_USERNAME: _username, HOOK_PASSWORD: _password, ...rest } = env;
-  return { ...rest, HOOK_SECRET_ID: 'bench-hook-secret', AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerEndpoint };
+  return { ...rest, HOOK_SECRET_ID: BENCH_SECRET_ID, AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerEndpoint };
 }
 
 export const emptyNode = (env: Record<string, string>): ColdCommand => ({

@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
-import { startFakeSecretsManager } from '../support/fake-secrets-manager.ts';
+import { startFakeSecretsManager } from '../../test/support/fake-secrets-manager.ts';
 import { run } from '../support/process-timer.ts';
 import { BENCH_CREDENTIAL } from '../support/requests.ts';
-import { withSecretAtInit } from './cold-start.ts';
+import { BENCH_SECRET, withSecretAtInit } from './cold-start.ts';
 
 export interface InitSecretCheck {
   method: string;
@@ -26,7 +26,8 @@ export interface InitSecretCheck {
  * and the first request must answer in less than the delay.
  */
 export async function checkSecretAtInit(bundleFile: string, env: Record<string, string>, secretDelayMs = 300): Promise<InitSecretCheck> {
-  const secrets = await startFakeSecretsManager(BENCH_CREDENTIAL, secretDelayMs);
+  const secrets = await startFakeSecretsManager(BENCH_CREDENTIAL, BENCH_SECRET);
+  secrets.fault({ delayMs: secretDelayMs });
   try {
     const script = [
       'let t = performance.now();',
@@ -42,14 +43,9 @@ export async function checkSecretAtInit(bundleFile: string, env: Record<string, 
       LOG_LEVEL: 'warn',
     });
     const last = output.trim().split('\n').at(-1) ?? '{}';
-    const { importMs, importedAt, firstAnswerMs, correct } = JSON.parse(last) as {
-      importMs: number;
-      importedAt: number;
-      firstAnswerMs: number;
-      correct: boolean;
-    };
-    const calls = secrets.calls();
-    const callsAtInit = calls.filter((call) => call.at <= importedAt).map((call) => call.versionStage);
+    const { importMs, importedAt, firstAnswerMs, correct } = JSON.parse(last) as { importMs: number; importedAt: number; firstAnswerMs: number; correct: boolean };
+    const calls = secrets.calls.filter((call) => call.operation === 'GetSecretValue');
+    const callsAtInit = calls.filter((call) => call.at <= importedAt).map((call) => (call.input.VersionStage as string | undefined) ?? 'AWSCURRENT');
     const callsAfterInit = calls.length - callsAtInit.length;
     const importWaitedForSecret = importMs >= secretDelayMs;
     return {

@@ -8,7 +8,7 @@ import { loadFixture } from '../support/fixtures.ts';
 import { findLeaks } from '../support/leak-scan.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 import { HOOK_AUDIENCE, HOOK_CLIENT_ID, HOOK_SCOPE, type LocalIssuer, startLocalIssuer } from '../oauth/support/local-issuer.ts';
-import { startSeededStore } from '../reliability/support/fault-endpoints.ts';
+import { startSeededStore } from '../support/seeded-store.ts';
 
 const BASIC_SECRET = 'okta-token-hook/basic-credential';
 const HASH_KEY_SECRET = 'okta-token-hook/user-hash-key';
@@ -71,6 +71,7 @@ describe('the user-hash key read from Secrets Manager, in Basic mode', () => {
         operation: 'BatchGetSecretValue',
         input: { SecretIdList: [server.arn, server.arnOf(HASH_KEY_SECRET)] },
         region: 'us-east-1',
+        at: expect.any(Number),
       },
     ]);
   });

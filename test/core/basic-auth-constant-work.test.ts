@@ -18,6 +18,8 @@ vi.mock('node:crypto', async (importOriginal) => {
   };
 });
 
+// A fresh copy of the module, so it imports the mock above even where the unit files share one module graph.
+vi.resetModules();
 const { basicHeaderValue, verifyBasicAuth } = await import('../../lambda/core/basic-auth.ts');
 
 const current = { username: 'okta-hook', password: 'Zq8r1Lx0vT4mWc3t' };

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
-import { putPatientsIfAbsent } from '../../local/patients-table.ts';
 import { exampleFor, loadFixture } from '../support/fixtures.ts';
 import { emfProblems, metricNames } from '../support/emf.ts';
 import { findLeaks } from '../support/leak-scan.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
-import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
+import { seedPatients } from '../support/seeded-store.ts';
 
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass).toString('base64')}`;
 const idTokenClaim = (patientId: string) => ({
@@ -226,9 +225,7 @@ describe('the hook configured to patch both tokens', () => {
   });
 
   it('never patches a client-credentials token, even when a row is keyed by the client id', async () => {
-    const client = localDynamoDbClient((hook.store as EmbeddedDynamoDb).endpoint);
-    await putPatientsIfAbsent(client, 'patients', [{ username: '0oaServiceClient123', patientId: '999' }]);
-    client.destroy();
+    await seedPatients((hook.store as EmbeddedDynamoDb).endpoint, { patients: [{ username: '0oaServiceClient123', patientId: '999' }] });
     const reply = await sendToHook(hook, loadFixture('client-credentials'));
     expect(reply.status).toBe(204);
   });

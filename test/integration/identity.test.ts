@@ -5,6 +5,7 @@ import { TABLE_KEY_ATTRIBUTE } from '../../lambda/core/user-key.ts';
 import { exampleFor } from '../support/fixtures.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 import { LOOK_ALIKE_LOGINS } from '../support/look-alike-logins.ts';
+import { seedPatients } from '../support/seeded-store.ts';
 import { countedMetrics } from '../reliability/support/in-process.ts';
 import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
 
@@ -22,6 +23,7 @@ function requestFor(oktaUserId: string, login: string): Record<string, any> {
   return request;
 }
 
+/** A table of rows no tool would write (a wrong type, no patientId), put as they are. */
 async function createTable(store: EmbeddedDynamoDb, tableName: string, keyAttribute: string, items: Array<Record<string, AttributeValue>>) {
   const client = localDynamoDbClient(store.endpoint);
   try {
@@ -72,9 +74,11 @@ describe('USER_KEY=oktaId: patients bound to Okta’s immutable user id', () => 
   let hook: LocalHook;
   beforeAll(async () => {
     store = await startEmbeddedDynamoDb();
-    await createTable(store, 'patients-by-id', TABLE_KEY_ATTRIBUTE.oktaId, [
-      { oktaUserId: { S: '00uKimSato0000000001' }, patientId: { S: '6789' } },
-    ]);
+    await seedPatients(store.endpoint, {
+      tableName: 'patients-by-id',
+      keyKind: 'oktaId',
+      patients: [{ username: 'kim.sato@example.com', oktaUserId: '00uKimSato0000000001', patientId: '6789' }],
+    });
     hook = await startLocalHook({ storeEndpoint: store.endpoint, env: { USER_KEY: 'oktaId', PATIENTS_TABLE: 'patients-by-id' } });
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@ import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { localHookEnvironment } from '../../local/local-environment.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { LOCAL_AUTHORIZATION } from '../support/local-hook.ts';
-import { startSeededStore } from './support/fault-endpoints.ts';
+import { startSeededStore } from '../support/seeded-store.ts';
 import { capturedOutput, countedMetrics, hookEvent } from './support/in-process.ts';
 
 const ARRIVED = Date.parse('2026-01-05T09:00:00.000Z');

@@ -12,7 +12,7 @@ import { treatAsSecret } from '../support/captured-output.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 import { type FakeOkta, startFakeOkta, type StoredHook } from '../oauth/support/fake-okta.ts';
-import { startSeededStore } from '../reliability/support/fault-endpoints.ts';
+import { startSeededStore } from '../support/seeded-store.ts';
 
 // A whole rotation of the hook's Basic credential as Secrets Manager runs it: the real rotation steps,
 // through the real SDK, against the fake Secrets Manager (the hook's secret, and the Okta credential

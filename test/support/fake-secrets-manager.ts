@@ -18,6 +18,8 @@ export interface SecretsManagerCall {
   input: Record<string, unknown>;
   /** The region of the SigV4 credential scope the call was signed for. */
   region: string | undefined;
+  /** Date.now() when the call arrived. */
+  at: number;
 }
 
 /** What the fake does to the calls a test picks: answer late, never answer, or fail as the service does. */
@@ -245,7 +247,7 @@ export async function startFakeSecretsManager(
     const ours = target.startsWith('secretsmanager.');
     const operation = ours ? target.slice('secretsmanager.'.length) : target;
     const region = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([^/]+)\/secretsmanager\/aws4_request/.exec(authorization)?.[1];
-    return { call: { operation, input, region }, ours };
+    return { call: { operation, input, region, at: Date.now() }, ours };
   }
 
   function answer({ operation, input }: SecretsManagerCall, ours: boolean): object {

@@ -1,14 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { createApiGatewayServer } from '../../local/api-gateway-server.ts';
-import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
+import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { localHookEnvironment } from '../../local/local-environment.ts';
-import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
 import { createJsonLogger } from '../../lambda/observability/logger.ts';
 import { describeError } from '../../lambda/observability/redact.ts';
 import { createRequestLog } from '../../lambda/observability/request-line.ts';
 import { SERVICE_NAME, wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import { captureLine } from './captured-output.ts';
-import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
+import { startSeededStore } from './seeded-store.ts';
 
 export const LOCAL_AUTHORIZATION = `Basic ${Buffer.from('admin:supersecret').toString('base64')}`;
 
@@ -38,13 +37,7 @@ export interface LocalHookOptions {
  */
 export async function startLocalHook({ env = {}, storeEndpoint, init = false }: LocalHookOptions = {}): Promise<LocalHook> {
   let store: EmbeddedDynamoDb | undefined;
-  if (!storeEndpoint) {
-    store = await startEmbeddedDynamoDb();
-    const client = localDynamoDbClient(store.endpoint);
-    await ensurePatientsTable(client, 'patients');
-    await putPatientsIfAbsent(client, 'patients', SAMPLE_PATIENTS);
-    client.destroy();
-  }
+  if (!storeEndpoint) store = await startSeededStore();
   const logs: string[] = [];
   const hook = wireHookFromEnvironment(
     localHookEnvironment({ LOG_LEVEL: 'debug', ...env }, storeEndpoint ?? (store as EmbeddedDynamoDb).endpoint),

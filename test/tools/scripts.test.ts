@@ -45,6 +45,7 @@ const COMMAND_LINES: Record<string, { usageError: string[] } | { noOptions: stri
   build: { noOptions: 'builds dist/; no options' },
   typecheck: { noOptions: "tsc's own" },
   test: { noOptions: "tsc's and vitest's own" },
+  'test:unit': { noOptions: "vitest's own" },
   synth: { noOptions: "cdk's own" },
   bench: { usageError: ['--bogus'] },
   patients: { usageError: ['frob'] },

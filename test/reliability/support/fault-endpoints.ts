@@ -1,9 +1,6 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/embedded-dynamodb.ts';
-import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../../local/patients-table.ts';
-import { localDynamoDbClient } from '../../../tools/cli/local-target.ts';
 
 /** A running endpoint on 127.0.0.1 that a test can stop, freeing its port for the next one. */
 export interface Endpoint {
@@ -64,19 +61,6 @@ export const THROTTLING_BODY = JSON.stringify({
   __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
   message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
 });
-
-/** The embedded store on a given port, with the patients table and the sample patients. */
-export async function startSeededStore(port = 0): Promise<EmbeddedDynamoDb> {
-  const store = await startEmbeddedDynamoDb({ port });
-  const client = localDynamoDbClient(store.endpoint);
-  try {
-    await ensurePatientsTable(client, 'patients');
-    await putPatientsIfAbsent(client, 'patients', SAMPLE_PATIENTS);
-  } finally {
-    client.destroy();
-  }
-  return store;
-}
 
 async function listen(server: Server, port: number, received: () => number, dropConnections: () => void): Promise<Endpoint> {
   server.listen(port, '127.0.0.1');

@@ -31,6 +31,7 @@ describe('the hook secret, read from Secrets Manager', () => {
       operation: 'GetSecretValue',
       input: { SecretId: sm.arn, VersionStage: 'AWSCURRENT' },
       region: FAKE_SECRET_REGION,
+      at: expect.any(Number),
     });
   });
 

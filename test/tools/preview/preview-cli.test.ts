@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runPreviewCli } from '../../../tools/preview/cli.ts';
-import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../../local/patients-table.ts';
+import { SAMPLE_PATIENTS } from '../../../local/patients-table.ts';
 import { buildHookRequest } from '../../../tools/okta/request-shapes.ts';
 import { FAKE_SECRET_REGION, startFakeSecretsManager } from '../../support/fake-secrets-manager.ts';
 import { LOCAL_AUTHORIZATION, type LocalHook, startLocalHook } from '../../support/local-hook.ts';
+import { seedPatients } from '../../support/seeded-store.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
 import { localDynamoDbClient } from '../../../tools/cli/local-target.ts';
 
@@ -114,10 +115,7 @@ describe('preview of a hook keyed by Okta user id (USER_KEY=oktaId)', () => {
   let byId: LocalHook;
   beforeAll(async () => {
     byId = await startLocalHook({ env: { USER_KEY: 'oktaId', PATIENTS_TABLE: 'patients-by-id' } });
-    const client = localDynamoDbClient((byId.store as { endpoint: string }).endpoint);
-    await ensurePatientsTable(client, 'patients-by-id', 'oktaId');
-    await putPatientsIfAbsent(client, 'patients-by-id', SAMPLE_PATIENTS, 'oktaId');
-    client.destroy();
+    await seedPatients((byId.store as { endpoint: string }).endpoint, { tableName: 'patients-by-id', keyKind: 'oktaId' });
   });
   afterAll(() => byId.close());
   const previewById = (args: string[]) => preview(args, { env: { PORT: new URL(byId.baseUrl).port, USER_KEY: 'oktaId' } });
