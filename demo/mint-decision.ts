@@ -1,5 +1,5 @@
 import { isReservedClaim } from '../lambda/core/reserved-claims.ts';
-import type { TokenKind } from '../lambda/core/tokens.ts';
+import type { TokenKind } from '../lambda/core/hook-request.ts';
 import { type Claims, judgeHookResponse, type Verdict } from '../tools/okta/response-judge.ts';
 import type { HookRequestBody } from '../tools/okta/request-shapes.ts';
 

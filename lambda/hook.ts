@@ -1,12 +1,18 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { type Answer, commandsAnswer, noContent, problem, signInError } from './core/answers.ts';
-import { buildCommands } from './core/commands.ts';
-import { eventTimeProblem } from './core/event-age.ts';
-import { HookError } from './core/hook-error.ts';
-import { parseHookRequest } from './core/hook-request.ts';
+import {
+  type Answer,
+  commandsAnswer,
+  noContent,
+  problem,
+  signInError,
+  buildCommands,
+  eventTimeProblem,
+  HookError,
+  parseHookRequest,
+  tokensToPatch,
+} from './core/hook-request.ts';
 import type { CallerAuthenticator, CallerVerdict, PatientStore, StoredPatient } from './core/ports.ts';
 import { passesRotationCheck, rotationCheckVersion } from './core/rotation-check.ts';
-import { tokensToPatch } from './core/tokens.ts';
 import { patientIdProblem } from './core/patient-record.ts';
 import { resolveUserKey } from './core/user-key.ts';
 import type { HookConfig } from './config.ts';

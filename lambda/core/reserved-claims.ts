@@ -1,4 +1,4 @@
-import type { TokenKind } from './tokens.ts';
+import type { TokenKind } from './hook-request.ts';
 
 // Okta refuses any command on these claims and drops the whole patch (token inline hook reference).
 const RESERVED_IN_BOTH = ['acr', 'auth_time', 'cid', 'exp', 'groups', 'iat', 'iss', 'jti', 'sid', 'token_type', 'ver'];

@@ -1,4 +1,4 @@
-import type { TokenKind } from '../../lambda/core/tokens.ts';
+import type { TokenKind } from '../../lambda/core/hook-request.ts';
 import type { Colour } from '../cli/colour.ts';
 import type { ClaimChange, Claims, Judgement } from './response-judge.ts';
 

@@ -1,5 +1,5 @@
 import { isReservedClaim } from '../../lambda/core/reserved-claims.ts';
-import { PATCH_COMMAND_TYPE, type TokenKind } from '../../lambda/core/tokens.ts';
+import { PATCH_COMMAND_TYPE, type TokenKind } from '../../lambda/core/hook-request.ts';
 import { applyPatchOp, type PatchOp, parseJsonPointer } from './json-pointer.ts';
 
 /** How long Okta waits for the hook; it never retries. */
