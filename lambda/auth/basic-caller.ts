@@ -1,6 +1,11 @@
 import { decodeBasicHeader, matchBasicAuth } from '../core/basic-auth.ts';
-import type { AcceptedCredential, CallerAuthenticator, CallerVerdict, CredentialSource } from '../core/ports.ts';
-import { BASIC_CHALLENGE } from './challenges.ts';
+import {
+  type AcceptedCredential,
+  BASIC_CHALLENGE,
+  type CallerAuthenticator,
+  type CallerVerdict,
+  type CredentialSource,
+} from '../core/ports.ts';
 
 // A mismatch may need a rotation this instance has not seen and then the previous value beside it, after
 // waiting for a read another request started: three things a source learns one at a time.
