@@ -30,6 +30,12 @@ export interface SecretsManagerCredentialOptions {
 
 export const DEFAULT_ROTATION_GRACE_MS = 24 * 60 * 60_000;
 /**
+ * How the hook's password is generated, both when the stack creates the secret and at each rotation:
+ * 64 letters and digits, about 380 bits, nothing that needs escaping in a header, a shell or a form.
+ */
+export const PASSWORD_LENGTH = 64;
+
+/**
  * The tag our rotation function puts on the secret right after it moves AWSCURRENT (finishSecret):
  * `<version id now AWSCURRENT> <epoch seconds of the move>`. Secrets Manager keeps no date of a label's move.
  */

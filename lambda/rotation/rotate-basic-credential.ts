@@ -7,11 +7,15 @@ import {
   TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { CURRENT_SINCE_TAG, currentSinceTagValue, parseBasicCredentialSecret } from '../aws/secrets-manager-credentials.ts';
+import {
+  CURRENT_SINCE_TAG,
+  currentSinceTagValue,
+  PASSWORD_LENGTH,
+  parseBasicCredentialSecret,
+} from '../aws/secrets-manager-credentials.ts';
 import type { BasicCredential } from '../core/basic-auth.ts';
 import { oktaCredentialReadError, parseOktaServiceCredential } from '../okta/service-app.ts';
 import { executeHook, type OktaHookTarget, oktaHookTarget, oktaRotationEnvironment, setHookCredential } from './okta-hook-target.ts';
-import { PASSWORD_LENGTH } from './password-policy.ts';
 
 /**
  * Secrets Manager single-user rotation of the hook's Basic credential `{"username", "password"}`, Okta
