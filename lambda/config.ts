@@ -3,7 +3,7 @@ import { isReservedClaim } from './core/reserved-claims.ts';
 import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN } from './core/patient-record.ts';
 import type { TokenKind } from './core/hook-request.ts';
 import { USER_KEY_KINDS, type UserKeyKind } from './core/user-key.ts';
-import type { LogLevel } from './observability/logger.ts';
+import type { LogLevel } from './observability.ts';
 
 export type FailureMode = 'open' | 'closed';
 

@@ -1,4 +1,4 @@
-import { describeError } from './observability/redact.ts';
+import { describeError } from './observability.ts';
 import { wireHookFromEnvironment } from './wiring.ts';
 
 const hook = wireHookFromEnvironment(process.env);

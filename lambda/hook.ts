@@ -17,10 +17,7 @@ import { patientIdProblem } from './core/patient-record.ts';
 import { resolveUserKey } from './core/user-key.ts';
 import type { HookConfig } from './config.ts';
 import { createIssuerLoopWarning } from './auth/issuer-loop.ts';
-import type { Logger } from './observability/logger.ts';
-import { describeError } from './observability/redact.ts';
-import type { RequestLog } from './observability/request-line.ts';
-import { createUserHasher } from './observability/user-hash.ts';
+import { type Logger, describeError, type RequestLog, createUserHasher } from './observability.ts';
 import { type RequestDeadline, startRequestDeadline } from './request-deadline.ts';
 
 /** Okta refuses responses over 256 KB and sends requests far smaller; a bigger body is not Okta. */
