@@ -1,7 +1,6 @@
 import type { BasicCredential } from '../core/basic-auth.ts';
 import type { AcceptedCredential, CredentialSource, SecretStage } from '../core/ports.ts';
-import { createFailureBackoff } from '../failure-backoff.ts';
-import { untilDeadline } from '../request-deadline.ts';
+import { createFailureBackoff, untilDeadline } from '../request-deadline.ts';
 import type { AwsJsonCall } from './aws-json-client.ts';
 
 export interface SecretsManagerCredentialOptions {
