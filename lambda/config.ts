@@ -1,8 +1,7 @@
 import type { BasicCredential } from './core/basic-auth.ts';
 import { isReservedClaim } from './core/reserved-claims.ts';
-import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN } from './core/patient-record.ts';
+import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN, USER_KEY_KINDS, type UserKeyKind } from './core/patient-record.ts';
 import type { TokenKind } from './core/hook-request.ts';
-import { USER_KEY_KINDS, type UserKeyKind } from './core/user-key.ts';
 import type { LogLevel } from './observability.ts';
 
 export type FailureMode = 'open' | 'closed';

@@ -13,8 +13,7 @@ import {
 } from './core/hook-request.ts';
 import type { CallerAuthenticator, CallerVerdict, PatientStore, StoredPatient } from './core/ports.ts';
 import { passesRotationCheck, rotationCheckVersion } from './core/rotation-check.ts';
-import { patientIdProblem } from './core/patient-record.ts';
-import { resolveUserKey } from './core/user-key.ts';
+import { patientIdProblem, resolveUserKey } from './core/patient-record.ts';
 import type { HookConfig } from './config.ts';
 import { createIssuerLoopWarning } from './auth/issuer-loop.ts';
 import { type Logger, describeError, type RequestLog, createUserHasher } from './observability.ts';

@@ -112,7 +112,7 @@ describe('createHookHandler, reason by reason', () => {
   }
 
   it('has a row for every reason the hook and its caller checks give', () => {
-    const sources = ['../lambda/hook.ts', '../lambda/auth/basic-caller.ts', '../lambda/core/user-key.ts'];
+    const sources = ['../lambda/hook.ts', '../lambda/auth/basic-caller.ts', '../lambda/core/patient-record.ts'];
     const reasons = new Set(
       sources.flatMap((source) =>
         [...readFileSync(new URL(source, import.meta.url), 'utf8').matchAll(/(?:reason|problem): '([A-Za-z]+)'/g)].map((match) => match[1]!),

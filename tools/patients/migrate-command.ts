@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { patientIdProblem } from '../../lambda/core/patient-record.ts';
-import { canonicalUserKey } from '../../lambda/core/user-key.ts';
+import { patientIdProblem, canonicalUserKey } from '../../lambda/core/patient-record.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
 import { countOf, formatCount } from '../cli/counts.ts';

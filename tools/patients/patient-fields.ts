@@ -1,11 +1,12 @@
-import { PATIENT_ID_PROBLEM_TEXT, patientIdProblem } from '../../lambda/core/patient-record.ts';
 import {
+  PATIENT_ID_PROBLEM_TEXT,
+  patientIdProblem,
   canonicalUserKey,
   TABLE_KEY_ATTRIBUTE,
   type UserKeyKind,
   USER_KEY_PROBLEM_TEXT,
   userKeyProblem,
-} from '../../lambda/core/user-key.ts';
+} from '../../lambda/core/patient-record.ts';
 
 /** Okta's limit for a login. */
 export const MAX_USERNAME_LENGTH = 100;

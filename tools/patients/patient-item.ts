@@ -6,7 +6,7 @@ import {
   type UserKeyKind,
   USER_KEY_PROBLEM_TEXT,
   userKeyProblem,
-} from '../../lambda/core/user-key.ts';
+} from '../../lambda/core/patient-record.ts';
 
 /**
  * The patients table's item, in one place: partition key TABLE_KEY_ATTRIBUTE[kind] holding the

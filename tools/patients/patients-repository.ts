@@ -6,7 +6,7 @@ import {
   ScanCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEY_ATTRIBUTE } from '../../lambda/core/user-key.ts';
+import { TABLE_KEY_ATTRIBUTE } from '../../lambda/core/patient-record.ts';
 import {
   type PatientRecord,
   patientItem,

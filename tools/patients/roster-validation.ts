@@ -1,4 +1,4 @@
-import { canonicalUserKey, type UserKeyKind } from '../../lambda/core/user-key.ts';
+import { canonicalUserKey, type UserKeyKind } from '../../lambda/core/patient-record.ts';
 import type { LoginResolution } from '../okta/user-lookup.ts';
 import {
   type FieldProblem,

@@ -1,5 +1,4 @@
-import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN } from '../../lambda/core/patient-record.ts';
-import { USER_KEY_KINDS, type UserKeyKind } from '../../lambda/core/user-key.ts';
+import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN, USER_KEY_KINDS, type UserKeyKind } from '../../lambda/core/patient-record.ts';
 import { UsageError } from '../cli/exit-codes.ts';
 import type { PatientIdRule } from './patient-fields.ts';
 

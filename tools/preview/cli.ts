@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveUserKey, type UserKeyKind } from '../../lambda/core/user-key.ts';
+import { resolveUserKey, type UserKeyKind } from '../../lambda/core/patient-record.ts';
 import type { HookRequest } from '../../lambda/core/hook-request.ts';
 import type { CliIo } from '../cli/cli-io.ts';
 import { painterFor } from '../cli/colour.ts';

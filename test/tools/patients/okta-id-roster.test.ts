@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UserKeyKind } from '../../../lambda/core/user-key.ts';
+import type { UserKeyKind } from '../../../lambda/core/patient-record.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/embedded-dynamodb.ts';
 import { ensurePatientsTable } from '../../../local/patients-table.ts';
 import { buildHookRequest } from '../../../tools/okta/request-shapes.ts';
