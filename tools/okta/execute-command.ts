@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CliIo } from '../cli/cli-io.ts';
-import { painterFor } from '../cli/colour.ts';
-import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
-import { runCommand } from '../cli/run-command.ts';
+import { type CliIo, EXIT, type ExitCode, UsageError, runCommand } from '../cli/run-command.ts';
+import { painterFor } from '../cli/output.ts';
 import { formatJudgement } from './print-judgement.ts';
 import { buildHookRequest, type HookRequestBody } from './request-shapes.ts';
 import { DEFAULT_HOOK_NAME, type InlineHook, TOKEN_HOOK_TYPE } from '../../lambda/okta/inline-hook.ts';

@@ -1,5 +1,5 @@
 import type { TokenKind } from '../../lambda/core/hook-request.ts';
-import type { Colour } from '../cli/colour.ts';
+import type { Colour } from '../cli/output.ts';
 import type { ClaimChange, Claims, Judgement } from './response-judge.ts';
 
 type Paint = (colour: Colour, text: string) => string;

@@ -1,6 +1,4 @@
-import type { CliIo } from '../cli/cli-io.ts';
-import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
-import { runCommand } from '../cli/run-command.ts';
+import { type CliIo, EXIT, type ExitCode, UsageError, runCommand } from '../cli/run-command.ts';
 import { basicValueFromSecret, checkBasicValue, type SecretReader } from './hook-secret.ts';
 import { DEFAULT_HOOK_NAME, type HookChannel } from '../../lambda/okta/inline-hook.ts';
 import { createOktaApi } from '../../lambda/okta/management-api.ts';

@@ -1,6 +1,4 @@
-import type { CliIo } from '../cli/cli-io.ts';
-import { type ExitCode, UsageError } from '../cli/exit-codes.ts';
-import { runCommand } from '../cli/run-command.ts';
+import { type CliIo, type ExitCode, UsageError, runCommand } from '../cli/run-command.ts';
 import { createOktaApi, type OktaApi } from '../../lambda/okta/management-api.ts';
 import { oktaApiFromEnvironment } from '../okta/okta-environment.ts';
 import { DEFAULT_LOOKUP_CONCURRENCY, MAX_LOOKUP_CONCURRENCY } from '../okta/user-lookup.ts';

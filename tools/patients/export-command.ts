@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { CliIo } from '../cli/cli-io.ts';
-import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
-import { countOf } from '../cli/counts.ts';
+import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
+import { countOf } from '../cli/output.ts';
 import { keyFieldOf, type PatientIdRule } from './patient-fields.ts';
 import type { PatientRecord } from './patient-item.ts';
 import { readAllPatients } from './patients-repository.ts';

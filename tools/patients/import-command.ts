@@ -1,9 +1,7 @@
 import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
-import type { CliIo } from '../cli/cli-io.ts';
-import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
-import { countOf, formatCount } from '../cli/counts.ts';
-import { startProgress } from '../cli/progress.ts';
+import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
+import { countOf, formatCount, startProgress } from '../cli/output.ts';
 import type { OktaApi } from '../../lambda/okta/management-api.ts';
 import { resolveLogins } from '../okta/user-lookup.ts';
 import { writeInBatches } from './batch-writer.ts';

@@ -1,6 +1,5 @@
-import type { CliIo } from '../cli/cli-io.ts';
-import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
-import { countOf } from '../cli/counts.ts';
+import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
+import { countOf } from '../cli/output.ts';
 import type { PatientIdRule } from './patient-fields.ts';
 import { describeStoredPatientId } from './patient-item.ts';
 import { scanPatientPages } from './patients-repository.ts';

@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { patientIdProblem, canonicalUserKey } from '../../lambda/core/patient-record.ts';
-import type { CliIo } from '../cli/cli-io.ts';
-import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
-import { countOf, formatCount } from '../cli/counts.ts';
-import { startProgress } from '../cli/progress.ts';
+import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
+import { countOf, formatCount, startProgress } from '../cli/output.ts';
 import type { OktaApi } from '../../lambda/okta/management-api.ts';
 import { type LoginResolution, resolveLogins } from '../okta/user-lookup.ts';
 import type { PatientIdRule } from './patient-fields.ts';

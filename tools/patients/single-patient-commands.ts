@@ -1,6 +1,5 @@
 import { patientIdProblem } from '../../lambda/core/patient-record.ts';
-import type { CliIo } from '../cli/cli-io.ts';
-import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
+import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { type FieldProblem, type PatientIdRule, patientIdFieldProblem, userKeyFieldProblem } from './patient-fields.ts';
 import { describeStoredPatientId, patientKey } from './patient-item.ts';
 import { deletePatient, getPatientId, putPatient } from './patients-repository.ts';

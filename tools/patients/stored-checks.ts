@@ -1,5 +1,5 @@
 import { patientIdProblem } from '../../lambda/core/patient-record.ts';
-import { countOf } from '../cli/counts.ts';
+import { countOf } from '../cli/output.ts';
 import type { PatientIdRule } from './patient-fields.ts';
 import type { StoredPatientId } from './patient-item.ts';
 

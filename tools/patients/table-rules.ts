@@ -1,5 +1,5 @@
 import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN, USER_KEY_KINDS, type UserKeyKind } from '../../lambda/core/patient-record.ts';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../cli/run-command.ts';
 import type { PatientIdRule } from './patient-fields.ts';
 
 // The hook's own limit for PATIENT_ID_PATTERN (lambda/config.ts).
