@@ -2,9 +2,8 @@ import { type CliIo, type ExitCode, UsageError, runCommand } from '../cli/run-co
 import { createOktaApi, type OktaApi } from '../../lambda/okta/management-api.ts';
 import { oktaApiFromEnvironment } from '../okta/okta-environment.ts';
 import { DEFAULT_LOOKUP_CONCURRENCY, MAX_LOOKUP_CONCURRENCY } from '../okta/user-lookup.ts';
-import { runExport } from './export-command.ts';
+import { runExport, runList } from './read-commands.ts';
 import { runImport } from './import-command.ts';
-import { runList } from './list-command.ts';
 import { runMigrate } from './migrate-command.ts';
 import type { PatientIdRule } from './patient-fields.ts';
 import { checkTableKey, explainStoreError, openPatientsTable, type PatientsTable } from './patients-table-target.ts';

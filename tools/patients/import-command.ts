@@ -5,12 +5,10 @@ import { countOf, formatCount, startProgress } from '../cli/output.ts';
 import type { OktaApi } from '../../lambda/okta/management-api.ts';
 import { resolveLogins } from '../okta/user-lookup.ts';
 import { writeInBatches } from './batch-writer.ts';
-import { type ImportPlan, planImport } from './import-plan.ts';
+import { type ImportPlan, planImport, readRosterFile, RosterFileError, type RosterRow } from './roster.ts';
 import { describeStoredPatientId, patientItem, type StoredPatientId, storedItemKey } from './patient-item.ts';
 import { readAllPatients } from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
-import { readRosterFile } from './roster-file.ts';
-import { RosterFileError, type RosterRow } from './roster-row.ts';
 import { bindOktaUserIds, type RosterRules, type ValidatedRoster, validateRoster } from './roster-validation.ts';
 
 export interface ImportOptions {

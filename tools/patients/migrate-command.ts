@@ -9,7 +9,7 @@ import type { PatientIdRule } from './patient-fields.ts';
 import { describeStoredPatientId, type PatientRecord, type StoredPatientId, type StoredPatientRecord } from './patient-item.ts';
 import { getPatientId, putPatientIfAbsent, readAllPatients, scanPatientPages } from './patients-repository.ts';
 import { checkTableKey, explainStoreError, type PatientsTable } from './patients-table-target.ts';
-import { csvField } from './roster-format.ts';
+import { csvField } from './roster.ts';
 
 export interface MigrateOptions {
   /** The login table (keyKind login) and the Okta-id table (keyKind oktaId). */

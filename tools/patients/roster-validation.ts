@@ -9,7 +9,7 @@ import {
   patientIdFieldProblem,
 } from './patient-fields.ts';
 import type { PatientRecord } from './patient-item.ts';
-import type { RosterRow } from './roster-row.ts';
+import type { RosterRow } from './roster.ts';
 
 export interface RowProblem {
   line: number;

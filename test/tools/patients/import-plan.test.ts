@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planImport } from '../../../tools/patients/import-plan.ts';
+import { planImport } from '../../../tools/patients/roster.ts';
 import type { StoredPatientId } from '../../../tools/patients/patient-item.ts';
 
 const existing = new Map<string, StoredPatientId>([
