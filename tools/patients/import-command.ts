@@ -1,14 +1,19 @@
-import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
-import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
-import { countOf, formatCount, startProgress } from '../cli/output.ts';
+import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { OktaApi } from '../../lambda/okta/management-api.ts';
+import { countOf, formatCount, startProgress } from '../cli/output.ts';
+import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { resolveLogins } from '../okta/user-lookup.ts';
-import { writeInBatches } from './batch-writer.ts';
-import { type ImportPlan, planImport, readRosterFile, RosterFileError, type RosterRow } from './roster.ts';
-import { describeStoredPatientId, patientItem, type StoredPatientId, storedItemKey } from './patient-item.ts';
-import { readAllPatients } from './patients-repository.ts';
+import {
+  describeStoredPatientId,
+  patientItem,
+  readAllPatients,
+  type StoredPatientId,
+  storedItemKey,
+  writeInBatches,
+} from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
+import { type ImportPlan, planImport, RosterFileError, type RosterRow, readRosterFile } from './roster.ts';
 import { bindOktaUserIds, type RosterRules, type ValidatedRoster, validateRoster } from './roster-validation.ts';
 
 export interface ImportOptions {

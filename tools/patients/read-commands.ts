@@ -4,8 +4,13 @@ import { patientIdProblem } from '../../lambda/core/patient-record.ts';
 import { countOf } from '../cli/output.ts';
 import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { keyFieldOf, type PatientIdRule } from './patient-fields.ts';
-import { describeStoredPatientId, type PatientRecord, type StoredPatientId } from './patient-item.ts';
-import { readAllPatients, scanPatientPages } from './patients-repository.ts';
+import {
+  describeStoredPatientId,
+  type PatientRecord,
+  readAllPatients,
+  type StoredPatientId,
+  scanPatientPages,
+} from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
 import { formatRosterCsv, formatRosterJson } from './roster.ts';
 

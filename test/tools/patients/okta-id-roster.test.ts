@@ -8,8 +8,7 @@ import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/emb
 import { ensurePatientsTable } from '../../../local/patients-table.ts';
 import { buildHookRequest } from '../../../tools/okta/request-shapes.ts';
 import { runPatientsCli } from '../../../tools/patients/cli.ts';
-import type { StoredPatientId } from '../../../tools/patients/patient-item.ts';
-import { readAllPatients } from '../../../tools/patients/patients-repository.ts';
+import { type StoredPatientId, readAllPatients } from '../../../tools/patients/patients-repository.ts';
 import { API_TOKEN, type FakeOkta, startFakeOkta } from '../../oauth/support/fake-okta.ts';
 import { sendToHook, startLocalHook } from '../../support/local-hook.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
