@@ -1,5 +1,5 @@
+import { isReservedClaim } from '../../lambda/config.ts';
 import { PATCH_COMMAND_TYPE, type TokenKind } from '../../lambda/core/hook-request.ts';
-import { isReservedClaim } from '../../lambda/core/reserved-claims.ts';
 import type { Colour } from '../cli/output.ts';
 import { applyPatchOp, type PatchOp, parseJsonPointer } from './json-pointer.ts';
 
