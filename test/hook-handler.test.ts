@@ -4,7 +4,7 @@ import { createBasicCallerAuthenticator } from '../lambda/auth/basic-caller.ts';
 import { loadConfig } from '../lambda/config.ts';
 import { basicHeaderValue } from '../lambda/core/basic-auth.ts';
 import type { PatientStore } from '../lambda/core/ports.ts';
-import { rotationCheckEventId } from '../lambda/core/rotation-check.ts';
+import { rotationCheckEventId } from '../lambda/core/hook-request.ts';
 import { createHookHandler, MAX_BODY_BYTES } from '../lambda/hook.ts';
 import { loadFixture } from './support/fixtures.ts';
 import { capturedOutput, countedMetrics, hookEvent, type HookEventOptions } from './reliability/support/in-process.ts';

@@ -15,7 +15,7 @@ const MAX_RELOADS = 3;
  * The caller must present one of the source's Basic credentials. On a mismatch the source may learn more
  * (a rotated secret, the previous value), so a new credential is accepted without waiting for a cold start,
  * and the request stops asking as soon as its credential is accepted. An accepted caller is told which
- * secret versions hold what it presented: a rotation check (core/rotation-check.ts) needs the pending one.
+ * secret versions hold what it presented: a rotation check (core/hook-request.ts) needs the pending one.
  */
 export function createBasicCallerAuthenticator(credentials: CredentialSource): CallerAuthenticator {
   return {

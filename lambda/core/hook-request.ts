@@ -1,8 +1,9 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Patient } from './ports.ts';
+import type { Patient, SecretVersion } from './ports.ts';
 
 // Okta's token inline hook contract, both ways: the request Okta sends and how it is checked, then the
-// answers Okta takes (commands for the tokens being minted, 204, its error object, or a refusal).
+// answers Okta takes (commands for the tokens being minted, 204, its error object, or a refusal), and the
+// one request of our own: the rotation check, a token hook request Okta sends when the rotation asks it to.
 
 export const TOKEN_TRANSFORM_EVENT = 'com.okta.oauth2.tokens.transform';
 // Okta's own requests are about 6 levels deep; far deeper is hostile or broken.
@@ -181,4 +182,32 @@ export function eventTimeProblem(eventTime: string | undefined, now: number, max
   if (!Number.isFinite(now)) return 'the time the request arrived is unknown';
   if (Math.abs(now - sent) > maxAgeSeconds * 1000) return `eventTime is more than ${maxAgeSeconds} seconds from now`;
   return undefined;
+}
+
+/**
+ * The rotation's testSecret has Okta call the hook (Okta's execute) with a token hook request of the
+ * contract whose `eventId` is this prefix and the version it checks: the one staged AWSPENDING, which
+ * finishSecret will make AWSCURRENT. Okta's own calls carry an id of Okta's there, so no sign-in is ever one.
+ *
+ * The hook accepts AWSCURRENT, AWSPREVIOUS and AWSPENDING alike, so "the hook accepted Okta's call" alone
+ * proves only that Okta holds one of them. A rotation check passes only when the caller presented exactly
+ * that version's value, staged AWSPENDING; any other accepted value is refused as any wrong caller is (401),
+ * so Okta's execute fails and the rotation stops before it would leave Okta sending AWSPREVIOUS.
+ */
+export const ROTATION_CHECK_EVENT_ID_PREFIX = 'okta-token-hook-rotation-check:';
+
+export function rotationCheckEventId(versionId: string): string {
+  return `${ROTATION_CHECK_EVENT_ID_PREFIX}${versionId}`;
+}
+
+/** The version a rotation check is for; undefined for any other request. */
+export function rotationCheckVersion(request: Pick<HookRequest, 'eventId'>): string | undefined {
+  const { eventId } = request;
+  if (eventId === undefined || !eventId.startsWith(ROTATION_CHECK_EVENT_ID_PREFIX)) return undefined;
+  return eventId.slice(ROTATION_CHECK_EVENT_ID_PREFIX.length);
+}
+
+/** Whether the caller presented the value of `versionId` while the hook accepts it as AWSPENDING. */
+export function passesRotationCheck(versionId: string, presented: readonly SecretVersion[] | undefined): boolean {
+  return presented?.some((version) => version.id === versionId && version.stage === 'AWSPENDING') ?? false;
 }

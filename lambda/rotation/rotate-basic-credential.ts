@@ -125,7 +125,7 @@ async function setPendingInOkta(
 
 /**
  * The pending value is a credential, and Okta holds exactly it: Okta's call, a rotation check for this
- * version (core/rotation-check.ts), passes only with that value, not with AWSCURRENT's or AWSPREVIOUS's,
+ * version (core/hook-request.ts), passes only with that value, not with AWSCURRENT's or AWSPREVIOUS's,
  * which the hook accepts from any other call. When it does not pass, Okta gets the AWSCURRENT value back and the step fails: AWSCURRENT stays, and is what Okta sends.
  * Once Okta has it back the version loses AWSPENDING, so the hook stops accepting a value nobody holds
  * and the next rotation starts afresh; if Okta could not be given it back, AWSPENDING stays on it, as the
