@@ -189,7 +189,7 @@ interface EnvironmentVariables {
 }
 
 // Plain code, not a schema library: this runs at every cold start, on Okta's clock, and zod/mini's
-// schemas for it cost more at init than the checks themselves (bench/README.md, issue 13). The
+// schemas for it cost more at init than the checks themselves (bench/README.md). The
 // variables are checked in this order, and the first that is wrong is the one the error names.
 function readEnvironment(env: Record<string, string>): EnvironmentVariables {
   return {
