@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: builds the bundle, then measures the five figures of issue 5 and prints them with
+ * `npm run bench`: builds the bundle, then measures the hook's five performance figures and prints them with
  * their methods and goals; `-- --save` also writes them to bench/results.json, the published figures.
  * Everything runs on 127.0.0.1 and stops by itself.
  */

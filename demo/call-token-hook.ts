@@ -1,6 +1,6 @@
-import { OKTA_TIMEOUT_MS } from '../tools/okta/response-judge.ts';
 import type { HookRequestBody } from '../tools/okta/request-shapes.ts';
-import { sendHookRequest } from '../tools/preview/send-hook-request.ts';
+import { OKTA_TIMEOUT_MS } from '../tools/okta/response-judge.ts';
+import { sendHookRequest } from '../tools/preview/cli.ts';
 import type { HookAnswer } from './mint-decision.ts';
 
 /** Where the hook is and the Authorization header Okta is configured to send it. */

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../lambda/config.ts';
 import { basicHeaderValue } from '../lambda/core/basic-auth.ts';
 import { localHookEnvironment } from '../local/local-environment.ts';
-import { UsageError } from '../tools/cli/exit-codes.ts';
+import { UsageError } from '../tools/cli/run-command.ts';
 import { portSetting } from '../local/ports.ts';
 
 /** Okta mode: the app alone, signing in through a real org. */

@@ -1,7 +1,7 @@
-import { isReservedClaim } from '../lambda/core/reserved-claims.ts';
-import type { TokenKind } from '../lambda/core/tokens.ts';
-import { type Claims, judgeHookResponse, type Verdict } from '../tools/okta/response-judge.ts';
+import { isReservedClaim } from '../lambda/config.ts';
+import type { TokenKind } from '../lambda/core/hook-request.ts';
 import type { HookRequestBody } from '../tools/okta/request-shapes.ts';
+import { type Claims, judgeHookResponse, type Verdict } from '../tools/okta/response-judge.ts';
 
 /** What came back from the hook: an HTTP answer, or nothing within Okta's 3 s (refused, reset, timed out). */
 export type HookAnswer =

@@ -16,7 +16,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../lambda/observability/request-line.ts';
+import { METRICS_NAMESPACE } from '../lambda/observability.ts';
 import { SERVICE_NAME } from '../lambda/wiring.ts';
 
 export interface HookAlarmsProps {
@@ -42,7 +42,7 @@ const FIVE_MINUTES = Duration.minutes(5);
 /**
  * Where the function's own outcome counts land: its one Embedded Metric Format line a request counts a
  * metric named by the reason (and `ColdStart` on an instance's first), in this namespace, with the
- * dimensions `Service` and `FunctionName` (lambda/observability/request-line.ts, lambda/wiring.ts). The
+ * dimensions `Service` and `FunctionName` (lambda/observability.ts, lambda/wiring.ts). The
  * function name tells stages in one account apart.
  */
 export const HOOK_METRICS_NAMESPACE = METRICS_NAMESPACE;

@@ -6,7 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterPattern, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { METRICS_NAMESPACE } from '../lambda/observability/request-line.ts';
+import { METRICS_NAMESPACE } from '../lambda/observability.ts';
 import { Construct } from 'constructs';
 import type { AuthMode } from './settings.ts';
 

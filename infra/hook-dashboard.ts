@@ -3,7 +3,7 @@ import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type Alarm, AlarmStatusWidget, Dashboard, GraphWidget, MathExpression, type Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { COLD_START_METRIC } from '../lambda/observability/request-line.ts';
+import { COLD_START_METRIC } from '../lambda/observability.ts';
 import { HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, hookOutcomeMetric } from './hook-alarms.ts';
 
 export interface HookDashboardProps {

@@ -13,7 +13,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ConfigError, loadConfig } from '../lambda/config.ts';
-import type { UserKeyKind } from '../lambda/core/user-key.ts';
+import type { UserKeyKind } from '../lambda/core/patient-record.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { bundleCode } from './bundle-code.ts';
 import { acknowledgeInHipaaAndNist, NO_DLQ_REASON, NO_VPC_REASON } from './compliance.ts';

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/user-key.ts';
+import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/patient-record.ts';
 
 export interface PatientsTableProps {
   /** What the table is keyed by: the canonical login (`username`) or Okta's user id (`oktaUserId`). */

@@ -1,7 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { DEFAULT_PATIENT_ID_PATTERN } from '../lambda/core/patient-record.ts';
-import { USER_KEY_KINDS, type UserKeyKind } from '../lambda/core/user-key.ts';
+import { DEFAULT_PATIENT_ID_PATTERN, USER_KEY_KINDS, type UserKeyKind } from '../lambda/core/patient-record.ts';
 import { OKTA_AUTH_KINDS, type OktaAuthKind } from '../lambda/okta/service-app.ts';
 
 /** What differs between deployments of the hook. Every field has a default except the stage name. */

@@ -7,7 +7,7 @@ import { HookApi } from './hook-api.ts';
 import { HookDashboard } from './hook-dashboard.ts';
 import { HookCredential } from './hook-credential.ts';
 import { HOOK_PATH, HookFunction } from './hook-function.ts';
-import { TABLE_KEY_ATTRIBUTE } from '../lambda/core/user-key.ts';
+import { TABLE_KEY_ATTRIBUTE } from '../lambda/core/patient-record.ts';
 import { PatientsBackup } from './patients-backup.ts';
 import { PatientsTable } from './patients-table.ts';
 import { RotationNotice } from './rotation-notice.ts';

@@ -1,9 +1,7 @@
 import type { BasicCredential } from './core/basic-auth.ts';
-import { isReservedClaim } from './core/reserved-claims.ts';
-import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN } from './core/patient-record.ts';
-import type { TokenKind } from './core/tokens.ts';
-import { USER_KEY_KINDS, type UserKeyKind } from './core/user-key.ts';
-import type { LogLevel } from './observability/logger.ts';
+import type { TokenKind } from './core/hook-request.ts';
+import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN, USER_KEY_KINDS, type UserKeyKind } from './core/patient-record.ts';
+import type { LogLevel } from './observability.ts';
 
 export type FailureMode = 'open' | 'closed';
 
@@ -191,7 +189,7 @@ interface EnvironmentVariables {
 }
 
 // Plain code, not a schema library: this runs at every cold start, on Okta's clock, and zod/mini's
-// schemas for it cost more at init than the checks themselves (bench/README.md, issue 13). The
+// schemas for it cost more at init than the checks themselves (bench/README.md). The
 // variables are checked in this order, and the first that is wrong is the one the error names.
 function readEnvironment(env: Record<string, string>): EnvironmentVariables {
   return {
@@ -283,4 +281,63 @@ function within(name: string, value: number, min: number, max: number): number {
   if (value < min) fail(name, `must be at least ${min}`);
   if (value > max) fail(name, `must be at most ${max}`);
   return value;
+}
+
+// Okta refuses any command on these claims and drops the whole patch (token inline hook reference).
+const RESERVED_IN_BOTH = ['acr', 'auth_time', 'cid', 'exp', 'groups', 'iat', 'iss', 'jti', 'sid', 'token_type', 'ver'];
+const RESERVED_IN_ID_TOKEN = [
+  'active',
+  'aid',
+  'amr',
+  'app_id',
+  'app_type',
+  'at_hash',
+  'aud',
+  'c_hash',
+  'client_id',
+  'client_ip',
+  'client_req_id',
+  'client_type',
+  'client_user_agent',
+  'device_compliance',
+  'device_id',
+  'device_known',
+  'device_managed',
+  'device_name',
+  'device_trust',
+  'did',
+  'dst',
+  'group',
+  'hotk',
+  'idp',
+  'idp_iss',
+  'mac_key',
+  'may_act',
+  'nonce',
+  'oid',
+  'okta_emailVerified',
+  'okta_lastUpdated',
+  'orig',
+  'permissions',
+  'purpose',
+  'pwd_exp_days',
+  'pwd_exp_time',
+  'rid',
+  'role',
+  'scope',
+  'scopes',
+  'sub',
+  'term',
+  'user_ip',
+  'cnf',
+];
+const RESERVED_IN_ACCESS_TOKEN = ['as_uri', 'authorization_details', 'rpt', 'rsi', 'scp', 'uid', 'username', 'cnf'];
+
+export const RESERVED_CLAIMS: Readonly<Record<TokenKind, ReadonlySet<string>>> = {
+  id: new Set([...RESERVED_IN_BOTH, ...RESERVED_IN_ID_TOKEN]),
+  access: new Set([...RESERVED_IN_BOTH, ...RESERVED_IN_ACCESS_TOKEN]),
+};
+
+export function isReservedClaim(name: string, token: TokenKind): boolean {
+  return RESERVED_CLAIMS[token].has(name);
 }

@@ -1,20 +1,23 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { type Answer, commandsAnswer, noContent, problem, signInError } from './core/answers.ts';
-import { buildCommands } from './core/commands.ts';
-import { eventTimeProblem } from './core/event-age.ts';
-import { HookError } from './core/hook-error.ts';
-import { parseHookRequest } from './core/hook-request.ts';
-import type { CallerAuthenticator, CallerVerdict, PatientStore, StoredPatient } from './core/ports.ts';
-import { passesRotationCheck, rotationCheckVersion } from './core/rotation-check.ts';
-import { tokensToPatch } from './core/tokens.ts';
-import { patientIdProblem } from './core/patient-record.ts';
-import { resolveUserKey } from './core/user-key.ts';
-import type { HookConfig } from './config.ts';
 import { createIssuerLoopWarning } from './auth/issuer-loop.ts';
-import type { Logger } from './observability/logger.ts';
-import { describeError } from './observability/redact.ts';
-import type { RequestLog } from './observability/request-line.ts';
-import { createUserHasher } from './observability/user-hash.ts';
+import type { HookConfig } from './config.ts';
+import {
+  type Answer,
+  buildCommands,
+  commandsAnswer,
+  eventTimeProblem,
+  HookError,
+  noContent,
+  parseHookRequest,
+  passesRotationCheck,
+  problem,
+  rotationCheckVersion,
+  signInError,
+  tokensToPatch,
+} from './core/hook-request.ts';
+import { patientIdProblem, resolveUserKey } from './core/patient-record.ts';
+import type { CallerAuthenticator, CallerVerdict, PatientStore, StoredPatient } from './core/ports.ts';
+import { createUserHasher, describeError, type Logger, type RequestLog } from './observability.ts';
 import { type RequestDeadline, startRequestDeadline } from './request-deadline.ts';
 
 /** Okta refuses responses over 256 KB and sends requests far smaller; a bigger body is not Okta. */
@@ -71,7 +74,7 @@ export function createHookHandler({
   }
 
   /**
-   * The rotation's testSecret, through Okta's execute (core/rotation-check.ts): passes only with the value
+   * The rotation's testSecret, through Okta's execute (core/hook-request.ts): passes only with the value
    * of the version it names, staged AWSPENDING; any other is refused like a wrong caller. Reads no patient.
    * A pass is a valid empty answer of the contract, which Okta's execute passes back.
    */

@@ -7,10 +7,9 @@ import { createBasicCallerAuthenticator } from './auth/basic-caller.ts';
 import { createLazyBearerCallerAuthenticator } from './auth/lazy-bearer-caller.ts';
 import { type HookConfig, loadConfig } from './config.ts';
 import type { CallerAuthenticator } from './core/ports.ts';
-import { TABLE_KEY_ATTRIBUTE } from './core/user-key.ts';
+import { TABLE_KEY_ATTRIBUTE } from './core/patient-record.ts';
 import { createHookHandler, type HookHandler } from './hook.ts';
-import { createJsonLogger, type Logger } from './observability/logger.ts';
-import { createRequestLog, type RequestLog } from './observability/request-line.ts';
+import { createJsonLogger, type Logger, createRequestLog, type RequestLog } from './observability.ts';
 
 export const SERVICE_NAME = 'okta-token-hook';
 

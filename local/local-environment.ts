@@ -1,4 +1,4 @@
-import { UsageError } from '../tools/cli/exit-codes.ts';
+import { UsageError } from '../tools/cli/run-command.ts';
 import { type EmbeddedDynamoDbProcess, startEmbeddedDynamoDbProcess, storeHolder } from './embedded-dynamodb.ts';
 import { checkPortFree, portSetting } from './ports.ts';
 import { LOCAL_DEFAULTS, localDynamoDbClient, localPatientsTable, localUserKey } from '../tools/cli/local-target.ts';

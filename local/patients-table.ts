@@ -6,8 +6,8 @@ import {
   PutItemCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/user-key.ts';
-import { patientItem } from '../tools/patients/patient-item.ts';
+import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/patient-record.ts';
+import { patientItem } from '../tools/patients/patients-repository.ts';
 
 /** A patient by login, as the seed guide lists them, and by the Okta user id a table keyed by id holds. */
 export interface SamplePatient {

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
-import { UsageError } from '../tools/cli/exit-codes.ts';
+import { UsageError } from '../tools/cli/run-command.ts';
 
 /** The port a variable names, or the fallback (0: any free port). A bad value is a usage error. */
 export function portSetting(env: Record<string, string | undefined>, variable: string, fallback: number): number {

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { EXIT, UsageError } from '../tools/cli/exit-codes.ts';
+import { EXIT, UsageError } from '../tools/cli/run-command.ts';
 import { demoSettings, type LocalSettings, OKTA_DEFAULT_APP_PORT, type OktaSettings } from '../demo/demo-settings.ts';
 import { type HookProcess, startHookProcess } from '../demo/hook-process.ts';
 import { MintReports } from '../demo/mint-reports.ts';

@@ -1,4 +1,4 @@
-import { processIo } from '../tools/cli/process-io.ts';
+import { processIo } from '../tools/cli/run-command.ts';
 import { runRegisterCommand } from '../tools/okta/register-command.ts';
 import { loadLocalSettings } from '../tools/cli/local-settings.ts';
 

@@ -4,7 +4,7 @@ import { describeExit } from '../local/embedded-dynamodb.ts';
 import { localHookEnvironment, prepareLocalStore } from '../local/local-environment.ts';
 import { checkPortFree, listenLocally, portSetting } from '../local/ports.ts';
 import { startBanner } from '../local/start-banner.ts';
-import { EXIT, UsageError } from '../tools/cli/exit-codes.ts';
+import { EXIT, UsageError } from '../tools/cli/run-command.ts';
 import { loadLocalSettings } from '../tools/cli/local-settings.ts';
 
 const USAGE = `usage: npm start

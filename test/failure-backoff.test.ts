@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFailureBackoff } from '../lambda/failure-backoff.ts';
+import { createFailureBackoff } from '../lambda/request-deadline.ts';
 
 describe('the failure back-off', () => {
   it('waits the initial step, doubles it at each failure in a row up to the cap, and clears on success', () => {

@@ -4,7 +4,7 @@ import { createBasicCallerAuthenticator } from '../lambda/auth/basic-caller.ts';
 import { loadConfig } from '../lambda/config.ts';
 import { basicHeaderValue } from '../lambda/core/basic-auth.ts';
 import type { PatientStore } from '../lambda/core/ports.ts';
-import { rotationCheckEventId } from '../lambda/core/rotation-check.ts';
+import { rotationCheckEventId } from '../lambda/core/hook-request.ts';
 import { createHookHandler, MAX_BODY_BYTES } from '../lambda/hook.ts';
 import { loadFixture } from './support/fixtures.ts';
 import { capturedOutput, countedMetrics, hookEvent, type HookEventOptions } from './reliability/support/in-process.ts';
@@ -112,7 +112,7 @@ describe('createHookHandler, reason by reason', () => {
   }
 
   it('has a row for every reason the hook and its caller checks give', () => {
-    const sources = ['../lambda/hook.ts', '../lambda/auth/basic-caller.ts', '../lambda/core/user-key.ts'];
+    const sources = ['../lambda/hook.ts', '../lambda/auth/basic-caller.ts', '../lambda/core/patient-record.ts'];
     const reasons = new Set(
       sources.flatMap((source) =>
         [...readFileSync(new URL(source, import.meta.url), 'utf8').matchAll(/(?:reason|problem): '([A-Za-z]+)'/g)].map((match) => match[1]!),

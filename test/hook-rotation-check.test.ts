@@ -3,7 +3,7 @@ import { createBasicCallerAuthenticator } from '../lambda/auth/basic-caller.ts';
 import { loadConfig } from '../lambda/config.ts';
 import { basicHeaderValue } from '../lambda/core/basic-auth.ts';
 import type { AcceptedCredential } from '../lambda/core/ports.ts';
-import { rotationCheckEventId } from '../lambda/core/rotation-check.ts';
+import { rotationCheckEventId } from '../lambda/core/hook-request.ts';
 import { createHookHandler } from '../lambda/hook.ts';
 import { rotationCheckRequest } from '../lambda/rotation/okta-hook-target.ts';
 import { loadFixture } from './support/fixtures.ts';

@@ -1,8 +1,7 @@
 import { createBasicCallerAuthenticator } from '../../lambda/auth/basic-caller.ts';
 import { loadConfig } from '../../lambda/config.ts';
 import { createHookHandler } from '../../lambda/hook.ts';
-import { createJsonLogger } from '../../lambda/observability/logger.ts';
-import { noRequestLog } from '../../lambda/observability/request-line.ts';
+import { createJsonLogger, noRequestLog } from '../../lambda/observability.ts';
 import { createInMemoryPatientStore } from '../support/in-memory-store.ts';
 import { BENCH_CREDENTIAL, claimAnswer, hookEvent, patientRequestBody } from '../support/requests.ts';
 import { median, round } from '../support/stats.ts';

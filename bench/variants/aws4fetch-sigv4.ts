@@ -1,5 +1,5 @@
 // Benchmark-only: lambda/aws/sigv4.ts as aws4fetch's signer (global Headers + crypto.subtle), which
-// the client used before commit dd345a0; bench/variants.ts bundles it in place of the real one.
+// the client once used; bench/variants.ts bundles it in place of the real one.
 import { AwsV4Signer } from 'aws4fetch';
 import type { SignableRequest, SigningScope } from '../../lambda/aws/sigv4.ts';
 

@@ -1,6 +1,11 @@
 import { decodeBasicHeader, matchBasicAuth } from '../core/basic-auth.ts';
-import type { AcceptedCredential, CallerAuthenticator, CallerVerdict, CredentialSource } from '../core/ports.ts';
-import { BASIC_CHALLENGE } from './challenges.ts';
+import {
+  type AcceptedCredential,
+  BASIC_CHALLENGE,
+  type CallerAuthenticator,
+  type CallerVerdict,
+  type CredentialSource,
+} from '../core/ports.ts';
 
 // A mismatch may need a rotation this instance has not seen and then the previous value beside it, after
 // waiting for a read another request started: three things a source learns one at a time.
@@ -10,7 +15,7 @@ const MAX_RELOADS = 3;
  * The caller must present one of the source's Basic credentials. On a mismatch the source may learn more
  * (a rotated secret, the previous value), so a new credential is accepted without waiting for a cold start,
  * and the request stops asking as soon as its credential is accepted. An accepted caller is told which
- * secret versions hold what it presented: a rotation check (core/rotation-check.ts) needs the pending one.
+ * secret versions hold what it presented: a rotation check (core/hook-request.ts) needs the pending one.
  */
 export function createBasicCallerAuthenticator(credentials: CredentialSource): CallerAuthenticator {
   return {

@@ -1,8 +1,7 @@
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { OAuthSettings } from '../config.ts';
-import type { CallerAuthenticator, CallerVerdict } from '../core/ports.ts';
+import { BEARER_CHALLENGE, type CallerAuthenticator, type CallerVerdict } from '../core/ports.ts';
 import { DeadlineExceededError } from '../request-deadline.ts';
-import { BEARER_CHALLENGE } from './challenges.ts';
 import {
   createKeySetCache,
   DEFAULT_KEY_SET_TIMINGS,

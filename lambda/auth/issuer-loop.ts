@@ -1,5 +1,5 @@
 import type { HookRequest } from '../core/hook-request.ts';
-import type { Logger } from '../observability/logger.ts';
+import type { Logger } from '../observability.ts';
 
 /**
  * Okta gets the token for each hook call from OAUTH_ISSUER. When that is the authorization server the

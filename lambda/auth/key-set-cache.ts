@@ -1,6 +1,5 @@
 import { getOnce } from '../aws/http-transport.ts';
-import { createFailureBackoff } from '../failure-backoff.ts';
-import { untilDeadline } from '../request-deadline.ts';
+import { createFailureBackoff, untilDeadline } from '../request-deadline.ts';
 
 export interface KeySetTimings {
   /** Bound on one key set fetch: Okta waits 3 s in all, and the patient lookup still has to run. */

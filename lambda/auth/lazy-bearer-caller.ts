@@ -1,7 +1,6 @@
 import type { OAuthSettings } from '../config.ts';
-import type { CallerAuthenticator } from '../core/ports.ts';
+import { BEARER_CHALLENGE, type CallerAuthenticator } from '../core/ports.ts';
 import type { BearerTimings } from './bearer-caller.ts';
-import { BEARER_CHALLENGE } from './challenges.ts';
 
 /**
  * The bearer check behind a dynamic import: jose is loaded at init (prepare) or on first use, and only

@@ -1,7 +1,6 @@
 import type { BasicCredential } from '../core/basic-auth.ts';
 import type { AcceptedCredential, CredentialSource, SecretStage } from '../core/ports.ts';
-import { createFailureBackoff } from '../failure-backoff.ts';
-import { untilDeadline } from '../request-deadline.ts';
+import { createFailureBackoff, untilDeadline } from '../request-deadline.ts';
 import type { AwsJsonCall } from './aws-json-client.ts';
 
 export interface SecretsManagerCredentialOptions {
@@ -29,6 +28,12 @@ export interface SecretsManagerCredentialOptions {
 }
 
 export const DEFAULT_ROTATION_GRACE_MS = 24 * 60 * 60_000;
+/**
+ * How the hook's password is generated, both when the stack creates the secret and at each rotation:
+ * 64 letters and digits, about 380 bits, nothing that needs escaping in a header, a shell or a form.
+ */
+export const PASSWORD_LENGTH = 64;
+
 /**
  * The tag our rotation function puts on the secret right after it moves AWSCURRENT (finishSecret):
  * `<version id now AWSCURRENT> <epoch seconds of the move>`. Secrets Manager keeps no date of a label's move.

@@ -1,8 +1,6 @@
 import { USER_HASH_KEY_MIN_LENGTH } from '../config.ts';
-import { createFailureBackoff } from '../failure-backoff.ts';
-import type { Logger } from '../observability/logger.ts';
-import { describeError } from '../observability/redact.ts';
-import { createUserHasher } from '../observability/user-hash.ts';
+import { createFailureBackoff } from '../request-deadline.ts';
+import { type Logger, describeError, createUserHasher } from '../observability.ts';
 import { AwsServiceError, type AwsJsonCall } from './aws-json-client.ts';
 import { BACKOFF_MS, FETCH_TIMEOUT_MS, MAX_BACKOFF_MS, type SecretValue } from './secrets-manager-credentials.ts';
 

@@ -1,3 +1,8 @@
+import type { HookRequest } from './hook-request.ts';
+
+// A patients-table row, as the hook reads it and every tool writes it: the patient id it holds (checked
+// on write and again on read) and the user key it is found by (one canonical form, shared by all).
+
 /** The default rule for a patient id: 1 to 64 characters of `A-Z a-z 0-9 . _ -` (FHIR's id alphabet). */
 export const DEFAULT_PATIENT_ID_PATTERN = '[A-Za-z0-9._-]{1,64}';
 /** Whatever the configured pattern, a claim value longer than this is a data fault, not an id. */
@@ -33,4 +38,80 @@ export function patientIdProblem(value: unknown, pattern: RegExp): PatientIdProb
   if (value.length > MAX_PATIENT_ID_LENGTH) return 'TooLong';
   if (!pattern.test(value)) return 'OffPattern';
   return undefined;
+}
+
+/**
+ * What the patients table is keyed by: the Okta login (the seed guide's design), or Okta's user id
+ * (`00u…`), which never changes when a user is renamed and is never handed to someone else.
+ */
+export type UserKeyKind = 'login' | 'oktaId';
+export const USER_KEY_KINDS: readonly UserKeyKind[] = ['login', 'oktaId'];
+
+/** The patients table's partition key attribute for each kind of key. */
+export const TABLE_KEY_ATTRIBUTE: Readonly<Record<UserKeyKind, string>> = { login: 'username', oktaId: 'oktaUserId' };
+
+// Okta logins are at most 100 characters and user ids 20; anything far longer cannot be a key in the table.
+export const MAX_USER_KEY_LENGTH = 256;
+
+export type UserKeyProblem = 'ControlCharacter' | 'SurroundingWhiteSpace' | 'TooLong' | 'MalformedUnicode';
+
+export const USER_KEY_PROBLEM_TEXT: Readonly<Record<UserKeyProblem, string>> = {
+  ControlCharacter: 'has a control character',
+  SurroundingWhiteSpace: 'has leading or trailing white space',
+  TooLong: `is longer than ${MAX_USER_KEY_LENGTH} characters`,
+  MalformedUnicode: 'is not well-formed Unicode',
+};
+
+export type UserKeyResolution = { key: string } | { problem: 'NoUserKey' } | { problem: 'InvalidUserKey'; detail: UserKeyProblem };
+
+/**
+ * The patients-table key for the user the tokens are minted for.
+ * - `login`: the Okta login, else the ID token's preferred_username, else the access token's sub of a
+ *   user token, in its canonical form (canonicalUserKey).
+ * - `oktaId`: Okta's user id from the request context, else the access token's `uid`, exactly as sent
+ *   (Okta ids are case-sensitive).
+ * The first value present decides: an invalid one is never passed over for the next, so a malformed
+ * login cannot be looked up under another name. The access token's sub names a user only when the
+ * token has a user id (`uid`): in a client-credentials grant it is the client's id.
+ */
+export function resolveUserKey(request: HookRequest, kind: UserKeyKind): UserKeyResolution {
+  const { context, identity, access } = request.data;
+  const userId = access?.claims?.uid;
+  const candidates =
+    kind === 'oktaId'
+      ? [context?.user?.id, userId]
+      : [context?.user?.profile?.login, identity?.claims?.preferred_username, userId == null ? undefined : access?.claims?.sub];
+  const value = candidates.find((candidate): candidate is string => typeof candidate === 'string' && candidate !== '');
+  if (value === undefined) return { problem: 'NoUserKey' };
+  const key = canonicalUserKey(value, kind);
+  if (key === undefined) return { problem: 'InvalidUserKey', detail: userKeyProblem(value) as UserKeyProblem };
+  return { key };
+}
+
+/**
+ * The one canonical form of a user key, used by the hook and by every tool that writes the table:
+ * undefined when the value can be no user's key. A login is lower-cased in ASCII `A`–`Z` only; nothing
+ * is trimmed, folded or normalised, because two logins Okta holds apart must never read one row
+ * (JavaScript's toLowerCase folds the Kelvin sign to `k`; trim strips NBSP, U+3000, BOM...).
+ */
+export function canonicalUserKey(value: string, kind: UserKeyKind): string | undefined {
+  if (value === '' || userKeyProblem(value)) return undefined;
+  return kind === 'login' ? lowerCaseAscii(value) : value;
+}
+
+/** Why a value can be no user's key, or undefined when it can be one. */
+export function userKeyProblem(value: string): UserKeyProblem | undefined {
+  if (value.length > MAX_USER_KEY_LENGTH) return 'TooLong';
+  if (!value.isWellFormed()) return 'MalformedUnicode';
+  if (CONTROL_CHARACTER.test(value)) return 'ControlCharacter';
+  if (SURROUNDING_WHITE_SPACE.test(value)) return 'SurroundingWhiteSpace';
+  return undefined;
+}
+
+const CONTROL_CHARACTER = /\p{Cc}/u;
+// JavaScript's \s: Unicode white space (NBSP, U+2000–U+200A, U+2028, U+3000...) and the BOM.
+const SURROUNDING_WHITE_SPACE = /^\s|\s$/;
+
+function lowerCaseAscii(value: string): string {
+  return value.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }

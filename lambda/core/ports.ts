@@ -49,12 +49,16 @@ export interface CredentialSource {
   reloadAfterMismatch?(deadline: AbortSignal): Promise<readonly AcceptedCredential[] | undefined>;
 }
 
+/** WWW-Authenticate values of a 401: the scheme and realm only, never which check failed. */
+export const BASIC_CHALLENGE = 'Basic realm="okta-token-hook", charset="UTF-8"';
+export const BEARER_CHALLENGE = 'Bearer realm="okta-token-hook"';
+
 /**
  * Whether the caller may be answered, from its Authorization header: the Basic credential or an OAuth
  * access token. Never throws; a refusal says why for the log, and the caller is told nothing more.
  */
 export interface CallerAuthenticator {
-  /** The WWW-Authenticate value of a 401. */
+  /** The WWW-Authenticate value of a 401: BASIC_CHALLENGE or BEARER_CHALLENGE. */
   readonly challenge: string;
   /** Waits for nothing past the deadline: what cannot be had by then is `CredentialSourceUnavailable`. */
   authenticate(authorization: string | undefined, deadline: AbortSignal): Promise<CallerVerdict>;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { basicHeaderValue, type BasicCredential } from '../core/basic-auth.ts';
-import { TOKEN_TRANSFORM_EVENT } from '../core/hook-request.ts';
-import { rotationCheckEventId } from '../core/rotation-check.ts';
+import { type BasicCredential, basicHeaderValue } from '../core/basic-auth.ts';
+import { rotationCheckEventId, TOKEN_TRANSFORM_EVENT } from '../core/hook-request.ts';
 import { type InlineHook, withHeaderSecret } from '../okta/inline-hook.ts';
 import { createOktaApi, type OktaApi, OktaApiError } from '../okta/management-api.ts';
 import { createOktaAuthorizer, type OktaAuthKind, type OktaServiceCredential } from '../okta/service-app.ts';
@@ -88,7 +87,7 @@ export async function setHookCredential(target: OktaHookTarget, credential: Basi
 
 /**
  * Has Okta call the hook through its channel, with the header secret Okta holds, as a rotation check for
- * `versionId` (core/rotation-check.ts), and resolves only when the hook passed it: Okta holds exactly that
+ * `versionId` (core/hook-request.ts), and resolves only when the hook passed it: Okta holds exactly that
  * version's value. The hook answers a pass with 200 `{"commands":[]}`, a valid empty answer of the contract.
  *
  * Okta documents that execute "returns a response if it matches the correct data contract", otherwise 400

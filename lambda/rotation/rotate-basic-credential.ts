@@ -7,11 +7,15 @@ import {
   TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { CURRENT_SINCE_TAG, currentSinceTagValue, parseBasicCredentialSecret } from '../aws/secrets-manager-credentials.ts';
+import {
+  CURRENT_SINCE_TAG,
+  currentSinceTagValue,
+  PASSWORD_LENGTH,
+  parseBasicCredentialSecret,
+} from '../aws/secrets-manager-credentials.ts';
 import type { BasicCredential } from '../core/basic-auth.ts';
 import { oktaCredentialReadError, parseOktaServiceCredential } from '../okta/service-app.ts';
 import { executeHook, type OktaHookTarget, oktaHookTarget, oktaRotationEnvironment, setHookCredential } from './okta-hook-target.ts';
-import { PASSWORD_LENGTH } from './password-policy.ts';
 
 /**
  * Secrets Manager single-user rotation of the hook's Basic credential `{"username", "password"}`, Okta
@@ -121,7 +125,7 @@ async function setPendingInOkta(
 
 /**
  * The pending value is a credential, and Okta holds exactly it: Okta's call, a rotation check for this
- * version (core/rotation-check.ts), passes only with that value, not with AWSCURRENT's or AWSPREVIOUS's,
+ * version (core/hook-request.ts), passes only with that value, not with AWSCURRENT's or AWSPREVIOUS's,
  * which the hook accepts from any other call. When it does not pass, Okta gets the AWSCURRENT value back and the step fails: AWSCURRENT stays, and is what Okta sends.
  * Once Okta has it back the version loses AWSPENDING, so the hook stops accepting a value nobody holds
  * and the next rotation starts afresh; if Okta could not be given it back, AWSPENDING stays on it, as the

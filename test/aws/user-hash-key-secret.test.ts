@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-auth.ts';
-import { createUserHasher } from '../../lambda/observability/user-hash.ts';
+import { createUserHasher } from '../../lambda/observability.ts';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { treatAsSecret } from '../support/captured-output.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager.ts';

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCommands, escapeJsonPointer } from '../../lambda/core/commands.ts';
-import type { HookRequest } from '../../lambda/core/hook-request.ts';
-import { tokensToPatch } from '../../lambda/core/tokens.ts';
+import { buildCommands, escapeJsonPointer, type HookRequest, tokensToPatch } from '../../lambda/core/hook-request.ts';
 
 const request = (data: HookRequest['data']): HookRequest => ({ eventType: 'com.okta.oauth2.tokens.transform', data });
 

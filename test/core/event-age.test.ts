@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventTimeProblem } from '../../lambda/core/event-age.ts';
+import { eventTimeProblem } from '../../lambda/core/hook-request.ts';
 
 const now = Date.parse('2026-01-05T09:00:00.000Z');
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HookError } from '../../lambda/core/hook-error.ts';
-import { parseHookRequest } from '../../lambda/core/hook-request.ts';
+import { HookError, parseHookRequest } from '../../lambda/core/hook-request.ts';
 import { loadFixture } from '../support/fixtures.ts';
 
 const badRequest = (body: string | undefined) => {

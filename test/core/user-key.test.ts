@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HookRequest } from '../../lambda/core/hook-request.ts';
-import { canonicalUserKey, resolveUserKey, userKeyProblem } from '../../lambda/core/user-key.ts';
+import { canonicalUserKey, resolveUserKey, userKeyProblem } from '../../lambda/core/patient-record.ts';
 import { LOOK_ALIKE_LOGINS } from '../support/look-alike-logins.ts';
 
 const request = (data: HookRequest['data']): HookRequest => ({ eventType: 'com.okta.oauth2.tokens.transform', data });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHookRequest } from '../../lambda/core/hook-request.ts';
-import { resolveUserKey } from '../../lambda/core/user-key.ts';
+import { resolveUserKey } from '../../lambda/core/patient-record.ts';
 import { buildTokenHookRequest, type TokenMint } from '../../demo/token-hook-request.ts';
 
 const mint: TokenMint = {

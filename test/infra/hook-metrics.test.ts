@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, OUTCOME_ALARMS } from '../../infra/hook-alarms.ts';
-import { createJsonLogger } from '../../lambda/observability/logger.ts';
-import { COLD_START_METRIC } from '../../lambda/observability/request-line.ts';
+import { createJsonLogger, COLD_START_METRIC } from '../../lambda/observability.ts';
 import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import { emfProblems } from '../support/emf.ts';
 

@@ -1,7 +1,7 @@
 import { CreateTableCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
-import { TABLE_KEY_ATTRIBUTE } from '../../lambda/core/user-key.ts';
+import { TABLE_KEY_ATTRIBUTE } from '../../lambda/core/patient-record.ts';
 import { exampleFor } from '../support/fixtures.ts';
 import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 import { LOOK_ALIKE_LOGINS } from '../support/look-alike-logins.ts';

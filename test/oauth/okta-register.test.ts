@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../tools/cli/cli-io.ts';
+import type { CliIo } from '../../tools/cli/run-command.ts';
 import { runExecuteCommand } from '../../tools/okta/execute-command.ts';
 import { runRegisterCommand } from '../../tools/okta/register-command.ts';
 import { LOCAL_AUTHORIZATION, type LocalHook, startLocalHook } from '../support/local-hook.ts';

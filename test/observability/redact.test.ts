@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJsonLogger } from '../../lambda/observability/logger.ts';
-import { describeError, redact } from '../../lambda/observability/redact.ts';
+import { createJsonLogger, describeError, redact } from '../../lambda/observability.ts';
 
 describe('redact', () => {
   it('masks Basic and Bearer values, emails and long tokens', () => {

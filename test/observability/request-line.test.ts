@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRequestLog } from '../../lambda/observability/request-line.ts';
+import { createRequestLog } from '../../lambda/observability.ts';
 import { emfProblems, metricNames } from '../support/emf.ts';
 
 function requestLog() {

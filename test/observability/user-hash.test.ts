@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUserHasher } from '../../lambda/observability/user-hash.ts';
+import { createUserHasher } from '../../lambda/observability.ts';
 
 const key = 'k'.repeat(32);
 

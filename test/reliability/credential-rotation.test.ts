@@ -11,7 +11,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CURRENT_SINCE_TAG } from '../../lambda/aws/secrets-manager-credentials.ts';
 import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-auth.ts';
-import { describeError } from '../../lambda/observability/redact.ts';
+import { describeError } from '../../lambda/observability.ts';
 import { rotateBasicCredential } from '../../lambda/rotation/rotate-basic-credential.ts';
 import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import { createApiGatewayServer } from '../../local/api-gateway-server.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsServiceError } from '../../lambda/aws/aws-json-client.ts';
-import { describeError } from '../../lambda/observability/redact.ts';
+import { describeError } from '../../lambda/observability.ts';
 import { capturedLines } from '../support/captured-output.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { findLeaks } from '../support/leak-scan.ts';

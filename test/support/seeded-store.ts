@@ -1,4 +1,4 @@
-import type { UserKeyKind } from '../../lambda/core/user-key.ts';
+import type { UserKeyKind } from '../../lambda/core/patient-record.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
 import { localDynamoDbClient } from '../../tools/cli/local-target.ts';

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { UserKeyKind } from '../../lambda/core/user-key.ts';
+import type { UserKeyKind } from '../../lambda/core/patient-record.ts';
 
 /**
  * What `--local` points the tools at: the defaults `npm start` runs with (local/ starts from these).

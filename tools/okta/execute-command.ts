@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { CliIo } from '../cli/cli-io.ts';
-import { painterFor } from '../cli/colour.ts';
-import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
-import { runCommand } from '../cli/run-command.ts';
-import { formatJudgement } from './print-judgement.ts';
-import { buildHookRequest, type HookRequestBody } from './request-shapes.ts';
 import { DEFAULT_HOOK_NAME, type InlineHook, TOKEN_HOOK_TYPE } from '../../lambda/okta/inline-hook.ts';
 import { createOktaApi, type OktaApi } from '../../lambda/okta/management-api.ts';
+import { painterFor } from '../cli/output.ts';
+import { type CliIo, EXIT, type ExitCode, runCommand, UsageError } from '../cli/run-command.ts';
 import { oktaApiFromEnvironment } from './okta-environment.ts';
-import { judgeHookResponse } from './response-judge.ts';
+import { buildHookRequest, type HookRequestBody } from './request-shapes.ts';
+import { formatJudgement, judgeHookResponse } from './response-judge.ts';
 
 export const EXECUTE_USAGE = `usage: npm run okta:execute -- [--user <login>] [--name <hook name> | --id <hook id>] [--auth-server <id>]
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../cli/run-command.ts';
 
 /** The org and the Management API credential, from OKTA_ORG_URL and OKTA_API_TOKEN or OKTA_ACCESS_TOKEN. */
 export function oktaApiFromEnvironment(env: Record<string, string | undefined>): { orgUrl: string; authorization: string } {

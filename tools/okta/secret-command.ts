@@ -1,8 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CliIo } from '../cli/cli-io.ts';
-import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
-import { runCommand } from '../cli/run-command.ts';
+import { type CliIo, EXIT, type ExitCode, UsageError, runCommand } from '../cli/run-command.ts';
 import { basicValueFromSecret, type SecretReader } from './hook-secret.ts';
 
 /** The header Okta sends the secret in: the hook's Authentication field. */

@@ -1,4 +1,4 @@
-import { canonicalUserKey } from '../../lambda/core/user-key.ts';
+import { canonicalUserKey } from '../../lambda/core/patient-record.ts';
 import { type OktaApi, OktaApiError } from '../../lambda/okta/management-api.ts';
 
 /**

@@ -1,18 +1,19 @@
-import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
-import type { CliIo } from '../cli/cli-io.ts';
-import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
-import { countOf, formatCount } from '../cli/counts.ts';
-import { startProgress } from '../cli/progress.ts';
+import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { OktaApi } from '../../lambda/okta/management-api.ts';
+import { countOf, formatCount, startProgress } from '../cli/output.ts';
+import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { resolveLogins } from '../okta/user-lookup.ts';
-import { writeInBatches } from './batch-writer.ts';
-import { type ImportPlan, planImport } from './import-plan.ts';
-import { describeStoredPatientId, patientItem, type StoredPatientId, storedItemKey } from './patient-item.ts';
-import { readAllPatients } from './patients-repository.ts';
+import {
+  describeStoredPatientId,
+  patientItem,
+  readAllPatients,
+  type StoredPatientId,
+  storedItemKey,
+  writeInBatches,
+} from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
-import { readRosterFile } from './roster-file.ts';
-import { RosterFileError, type RosterRow } from './roster-row.ts';
+import { type ImportPlan, planImport, RosterFileError, type RosterRow, readRosterFile } from './roster.ts';
 import { bindOktaUserIds, type RosterRules, type ValidatedRoster, validateRoster } from './roster-validation.ts';
 
 export interface ImportOptions {

@@ -1,18 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { patientIdProblem } from '../../lambda/core/patient-record.ts';
-import { canonicalUserKey } from '../../lambda/core/user-key.ts';
-import type { CliIo } from '../cli/cli-io.ts';
-import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
-import { countOf, formatCount } from '../cli/counts.ts';
-import { startProgress } from '../cli/progress.ts';
+import { canonicalUserKey, patientIdProblem } from '../../lambda/core/patient-record.ts';
 import type { OktaApi } from '../../lambda/okta/management-api.ts';
+import { countOf, formatCount, startProgress } from '../cli/output.ts';
+import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { type LoginResolution, resolveLogins } from '../okta/user-lookup.ts';
 import type { PatientIdRule } from './patient-fields.ts';
-import { describeStoredPatientId, type PatientRecord, type StoredPatientId, type StoredPatientRecord } from './patient-item.ts';
-import { getPatientId, putPatientIfAbsent, readAllPatients, scanPatientPages } from './patients-repository.ts';
+import {
+  describeStoredPatientId,
+  getPatientId,
+  type PatientRecord,
+  putPatientIfAbsent,
+  readAllPatients,
+  type StoredPatientId,
+  type StoredPatientRecord,
+  scanPatientPages,
+} from './patients-repository.ts';
 import { checkTableKey, explainStoreError, type PatientsTable } from './patients-table-target.ts';
-import { csvField } from './roster-format.ts';
+import { csvField } from './roster.ts';
 
 export interface MigrateOptions {
   /** The login table (keyKind login) and the Okta-id table (keyKind oktaId). */

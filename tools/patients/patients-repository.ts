@@ -1,22 +1,88 @@
 import {
+  type AttributeValue,
+  type BatchWriteItemCommandInput,
+  type BatchWriteItemCommandOutput,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
   ScanCommand,
-  type AttributeValue,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEY_ATTRIBUTE } from '../../lambda/core/user-key.ts';
+import { patientIdAsStored } from '../../lambda/aws/dynamodb-patient-store.ts';
 import {
-  type PatientRecord,
-  patientItem,
-  patientItemKey,
-  type StoredPatientId,
-  type StoredPatientRecord,
-  storedPatientId,
-  storedPatientRecord,
-} from './patient-item.ts';
+  canonicalUserKey,
+  TABLE_KEY_ATTRIBUTE,
+  USER_KEY_PROBLEM_TEXT,
+  type UserKeyKind,
+  userKeyProblem,
+} from '../../lambda/core/patient-record.ts';
 import type { PatientsTable } from './patients-table-target.ts';
+
+// The patients table as the tools read and write it: a record and its DynamoDB item, the reads and writes
+// of one patient or all, and batched writes for an import.
+
+/**
+ * The patients table's item, in one place: partition key TABLE_KEY_ATTRIBUTE[kind] holding the
+ * canonical user key, and `patientId`, a DynamoDB String. Nothing else is stored: a login kept beside
+ * an Okta user id would go stale when the user is renamed.
+ */
+export interface PatientRecord {
+  /** A canonical login (`login` tables) or an Okta user id (`oktaId` tables). */
+  key: string;
+  patientId: string;
+}
+
+/** A patient id as the table holds it: the string of a DynamoDB String, else the attribute itself (never coerced). */
+export type StoredPatientId = string | AttributeValue | undefined;
+
+export interface StoredPatientRecord {
+  key: string;
+  patientId: StoredPatientId;
+}
+
+/** The table's key for a login or an Okta user id (canonicalUserKey); throws for a value that can be no key. */
+export function patientKey(value: string, kind: UserKeyKind): string {
+  const key = canonicalUserKey(value, kind);
+  if (key === undefined)
+    throw new Error(`not a valid user key: ${value === '' ? 'empty' : USER_KEY_PROBLEM_TEXT[userKeyProblem(value) ?? 'TooLong']}`);
+  return key;
+}
+
+/** The item's key attributes for a user. */
+export function patientItemKey(value: string, kind: UserKeyKind): Record<string, AttributeValue> {
+  return { [TABLE_KEY_ATTRIBUTE[kind]]: { S: patientKey(value, kind) } };
+}
+
+/** The key attributes of an item as read back, exactly as stored: what deletes a legacy, non-canonical key too. */
+export function storedItemKey(key: string, kind: UserKeyKind): Record<string, AttributeValue> {
+  return { [TABLE_KEY_ATTRIBUTE[kind]]: { S: key } };
+}
+
+/** The table item for a patient: the key canonical, the patient id kept as the string it is. */
+export function patientItem({ key, patientId }: PatientRecord, kind: UserKeyKind): Record<string, AttributeValue> {
+  return { ...patientItemKey(key, kind), patientId: { S: patientId } };
+}
+
+/** An item as read back, or undefined when it has no key of this kind (an item of another table shape). */
+export function storedPatientRecord(item: Record<string, AttributeValue>, kind: UserKeyKind): StoredPatientRecord | undefined {
+  const key = item[TABLE_KEY_ATTRIBUTE[kind]]?.S;
+  return key === undefined ? undefined : { key, patientId: storedPatientId(item) };
+}
+
+// Like the hook: a String is its string; a Number (or anything else) stays what it is, so it is refused
+// rather than read as "4235" when the clinic's id was "04235".
+export function storedPatientId(item: Record<string, AttributeValue> | undefined): StoredPatientId {
+  return patientIdAsStored(item?.patientId);
+}
+
+/** A stored patient id for people: the string itself, or what kind of value stands in its place. */
+export function describeStoredPatientId(value: StoredPatientId): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '(no patientId)';
+  if (value.N !== undefined) return `${value.N} (a Number)`;
+  return `(a ${Object.keys(value)[0] ?? 'non-String'} value)`;
+}
 
 /** The patient id stored for a user, if there is an item. */
 export async function getPatientId(
@@ -98,4 +164,86 @@ export async function readAllPatients(table: PatientsTable, onPage?: (count: num
     onPage?.(page.length);
   }
   return patients;
+}
+
+/** DynamoDB's limit for one BatchWriteItem call. */
+export const BATCH_SIZE = 25;
+
+export type BatchWriteSender = (input: BatchWriteItemCommandInput) => Promise<Pick<BatchWriteItemCommandOutput, 'UnprocessedItems'>>;
+
+export interface BatchWriteOptions {
+  /** Batches in flight at once. */
+  concurrency?: number;
+  /** Calls per batch, the first included, before giving up on its unprocessed items. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Called with how many requests a call just completed. */
+  onWritten?: (count: number) => void;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/**
+ * Puts and deletes in batches of 25, a few batches at a time. DynamoDB may accept only part of a batch
+ * (UnprocessedItems) when the table is busy: those are sent again after an exponential, jittered pause.
+ */
+export async function writeInBatches(
+  send: BatchWriteSender,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  {
+    concurrency = 8,
+    maxAttempts = 10,
+    baseDelayMs = 50,
+    maxDelayMs = 5000,
+    onWritten,
+    sleep = defaultSleep,
+    random = Math.random,
+  }: BatchWriteOptions = {},
+): Promise<void> {
+  const batches: WriteRequest[][] = [];
+  for (let start = 0; start < requests.length; start += BATCH_SIZE) batches.push(requests.slice(start, start + BATCH_SIZE));
+  let next = 0;
+  let failed = false;
+
+  async function writeBatch(batch: WriteRequest[]): Promise<void> {
+    let pending = batch;
+    for (let attempt = 1; ; attempt++) {
+      const output = await send({ RequestItems: { [tableName]: pending } });
+      const unprocessed = output.UnprocessedItems?.[tableName] ?? [];
+      onWritten?.(pending.length - unprocessed.length);
+      if (unprocessed.length === 0) return;
+      if (attempt >= maxAttempts) {
+        throw new Error(
+          `${unprocessed.length} writes were still unprocessed after ${maxAttempts} attempts (the table is throttling); ` +
+            'what was written stays written: run the same import again to finish',
+        );
+      }
+      pending = unprocessed;
+      const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+      await sleep(ceiling / 2 + random() * (ceiling / 2));
+    }
+  }
+
+  async function worker(): Promise<void> {
+    while (!failed && next < batches.length) {
+      const batch = batches[next++] as WriteRequest[];
+      try {
+        await writeBatch(batch);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  }
+
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, batches.length)) }, () => worker());
+  const results = await Promise.allSettled(workers);
+  const rejection = results.find((result) => result.status === 'rejected');
+  if (rejection) throw rejection.reason;
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../../lambda/core/user-key.ts';
-import { UsageError } from '../cli/exit-codes.ts';
+import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../../lambda/core/patient-record.ts';
+import { UsageError } from '../cli/run-command.ts';
 import { localDynamoDbClient, localPatientsTable } from '../cli/local-target.ts';
 
 export interface PatientsTable {

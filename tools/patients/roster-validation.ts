@@ -1,4 +1,4 @@
-import { canonicalUserKey, type UserKeyKind } from '../../lambda/core/user-key.ts';
+import { canonicalUserKey, type UserKeyKind } from '../../lambda/core/patient-record.ts';
 import type { LoginResolution } from '../okta/user-lookup.ts';
 import {
   type FieldProblem,
@@ -8,8 +8,8 @@ import {
   type PatientIdRule,
   patientIdFieldProblem,
 } from './patient-fields.ts';
-import type { PatientRecord } from './patient-item.ts';
-import type { RosterRow } from './roster-row.ts';
+import type { PatientRecord } from './patients-repository.ts';
+import type { RosterRow } from './roster.ts';
 
 export interface RowProblem {
   line: number;

@@ -1,9 +1,7 @@
 import { patientIdProblem } from '../../lambda/core/patient-record.ts';
-import type { CliIo } from '../cli/cli-io.ts';
-import { EXIT, type ExitCode } from '../cli/exit-codes.ts';
+import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { type FieldProblem, type PatientIdRule, patientIdFieldProblem, userKeyFieldProblem } from './patient-fields.ts';
-import { describeStoredPatientId, patientKey } from './patient-item.ts';
-import { deletePatient, getPatientId, putPatient } from './patients-repository.ts';
+import { deletePatient, describeStoredPatientId, getPatientId, patientKey, putPatient } from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
 
 export async function runPut(table: PatientsTable, io: CliIo, user: string, patientId: string, rule: PatientIdRule): Promise<ExitCode> {

@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveUserKey, type UserKeyKind } from '../../lambda/core/user-key.ts';
 import type { HookRequest } from '../../lambda/core/hook-request.ts';
-import type { CliIo } from '../cli/cli-io.ts';
-import { painterFor } from '../cli/colour.ts';
-import { EXIT, type ExitCode, UsageError } from '../cli/exit-codes.ts';
+import { resolveUserKey, type UserKeyKind } from '../../lambda/core/patient-record.ts';
 import { describeJsonSyntaxError } from '../../lambda/json-syntax.ts';
-import { runCommand } from '../cli/run-command.ts';
-import { judgeHookResponse } from '../okta/response-judge.ts';
-import { oktaUserIdProblem } from '../patients/patient-fields.ts';
-import { userKeyKindFrom } from '../patients/table-rules.ts';
-import { resolveHookAuthorization } from './hook-credential.ts';
-import { formatJudgement } from '../okta/print-judgement.ts';
+import { painterFor } from '../cli/output.ts';
+import { type CliIo, EXIT, type ExitCode, runCommand, UsageError } from '../cli/run-command.ts';
 import {
   buildHookRequest,
   type HookRequestBody,
@@ -22,8 +15,36 @@ import {
   withUser,
   withUserId,
 } from '../okta/request-shapes.ts';
-import { sendHookRequest } from './send-hook-request.ts';
-import { PREVIEW_USAGE } from './usage.ts';
+import { formatJudgement, judgeHookResponse } from '../okta/response-judge.ts';
+import { oktaUserIdProblem, userKeyKindFrom } from '../patients/patient-fields.ts';
+import { resolveHookAuthorization } from './hook-credential.ts';
+
+export const PREVIEW_USAGE = `Usage: npm run preview -- [options]
+
+Sends an Okta token hook request to the hook and shows what came back and what Okta would do with it:
+the ID and access token claims it would mint, why it would drop the patch, or the message users would
+see when sign-in fails.
+
+Request:
+  --shape NAME           ${REQUEST_SHAPES.join(' | ')} (default example)
+  --file request.json    send this request instead (e.g. one copied from the Admin Console Preview tab)
+  --user LOGIN           send it for this Okta login
+  --user-id ID           and this Okta user id (00u…): context.user.id, the access token's uid, the ID
+                         token's sub. The hook looks users up by the one USER_KEY names (login, or
+                         oktaId), so with USER_KEY=oktaId --user needs --user-id, and --user-id alone
+                         needs USER_KEY=oktaId
+
+Where:
+  --url URL              the hook (default: the npm start server, http://127.0.0.1:\${PORT:-3000}/tokenHook)
+
+Credential (default: HOOK_USERNAME/HOOK_PASSWORD, else admin/supersecret for the local server):
+  --username U --password P
+  --authorization "..."         the whole header value, as Okta sends it ("Basic ...", or
+                                "Bearer <token>" for a hook in OAuth mode)
+  --secret-id ID                read {"username","password"} from AWS Secrets Manager
+
+Exit codes: 0 Okta applies the answer or mints unchanged, 1 Okta drops the patch, sign-in fails or no
+answer, 2 usage error.`;
 
 const OPTIONS = {
   url: { type: 'string' },
@@ -160,4 +181,35 @@ function isLoopback(url: string): boolean {
 function formatBody(body: string): string {
   if (body === '') return '(no body)';
   return body.length > MAX_BODY_SHOWN ? `${body.slice(0, MAX_BODY_SHOWN)}… (${body.length - MAX_BODY_SHOWN} more characters)` : body;
+}
+
+export interface HookReply {
+  status: number;
+  statusText: string;
+  body: string;
+  /** From sending to the last byte of the body: what Okta's 3 s limit measures. */
+  elapsedMs: number;
+}
+
+/** Longer than Okta waits, so a slow answer can still be shown and judged. */
+export const SEND_TIMEOUT_MS = 10_000;
+
+/** POSTs a token hook request as Okta does: JSON, the configured Authorization header, no redirects. */
+export async function sendHookRequest(url: string, authorization: string, body: string, timeoutMs = SEND_TIMEOUT_MS): Promise<HookReply> {
+  const started = performance.now();
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    return { status: response.status, statusText: response.statusText, body: text, elapsedMs: performance.now() - started };
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') throw new Error(`no answer from ${url} within ${timeoutMs / 1000} s`);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`no answer from ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+  }
 }

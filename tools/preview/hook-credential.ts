@@ -1,5 +1,5 @@
 import { basicHeaderValue } from '../../lambda/core/basic-auth.ts';
-import { UsageError } from '../cli/exit-codes.ts';
+import { UsageError } from '../cli/run-command.ts';
 import { readHookCredential } from '../okta/hook-secret.ts';
 import { LOCAL_DEFAULTS } from '../cli/local-target.ts';
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createJsonLogger, type Logger } from '../../../lambda/observability/logger.ts';
-import { createRequestLog, type RequestLog } from '../../../lambda/observability/request-line.ts';
+import { createJsonLogger, type Logger, createRequestLog, type RequestLog } from '../../../lambda/observability.ts';
 import { SERVICE_NAME } from '../../../lambda/wiring.ts';
 import { captureLine } from '../../support/captured-output.ts';
 

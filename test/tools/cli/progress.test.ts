@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startProgress } from '../../../tools/cli/progress.ts';
+import { startProgress } from '../../../tools/cli/output.ts';
 
 function clockAndStream(isTTY: boolean) {
   let now = 0;

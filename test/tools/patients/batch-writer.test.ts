@@ -1,6 +1,6 @@
 import type { BatchWriteItemCommandInput, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { writeInBatches } from '../../../tools/patients/batch-writer.ts';
+import { writeInBatches } from '../../../tools/patients/patients-repository.ts';
 
 const puts = (count: number): WriteRequest[] =>
   Array.from({ length: count }, (_, i) => ({ PutRequest: { Item: { username: { S: `p${i}@example.com` }, patientId: { S: String(i) } } } }));

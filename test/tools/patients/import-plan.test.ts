@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planImport } from '../../../tools/patients/import-plan.ts';
-import type { StoredPatientId } from '../../../tools/patients/patient-item.ts';
+import { planImport } from '../../../tools/patients/roster.ts';
+import type { StoredPatientId } from '../../../tools/patients/patients-repository.ts';
 
 const existing = new Map<string, StoredPatientId>([
   ['same@example.com', '1'],

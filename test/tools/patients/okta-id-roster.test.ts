@@ -3,13 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UserKeyKind } from '../../../lambda/core/user-key.ts';
+import type { UserKeyKind } from '../../../lambda/core/patient-record.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/embedded-dynamodb.ts';
 import { ensurePatientsTable } from '../../../local/patients-table.ts';
 import { buildHookRequest } from '../../../tools/okta/request-shapes.ts';
 import { runPatientsCli } from '../../../tools/patients/cli.ts';
-import type { StoredPatientId } from '../../../tools/patients/patient-item.ts';
-import { readAllPatients } from '../../../tools/patients/patients-repository.ts';
+import { type StoredPatientId, readAllPatients } from '../../../tools/patients/patients-repository.ts';
 import { API_TOKEN, type FakeOkta, startFakeOkta } from '../../oauth/support/fake-okta.ts';
 import { sendToHook, startLocalHook } from '../../support/local-hook.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';

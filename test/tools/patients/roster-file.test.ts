@@ -2,10 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRosterFile } from '../../../tools/patients/roster-file.ts';
-import { parseRosterCsv } from '../../../tools/patients/roster-csv.ts';
-import { arrayElementLines, parseRosterJson } from '../../../tools/patients/roster-json.ts';
-import { RosterFileError } from '../../../tools/patients/roster-row.ts';
+import { readRosterFile, parseRosterCsv, arrayElementLines, parseRosterJson, RosterFileError } from '../../../tools/patients/roster.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'roster-file-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

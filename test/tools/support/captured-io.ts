@@ -1,4 +1,4 @@
-import type { CliIo } from '../../../tools/cli/cli-io.ts';
+import type { CliIo } from '../../../tools/cli/run-command.ts';
 
 export interface CapturedIo extends CliIo {
   out(): string;

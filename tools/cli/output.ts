@@ -1,5 +1,26 @@
-import type { OutputStream } from './cli-io.ts';
-import { formatCount } from './counts.ts';
+import type { OutputStream } from './run-command.ts';
+
+// What the tools write for people to read: counts, colour on a terminal, and a progress bar.
+
+/** 100000 → "100,000": counts in messages are read by people. */
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** 1 → "1 patient", 2 → "2 patients". */
+export function countOf(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+const CODES = { green: 32, yellow: 33, red: 31, dim: 2, bold: 1 } as const;
+
+export type Colour = keyof typeof CODES;
+
+/** ANSI colour on a terminal (unless NO_COLOR is set), plain text anywhere else. */
+export function painterFor(stream: OutputStream, env: Record<string, string | undefined>): (colour: Colour, text: string) => string {
+  if (!stream.isTTY || env.NO_COLOR) return (_colour, text) => text;
+  return (colour, text) => `\u001b[${CODES[colour]}m${text}\u001b[0m`;
+}
 
 export interface Progress {
   advance(count: number): void;
