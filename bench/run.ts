@@ -11,7 +11,16 @@ import type { Metafile } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { buildBundle, BUNDLE_FILE, METAFILE } from '../infra/bundles.ts';
 import { type BundleResult, kb, measureBundle } from './measure/bundle.ts';
-import { bundleFirstAnswer, bundleLoad, type ColdResult, coldEnvironment, emptyNode, BENCH_SECRET, measureCold, withSecretAtInit } from './measure/cold-start.ts';
+import {
+  bundleFirstAnswer,
+  bundleLoad,
+  type ColdResult,
+  coldEnvironment,
+  emptyNode,
+  BENCH_SECRET,
+  measureCold,
+  withSecretAtInit,
+} from './measure/cold-start.ts';
 import { checkSecretAtInit, type InitSecretCheck } from './measure/init-secret.ts';
 import { type LoadResult, measureLoad } from './measure/load.ts';
 import { measureWarmHandler, type WarmHandlerResult } from './measure/warm-handler.ts';

@@ -13,7 +13,15 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { bundleOptions } from '../infra/bundles.ts';
 import { kb, measureBundle } from './measure/bundle.ts';
-import { bundleFirstAnswer, bundleLoad, coldEnvironment, emptyNode, BENCH_SECRET, measureColdMany, withSecretAtInit } from './measure/cold-start.ts';
+import {
+  bundleFirstAnswer,
+  bundleLoad,
+  coldEnvironment,
+  emptyNode,
+  BENCH_SECRET,
+  measureColdMany,
+  withSecretAtInit,
+} from './measure/cold-start.ts';
 import type { ColdOptions } from './support/process-timer.ts';
 import { startFakeSecretsManager } from '../test/support/fake-secrets-manager.ts';
 import { BENCH_CREDENTIAL } from './support/requests.ts';

@@ -48,7 +48,12 @@ const ROWS: Row[] = [
   { reason: 'NotAPatient', status: 204, stored: 'none', event: { body: body(patient()), authorization: AUTHORIZATION } },
   { reason: 'InvalidPatientRecord', status: 204, stored: 'invalid', event: { body: body(patient()), authorization: AUTHORIZATION } },
   { reason: 'StoreFailure', status: 204, stored: 'fails', event: { body: body(patient()), authorization: AUTHORIZATION } },
-  { reason: 'NoTokenToPatch', status: 204, env: { CLAIM_TOKENS: 'id' }, event: { body: body(loadFixture('client-credentials')), authorization: AUTHORIZATION } },
+  {
+    reason: 'NoTokenToPatch',
+    status: 204,
+    env: { CLAIM_TOKENS: 'id' },
+    event: { body: body(loadFixture('client-credentials')), authorization: AUTHORIZATION },
+  },
   { reason: 'NoUserKey', status: 204, event: { body: body(withoutUser()), authorization: AUTHORIZATION } },
   { reason: 'InvalidUserKey', status: 204, event: { body: body(withLogin(' kim.sato@example.com')), authorization: AUTHORIZATION } },
   { reason: 'BadRequest', status: 400, event: { body: '{"not":"a hook request"', authorization: AUTHORIZATION } },
@@ -58,8 +63,17 @@ const ROWS: Row[] = [
     env: { MAX_EVENT_AGE_SECONDS: '60' },
     event: { body: body({ ...patient(), eventTime: '2019-01-01T00:00:00.000Z' }), authorization: AUTHORIZATION },
   },
-  { reason: 'Unauthorized', status: 401, event: { body: body(patient()), authorization: basicHeaderValue({ username: 'okta-hook', password: 'wrong' }) } },
-  { reason: 'CredentialSourceUnavailable', status: 401, credentials: 'fail', event: { body: body(patient()), authorization: AUTHORIZATION } },
+  {
+    reason: 'Unauthorized',
+    status: 401,
+    event: { body: body(patient()), authorization: basicHeaderValue({ username: 'okta-hook', password: 'wrong' }) },
+  },
+  {
+    reason: 'CredentialSourceUnavailable',
+    status: 401,
+    credentials: 'fail',
+    event: { body: body(patient()), authorization: AUTHORIZATION },
+  },
   { reason: 'RouteNotFound', status: 404, event: { body: body(patient()), authorization: AUTHORIZATION, path: '/elsewhere' } },
   { reason: 'MethodNotAllowed', status: 405, event: { authorization: AUTHORIZATION, method: 'GET' } },
   { reason: 'BodyTooLarge', status: 413, event: { body: 'x'.repeat(MAX_BODY_BYTES + 1), authorization: AUTHORIZATION } },
@@ -115,7 +129,9 @@ describe('createHookHandler, reason by reason', () => {
     const sources = ['../lambda/hook.ts', '../lambda/auth/basic-caller.ts', '../lambda/core/patient-record.ts'];
     const reasons = new Set(
       sources.flatMap((source) =>
-        [...readFileSync(new URL(source, import.meta.url), 'utf8').matchAll(/(?:reason|problem): '([A-Za-z]+)'/g)].map((match) => match[1]!),
+        [...readFileSync(new URL(source, import.meta.url), 'utf8').matchAll(/(?:reason|problem): '([A-Za-z]+)'/g)].map(
+          (match) => match[1]!,
+        ),
       ),
     );
     expect(reasons.size).toBeGreaterThan(10);

@@ -41,7 +41,10 @@ const markedPatientRequest = (versionId: string) => ({ ...patientRequest, eventI
 describe('a rotation check (testSecret through Okta) at the hook', () => {
   it("passes with the pending version's value: 200 with an empty commands list, and no patient read", async () => {
     const h = hook();
-    expect(await h.send(rotationCheckRequest('https://example.okta.com', 'v3', Date.now()), pending)).toStrictEqual({ status: 200, body: '{"commands":[]}' });
+    expect(await h.send(rotationCheckRequest('https://example.okta.com', 'v3', Date.now()), pending)).toStrictEqual({
+      status: 200,
+      body: '{"commands":[]}',
+    });
     expect(await h.send(markedPatientRequest('v3'), pending)).toStrictEqual({ status: 200, body: '{"commands":[]}' });
     expect(h.store.findPatient).not.toHaveBeenCalled();
     expect(countedMetrics(h.output.logs)).toStrictEqual(['RotationCheckPassed', 'RotationCheckPassed']);
@@ -68,6 +71,9 @@ describe('a rotation check (testSecret through Okta) at the hook', () => {
     const h = hook();
     expect((await h.send(markedPatientRequest(versionId), presented)).status).toBe(401);
     expect(h.store.findPatient).not.toHaveBeenCalled();
-    expect(h.output.logs.map((line) => JSON.parse(line)).find((line) => line.reason)).toMatchObject({ reason: 'Unauthorized', detail: 'NotThePendingVersion' });
+    expect(h.output.logs.map((line) => JSON.parse(line)).find((line) => line.reason)).toMatchObject({
+      reason: 'Unauthorized',
+      detail: 'NotThePendingVersion',
+    });
   });
 });

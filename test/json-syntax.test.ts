@@ -26,7 +26,9 @@ describe('JSON syntax errors', () => {
     const text = 'kim.sato@example.com at position 12, 1235';
     const message = describeJsonSyntaxError(parseError(text), text);
     expect(message).toBe('not valid JSON');
-    expect(describeJsonSyntaxError(new SyntaxError(`Unexpected token 'k', "kim in JSON at position 3"... is not valid JSON`), text)).toBe('not valid JSON');
+    expect(describeJsonSyntaxError(new SyntaxError(`Unexpected token 'k', "kim in JSON at position 3"... is not valid JSON`), text)).toBe(
+      'not valid JSON',
+    );
     expect(describeJsonSyntaxError('not an error', text)).toBe('not valid JSON');
   });
 });

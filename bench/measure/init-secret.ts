@@ -43,9 +43,16 @@ export async function checkSecretAtInit(bundleFile: string, env: Record<string, 
       LOG_LEVEL: 'warn',
     });
     const last = output.trim().split('\n').at(-1) ?? '{}';
-    const { importMs, importedAt, firstAnswerMs, correct } = JSON.parse(last) as { importMs: number; importedAt: number; firstAnswerMs: number; correct: boolean };
+    const { importMs, importedAt, firstAnswerMs, correct } = JSON.parse(last) as {
+      importMs: number;
+      importedAt: number;
+      firstAnswerMs: number;
+      correct: boolean;
+    };
     const calls = secrets.calls.filter((call) => call.operation === 'GetSecretValue');
-    const callsAtInit = calls.filter((call) => call.at <= importedAt).map((call) => (call.input.VersionStage as string | undefined) ?? 'AWSCURRENT');
+    const callsAtInit = calls
+      .filter((call) => call.at <= importedAt)
+      .map((call) => (call.input.VersionStage as string | undefined) ?? 'AWSCURRENT');
     const callsAfterInit = calls.length - callsAtInit.length;
     const importWaitedForSecret = importMs >= secretDelayMs;
     return {

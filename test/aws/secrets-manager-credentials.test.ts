@@ -1,7 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { NO_DEADLINE } from '../support/no-deadline.ts';
 import type { AwsJsonCall } from '../../lambda/aws/aws-json-client.ts';
-import { CURRENT_SINCE_TAG, createSecretsManagerCredentialSource as createVersionedSource } from '../../lambda/aws/secrets-manager-credentials.ts';
+import {
+  CURRENT_SINCE_TAG,
+  createSecretsManagerCredentialSource as createVersionedSource,
+} from '../../lambda/aws/secrets-manager-credentials.ts';
 import type { AcceptedCredential, CredentialSource } from '../../lambda/core/ports.ts';
 
 /**
@@ -40,7 +43,9 @@ function stubSecretsManager(answers: Answers) {
     await new Promise((resolve) => setTimeout(resolve, 1));
     const answer = answers[name];
     if (answer === 'hang') {
-      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { code: 'DeadlineExceeded' }))));
+      return new Promise((_, reject) =>
+        signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { code: 'DeadlineExceeded' }))),
+      );
     }
     if (answer === undefined) throw Object.assign(new Error('no such version'), { code: 'ResourceNotFoundException' });
     if (answer instanceof Error) throw answer;
@@ -60,7 +65,14 @@ const secret = (credential: object, createdAtMs?: number, versionId = `v-${JSON.
  */
 const described = (lastChangedMs: number, currentId = 'v-current', previousId?: string, currentSince?: string) => ({
   LastChangedDate: lastChangedMs / 1000,
-  ...(currentSince === undefined ? {} : { Tags: [{ Key: 'Owner', Value: 'identity-team' }, { Key: CURRENT_SINCE_TAG, Value: currentSince }] }),
+  ...(currentSince === undefined
+    ? {}
+    : {
+        Tags: [
+          { Key: 'Owner', Value: 'identity-team' },
+          { Key: CURRENT_SINCE_TAG, Value: currentSince },
+        ],
+      }),
   VersionIdsToStages: { [currentId]: ['AWSCURRENT'], ...(previousId ? { [previousId]: ['AWSPREVIOUS'] } : {}) },
 });
 /** A secret rotated at `movedAtMs` (v1 → v2) as DescribeSecret shows it, tagged or not. */
@@ -86,11 +98,21 @@ async function bornAt(at: number, answers: Answers, graceMs = 24 * HOUR) {
   };
 }
 const failure = (code: string) => Object.assign(new Error(code), { code });
-const settledSoon = <T>(promise: Promise<T>) => Promise.race([promise.then(() => 'settled', () => 'settled'), new Promise((resolve) => setTimeout(() => resolve('pending'), 20))]);
+const settledSoon = <T>(promise: Promise<T>) =>
+  Promise.race([
+    promise.then(
+      () => 'settled',
+      () => 'settled',
+    ),
+    new Promise((resolve) => setTimeout(() => resolve('pending'), 20)),
+  ]);
 
 describe('createSecretsManagerCredentialSource', () => {
   it('reads AWSCURRENT alone at init, once for any number of concurrent first requests', async () => {
-    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0), 'GetSecretValue AWSPREVIOUS': secret(previous, 0) });
+    const { call, calls } = stubSecretsManager({
+      'GetSecretValue AWSCURRENT': secret(current, 0),
+      'GetSecretValue AWSPREVIOUS': secret(previous, 0),
+    });
     const source = createSecretsManagerCredentialSource(call, 'id');
     const results = await Promise.all(Array.from({ length: 10 }, () => source.acceptedCredentials(NO_DEADLINE)));
     expect(new Set(results.map((list) => JSON.stringify(list)))).toStrictEqual(new Set([JSON.stringify([current])]));
@@ -231,7 +253,10 @@ describe('createSecretsManagerCredentialSource', () => {
   });
 
   it('takes a secret never rotated (no AWSPREVIOUS) as an answer, not a failure', async () => {
-    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0, 'v1'), DescribeSecret: described(0, 'v1') });
+    const { call, calls } = stubSecretsManager({
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v1'),
+      DescribeSecret: described(0, 'v1'),
+    });
     const source = createSecretsManagerCredentialSource(call, 'id', { now: () => 0 });
     await source.acceptedCredentials(NO_DEADLINE);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
@@ -277,18 +302,27 @@ describe('createSecretsManagerCredentialSource', () => {
 
   it('refuses a secret that is not the Basic credential JSON, without quoting it', async () => {
     const { call } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': { SecretString: 'hunter2-not-json' } });
-    await expect(createSecretsManagerCredentialSource(call, 'id').acceptedCredentials(NO_DEADLINE)).rejects.toThrow(/^the hook secret is not JSON$/);
+    await expect(createSecretsManagerCredentialSource(call, 'id').acceptedCredentials(NO_DEADLINE)).rejects.toThrow(
+      /^the hook secret is not JSON$/,
+    );
   });
 
   it('re-reads AWSCURRENT (with DescribeSecret) on a mismatch at most once per interval, and in between only looks for a pending version once per 5 s', async () => {
     let now = 0;
-    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0, 'v1'), DescribeSecret: described(0, 'v1') });
+    const { call, calls } = stubSecretsManager({
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v1'),
+      DescribeSecret: described(0, 'v1'),
+    });
     const source = createSecretsManagerCredentialSource(call, 'id', { reloadIntervalMs: 30_000, now: () => now });
     await source.acceptedCredentials(NO_DEADLINE);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
     now = 30_000;
-    const reloads = await Promise.all([source.reloadAfterMismatch?.(NO_DEADLINE), source.reloadAfterMismatch?.(NO_DEADLINE), source.reloadAfterMismatch?.(NO_DEADLINE)]);
+    const reloads = await Promise.all([
+      source.reloadAfterMismatch?.(NO_DEADLINE),
+      source.reloadAfterMismatch?.(NO_DEADLINE),
+      source.reloadAfterMismatch?.(NO_DEADLINE),
+    ]);
     expect(reloads).toStrictEqual([[current], [current], [current]]);
     now = 34_999;
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
@@ -352,7 +386,13 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, previous]);
     expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toBeUndefined();
-    expect(calls.slice(4)).toStrictEqual(['GetSecretValue AWSCURRENT', 'DescribeSecret', 'GetSecretValue AWSCURRENT', 'GetSecretValue AWSPREVIOUS', 'DescribeSecret']);
+    expect(calls.slice(4)).toStrictEqual([
+      'GetSecretValue AWSCURRENT',
+      'DescribeSecret',
+      'GetSecretValue AWSCURRENT',
+      'GetSecretValue AWSPREVIOUS',
+      'DescribeSecret',
+    ]);
   });
 
   it('accepts the version staged AWSPENDING while DescribeSecret shows it, found within 5 s of a mismatch and read once per version', async () => {
@@ -455,7 +495,10 @@ describe('createSecretsManagerCredentialSource', () => {
 
   it('reads AWSCURRENT at init through readCurrentAtInit when given (the batch read), and with GetSecretValue after', async () => {
     let now = 0;
-    const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'), DescribeSecret: described(0, 'v2') });
+    const { call, calls } = stubSecretsManager({
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v2'),
+      DescribeSecret: described(0, 'v2'),
+    });
     const initReads: string[] = [];
     const source = createSecretsManagerCredentialSource(call, 'id', {
       now: () => now,
@@ -470,12 +513,16 @@ describe('createSecretsManagerCredentialSource', () => {
     // The init read counts as the read of AWSCURRENT: a copy older than 5 minutes is read again, the source's own way.
     now = 5 * 60_000;
     await source.acceptedCredentials(NO_DEADLINE);
-    await vi.waitFor(() => expect([initReads, calls]).toStrictEqual([['BatchGetSecretValue'], ['GetSecretValue AWSCURRENT', 'DescribeSecret']]));
+    await vi.waitFor(() =>
+      expect([initReads, calls]).toStrictEqual([['BatchGetSecretValue'], ['GetSecretValue AWSCURRENT', 'DescribeSecret']]),
+    );
   });
 
   it('a failed readCurrentAtInit is like a failed init read: the first request reads with GetSecretValue at once', async () => {
     const { call, calls } = stubSecretsManager({ 'GetSecretValue AWSCURRENT': secret(current, 0) });
-    const source = createSecretsManagerCredentialSource(call, 'id', { readCurrentAtInit: async () => Promise.reject(failure('InternalServiceError')) });
+    const source = createSecretsManagerCredentialSource(call, 'id', {
+      readCurrentAtInit: async () => Promise.reject(failure('InternalServiceError')),
+    });
     await expect(source.prepare?.()).rejects.toMatchObject({ code: 'InternalServiceError' });
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
     expect(calls).toStrictEqual(['GetSecretValue AWSCURRENT']);

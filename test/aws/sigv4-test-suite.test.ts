@@ -22,8 +22,24 @@ const sign = (method: string, url: string, headers: Record<string, string> = {},
 
 describe('signAwsRequest, against the AWS SigV4 test suite', () => {
   it.each([
-    ['get-vanilla', 'GET', 'https://example.amazonaws.com/', {}, '', 'host;x-amz-date', '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31'],
-    ['post-vanilla', 'POST', 'https://example.amazonaws.com/', {}, '', 'host;x-amz-date', '5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b'],
+    [
+      'get-vanilla',
+      'GET',
+      'https://example.amazonaws.com/',
+      {},
+      '',
+      'host;x-amz-date',
+      '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+    ],
+    [
+      'post-vanilla',
+      'POST',
+      'https://example.amazonaws.com/',
+      {},
+      '',
+      'host;x-amz-date',
+      '5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b',
+    ],
     [
       'get-vanilla-query-order-key-case',
       'GET',
@@ -58,7 +74,10 @@ describe('signAwsRequest, against the AWS SigV4 test suite', () => {
   });
 
   it('returns the headers to send, lower-cased, and leaves host to the HTTP client', () => {
-    const signed = sign('POST', 'http://127.0.0.1:8000/', { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.GetItem' });
+    const signed = sign('POST', 'http://127.0.0.1:8000/', {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': 'DynamoDB_20120810.GetItem',
+    });
     expect(Object.keys(signed).sort()).toStrictEqual(['authorization', 'content-type', 'x-amz-date', 'x-amz-target']);
     expect(signed.authorization).toContain('SignedHeaders=content-type;host;x-amz-date;x-amz-target,');
   });

@@ -11,7 +11,10 @@ describe('npm run build', () => {
     const output = execFileSync(
       process.execPath,
       ['--input-type=module', '-e', `const m = await import(${JSON.stringify(BUNDLE_FILE)}); console.log(typeof m.handler)`],
-      { env: { PATH: process.env.PATH, PATIENTS_TABLE: 'patients', HOOK_USERNAME: 'u', HOOK_PASSWORD: 'p', LOG_LEVEL: 'silent' }, encoding: 'utf8' },
+      {
+        env: { PATH: process.env.PATH, PATIENTS_TABLE: 'patients', HOOK_USERNAME: 'u', HOOK_PASSWORD: 'p', LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+      },
     );
     expect(output.trim()).toBe('function');
   });

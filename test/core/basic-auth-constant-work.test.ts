@@ -48,7 +48,11 @@ describe('the Basic check does the same work whichever part is wrong', () => {
     expect([right.allowed, wrongUsername.allowed, wrongPassword.allowed, bothWrong.allowed]).toStrictEqual([true, false, false, false]);
     // Two digests of what was presented, then for each accepted credential two digests and two
     // fixed-length comparisons: no exit at the first mismatch, nor at the first match.
-    const expected = ['hash sha256', 'hash sha256', ...accepted.flatMap(() => ['hash sha256', 'compare 32/32', 'hash sha256', 'compare 32/32'])];
+    const expected = [
+      'hash sha256',
+      'hash sha256',
+      ...accepted.flatMap(() => ['hash sha256', 'compare 32/32', 'hash sha256', 'compare 32/32']),
+    ];
     expect(right.steps).toStrictEqual(expected);
     expect(wrongUsername.steps).toStrictEqual(expected);
     expect(wrongPassword.steps).toStrictEqual(expected);

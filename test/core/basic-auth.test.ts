@@ -42,7 +42,10 @@ describe('decodeBasicHeader', () => {
   });
 
   it('decodes UTF-8 credentials', () => {
-    expect(decodeBasicHeader(basicHeaderValue({ username: 'zoë', password: 'pässword' }))).toStrictEqual({ username: 'zoë', password: 'pässword' });
+    expect(decodeBasicHeader(basicHeaderValue({ username: 'zoë', password: 'pässword' }))).toStrictEqual({
+      username: 'zoë',
+      password: 'pässword',
+    });
   });
 
   it('gives nothing for a token without a colon', () => {

@@ -36,26 +36,22 @@ describe('parseHookRequest', () => {
     ['{"eventType":"com.okta.oauth2.tokens.transform","eventId":7,"data":{}}', 'eventId must be a string'],
     ['{"eventType":"com.okta.oauth2.tokens.transform","eventTime":null,"data":{}}', 'eventTime must be a string'],
     ['{"eventType":"com.okta.oauth2.tokens.transform","data":[]}', 'data must be an object'],
-    [
-      '{"eventType":"com.okta.oauth2.tokens.transform","data":{"access":{"claims":{"sub":7}}}}',
-      'data.access.claims.sub must be a string',
-    ],
-    [
-      '{"eventType":"com.okta.oauth2.tokens.transform","data":{"identity":{"claims":"all"}}}',
-      'data.identity.claims must be an object',
-    ],
+    ['{"eventType":"com.okta.oauth2.tokens.transform","data":{"access":{"claims":{"sub":7}}}}', 'data.access.claims.sub must be a string'],
+    ['{"eventType":"com.okta.oauth2.tokens.transform","data":{"identity":{"claims":"all"}}}', 'data.identity.claims must be an object'],
   ])('refuses %j with 400: %s', (body, message) => {
     expect(badRequest(body)).toStrictEqual({ status: 400, message });
   });
 
   it('refuses a body nested deeper than 32 levels, and accepts 32', () => {
-    const nest = (levels: number) => `{"eventType":"com.okta.oauth2.tokens.transform","data":${'{"x":'.repeat(levels - 1)}1${'}'.repeat(levels - 1)}}`;
+    const nest = (levels: number) =>
+      `{"eventType":"com.okta.oauth2.tokens.transform","data":${'{"x":'.repeat(levels - 1)}1${'}'.repeat(levels - 1)}}`;
     expect(parseHookRequest(nest(32)).eventType).toBe('com.okta.oauth2.tokens.transform');
     expect(badRequest(nest(33)).message).toBe('body is nested more than 32 levels deep');
   });
 
   it('reads null as absent in the parts the hook reads', () => {
-    const body = '{"eventType":"com.okta.oauth2.tokens.transform","data":{"context":{"user":null},"identity":{"claims":{"preferred_username":"kim@example.com"}},"access":null}}';
+    const body =
+      '{"eventType":"com.okta.oauth2.tokens.transform","data":{"context":{"user":null},"identity":{"claims":{"preferred_username":"kim@example.com"}},"access":null}}';
     const parsed = parseHookRequest(body);
     expect(parsed.data.context?.user).toBeNull();
     expect(parsed.data.access).toBeNull();

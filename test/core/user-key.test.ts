@@ -6,7 +6,6 @@ import { LOOK_ALIKE_LOGINS } from '../support/look-alike-logins.ts';
 const request = (data: HookRequest['data']): HookRequest => ({ eventType: 'com.okta.oauth2.tokens.transform', data });
 const byLogin = (login: string) => request({ context: { user: { id: '00uKim', profile: { login } } } });
 
-
 describe('resolveUserKey by login', () => {
   it('prefers the Okta login from the request context, lower-cased in ASCII', () => {
     const resolution = resolveUserKey(
@@ -27,7 +26,9 @@ describe('resolveUserKey by login', () => {
   });
 
   it('falls back to the access token sub of a user token', () => {
-    expect(resolveUserKey(request({ access: { claims: { sub: 'SUB@example.com', uid: '00u1' } } }), 'login')).toStrictEqual({ key: 'sub@example.com' });
+    expect(resolveUserKey(request({ access: { claims: { sub: 'SUB@example.com', uid: '00u1' } } }), 'login')).toStrictEqual({
+      key: 'sub@example.com',
+    });
   });
 
   it('never takes the sub of a token without a user id, which is a client id in client credentials', () => {
@@ -37,7 +38,12 @@ describe('resolveUserKey by login', () => {
 
   it('gives NoUserKey when no source has a user, and skips empty values', () => {
     expect(resolveUserKey(request({ context: {} }), 'login')).toStrictEqual({ problem: 'NoUserKey' });
-    expect(resolveUserKey(request({ context: { user: { profile: { login: '' } } }, identity: { claims: { preferred_username: 'kim@example.com' } } }), 'login')).toStrictEqual({
+    expect(
+      resolveUserKey(
+        request({ context: { user: { profile: { login: '' } } }, identity: { claims: { preferred_username: 'kim@example.com' } } }),
+        'login',
+      ),
+    ).toStrictEqual({
       key: 'kim@example.com',
     });
   });
@@ -68,13 +74,20 @@ describe('resolveUserKey by login', () => {
 
 describe('resolveUserKey by Okta user id', () => {
   it('takes the context user id exactly as sent, ignoring the login', () => {
-    const resolution = resolveUserKey(request({ context: { user: { id: '00uAbC123', profile: { login: 'kim.sato@example.com' } } } }), 'oktaId');
+    const resolution = resolveUserKey(
+      request({ context: { user: { id: '00uAbC123', profile: { login: 'kim.sato@example.com' } } } }),
+      'oktaId',
+    );
     expect(resolution).toStrictEqual({ key: '00uAbC123' });
   });
 
   it("falls back to the access token's uid, never its sub", () => {
-    expect(resolveUserKey(request({ access: { claims: { sub: 'kim.sato@example.com', uid: '00uXyZ' } } }), 'oktaId')).toStrictEqual({ key: '00uXyZ' });
-    expect(resolveUserKey(request({ access: { claims: { sub: '0oaClient', cid: '0oaClient' } } }), 'oktaId')).toStrictEqual({ problem: 'NoUserKey' });
+    expect(resolveUserKey(request({ access: { claims: { sub: 'kim.sato@example.com', uid: '00uXyZ' } } }), 'oktaId')).toStrictEqual({
+      key: '00uXyZ',
+    });
+    expect(resolveUserKey(request({ access: { claims: { sub: '0oaClient', cid: '0oaClient' } } }), 'oktaId')).toStrictEqual({
+      problem: 'NoUserKey',
+    });
   });
 
   it('refuses an id with white space or control characters', () => {

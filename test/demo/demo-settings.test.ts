@@ -6,7 +6,10 @@ import { demoSettings } from '../../demo/demo-settings.ts';
 import { UsageError } from '../../tools/cli/run-command.ts';
 
 function runDemo(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -17,7 +20,14 @@ function runDemo(env: Record<string, string>): Promise<{ code: number | null; st
 describe('npm run demo settings', () => {
   it('picks free ports and the hook’s own claim name and credential by default', () => {
     const settings = demoSettings({});
-    expect(settings).toMatchObject({ mode: 'local', appPort: 0, issuerPort: 0, hookPort: 0, claimName: 'extPatientId', hookAuthorization: 'Basic YWRtaW46c3VwZXJzZWNyZXQ=' });
+    expect(settings).toMatchObject({
+      mode: 'local',
+      appPort: 0,
+      issuerPort: 0,
+      hookPort: 0,
+      claimName: 'extPatientId',
+      hookAuthorization: 'Basic YWRtaW46c3VwZXJzZWNyZXQ=',
+    });
     expect(demoSettings({ CLAIM_NAME: 'patientNumber', DEMO_PORT: '8081' })).toMatchObject({ appPort: 8081, claimName: 'patientNumber' });
   });
 
@@ -31,7 +41,9 @@ describe('npm run demo settings', () => {
     });
     expect(() => demoSettings({ OKTA_ISSUER: 'https://example.okta.com/oauth2/default' })).toThrow(UsageError);
     expect(() => demoSettings({ DEMO_PORT: 'eighty' })).toThrow('DEMO_PORT must be a port number');
-    expect(() => demoSettings({ HOOK_AUTH: 'oauth', OAUTH_ISSUER: 'https://x', OAUTH_AUDIENCE: 'a', OAUTH_SCOPE: 's' })).toThrow(UsageError);
+    expect(() => demoSettings({ HOOK_AUTH: 'oauth', OAUTH_ISSUER: 'https://x', OAUTH_AUDIENCE: 'a', OAUTH_SCOPE: 's' })).toThrow(
+      UsageError,
+    );
   });
 
   it('says in one line that a port is taken, and exits 2', async () => {
@@ -41,6 +53,8 @@ describe('npm run demo settings', () => {
     const run = await runDemo({ DEMO_PORT: String(port) });
     taken.close();
     expect(run.code).toBe(2);
-    expect(run.stderr.trimEnd().split('\n')).toStrictEqual([`npm run demo: port ${port} on 127.0.0.1 (DEMO_PORT) is taken: free it, or set DEMO_PORT to another port (0 picks a free one)`]);
+    expect(run.stderr.trimEnd().split('\n')).toStrictEqual([
+      `npm run demo: port ${port} on 127.0.0.1 (DEMO_PORT) is taken: free it, or set DEMO_PORT to another port (0 picks a free one)`,
+    ]);
   });
 });

@@ -46,11 +46,25 @@ describe('decideMint', () => {
   });
 
   it('mints unchanged on 204', () => {
-    expect(decideMint(request, answered(204, undefined))).toMatchObject({ verdict: 'unchanged', idTokenClaims: USER_CLAIMS, accessTokenExtra: {} });
+    expect(decideMint(request, answered(204, undefined))).toMatchObject({
+      verdict: 'unchanged',
+      idTokenClaims: USER_CLAIMS,
+      accessTokenExtra: {},
+    });
   });
 
   it('drops the whole patch for a reserved claim, for a token not being minted, and on an error status', () => {
-    const reserved = { commands: [{ type: 'com.okta.identity.patch', value: [{ op: 'add', path: '/claims/extPatientId', value: '1' }, { op: 'replace', path: '/claims/sub', value: 'x' }] }] };
+    const reserved = {
+      commands: [
+        {
+          type: 'com.okta.identity.patch',
+          value: [
+            { op: 'add', path: '/claims/extPatientId', value: '1' },
+            { op: 'replace', path: '/claims/sub', value: 'x' },
+          ],
+        },
+      ],
+    };
     expect(decideMint(request, answered(200, reserved))).toMatchObject({ verdict: 'dropped', idTokenClaims: USER_CLAIMS });
     const noIdToken = buildTokenHookRequest({ ...mint, scopes: ['email'] });
     const forIdToken = decideMint(noIdToken, answered(200, patch('com.okta.identity.patch', '/claims/extPatientId', '1')));
@@ -60,18 +74,27 @@ describe('decideMint', () => {
   });
 
   it('fails the sign-in with the errorSummary, or Okta’s default text without one', () => {
-    expect(decideMint(request, answered(200, { error: { errorSummary: 'Records are down' } }))).toMatchObject({ verdict: 'sign-in-fails', signInError: 'Records are down' });
+    expect(decideMint(request, answered(200, { error: { errorSummary: 'Records are down' } }))).toMatchObject({
+      verdict: 'sign-in-fails',
+      signInError: 'Records are down',
+    });
     expect(decideMint(request, answered(200, { error: {} })).signInError).toBe(DEFAULT_HOOK_ERROR);
   });
 
   it('mints unchanged when the hook does not answer within 3 s, and says so', () => {
-    const decision = decideMint(request, { kind: 'no-answer', reason: 'no answer from http://127.0.0.1:1/tokenHook within 3 s', elapsedMs: 3000 });
+    const decision = decideMint(request, {
+      kind: 'no-answer',
+      reason: 'no answer from http://127.0.0.1:1/tokenHook within 3 s',
+      elapsedMs: 3000,
+    });
     expect(decision).toMatchObject({ verdict: 'dropped', idTokenClaims: USER_CLAIMS, accessTokenExtra: {} });
     expect(decision.reasons[0]).toContain('within 3 s');
   });
 
   it('applies a lifetime the hook replaced', () => {
-    const lifetime = { commands: [{ type: 'com.okta.identity.patch', value: [{ op: 'replace', path: '/token/lifetime/expiration', value: 600 }] }] };
+    const lifetime = {
+      commands: [{ type: 'com.okta.identity.patch', value: [{ op: 'replace', path: '/token/lifetime/expiration', value: 600 }] }],
+    };
     expect(decideMint(request, answered(200, lifetime)).lifetimes).toStrictEqual({ id: 600, access: 3600 });
   });
 });

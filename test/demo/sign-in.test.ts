@@ -8,7 +8,10 @@ import { DEMO_USERS } from '../../demo/users.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const hasBrowser = existsSync(CHROMIUM);
-if (!hasBrowser) console.log(`test/demo/sign-in.test.ts: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH or apt-get install chromium): the browser test is skipped`);
+if (!hasBrowser)
+  console.log(
+    `test/demo/sign-in.test.ts: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH or apt-get install chromium): the browser test is skipped`,
+  );
 
 const FAILURE_MESSAGE = 'Patient records are unavailable: sign-in is paused.';
 const SCREENSHOT = fileURLToPath(new URL('../../docs/demo-profile.png', import.meta.url));
@@ -31,7 +34,16 @@ describe.skipIf(!hasBrowser)('npm run demo, signed in with headless Chromium', (
       prepareLocalStore({ DYNAMODB_PORT: '0' }),
       chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       }),
     ]);
     demo = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
@@ -47,7 +59,7 @@ describe.skipIf(!hasBrowser)('npm run demo, signed in with headless Chromium', (
       demo.stderr?.on('data', read);
       demo.once('exit', (code) => reject(new Error(`npm run demo exited with ${code}: ${output}`)));
     });
-    appUrl = (/open (\S+)/.exec(output)?.[1] as string).replace(/\/$/, '');
+    appUrl = (/open (\S+)/.exec(output)?.[1] ?? '').replace(/\/$/, '');
     hookPid = Number(/token hook at \S+ \(process (\d+)\)/.exec(output)?.[1]);
   });
 
@@ -90,7 +102,12 @@ describe.skipIf(!hasBrowser)('npm run demo, signed in with headless Chromium', (
     expect(await page.getByRole('heading', { name: 'No patient id' }).isVisible()).toBe(true);
     expect(await page.getByText('You are not a patient').isVisible()).toBe(true);
     expect(await page.getByRole('row', { name: /extPatientId/ }).count()).toBe(0);
-    expect(await page.getByRole('row', { name: /preferred_username/ }).getByRole('cell').textContent()).toBe('alex.doe@example.com');
+    expect(
+      await page
+        .getByRole('row', { name: /preferred_username/ })
+        .getByRole('cell')
+        .textContent(),
+    ).toBe('alex.doe@example.com');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
@@ -116,7 +133,7 @@ describe.skipIf(!hasBrowser)('npm run demo, signed in with headless Chromium', (
     await expect.poll(() => output).toContain('hook | stopped');
     const page = await signIn('jessie.smith@example.com');
     expect(await page.getByRole('heading', { name: 'No patient id' }).isVisible()).toBe(true);
-    expect(await page.getByText('the hook\'s answer was not applied').isVisible()).toBe(true);
+    expect(await page.getByText("the hook's answer was not applied").isVisible()).toBe(true);
     expect(await page.getByText(/no answer from http:\/\/127\.0\.0\.1:\d+\/tokenHook: ECONNREFUSED/).isVisible()).toBe(true);
     expect(await page.getByRole('row', { name: /extPatientId/ }).count()).toBe(0);
     await page.context().close();

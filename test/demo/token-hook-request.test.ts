@@ -38,7 +38,12 @@ describe('buildTokenHookRequest', () => {
     });
     expect(request.data.context.protocol).toStrictEqual({
       type: 'OAUTH2.0',
-      request: { client_id: 'patient-profile-demo', grant_type: 'authorization_code', redirect_uri: 'http://127.0.0.1:8080/callback', scope: 'openid profile email' },
+      request: {
+        client_id: 'patient-profile-demo',
+        grant_type: 'authorization_code',
+        redirect_uri: 'http://127.0.0.1:8080/callback',
+        scope: 'openid profile email',
+      },
       issuer: { uri: 'http://127.0.0.1:4000' },
       client: { id: 'patient-profile-demo', name: 'Patient profile demo', type: 'CONFIDENTIAL' },
     });
@@ -63,7 +68,14 @@ describe('buildTokenHookRequest', () => {
       },
       token: { lifetime: { expiration: 3600 } },
     });
-    expect(request.data.access.claims).toMatchObject({ aud: 'api://default', cid: 'patient-profile-demo', uid: '00uq8tMo3zV0OfJON0g3', sub: 'jessie.smith@example.com', scp: ['openid', 'profile', 'email'], exp: 1_700_001_810 });
+    expect(request.data.access.claims).toMatchObject({
+      aud: 'api://default',
+      cid: 'patient-profile-demo',
+      uid: '00uq8tMo3zV0OfJON0g3',
+      sub: 'jessie.smith@example.com',
+      scp: ['openid', 'profile', 'email'],
+      exp: 1_700_001_810,
+    });
     expect(Object.keys(request.data.access.scopes)).toStrictEqual(['openid', 'profile', 'email']);
   });
 

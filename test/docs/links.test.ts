@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 
 // A fact lives in one document and the others link to it: a link that leads nowhere loses the fact.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DOCUMENTS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const DOCUMENTS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 describe('links in the README and docs/', () => {
   it.each(DOCUMENTS)('%s: every relative link leads to a file, and every anchor to a heading', (document) => {
@@ -21,7 +26,9 @@ describe('links in the README and docs/', () => {
   });
 
   it('makes anchors as GitHub does', () => {
-    const anchors = headingAnchors('# Okta: `okta:secret`, `okta:register`\n## What `cdk destroy` keeps\n## Logs\n## Logs\n```\n# not a heading\n```\n');
+    const anchors = headingAnchors(
+      '# Okta: `okta:secret`, `okta:register`\n## What `cdk destroy` keeps\n## Logs\n## Logs\n```\n# not a heading\n```\n',
+    );
     expect([...anchors]).toStrictEqual(['okta-oktasecret-oktaregister', 'what-cdk-destroy-keeps', 'logs', 'logs-1']);
   });
 });

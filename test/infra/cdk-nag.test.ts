@@ -5,13 +5,19 @@ import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { Code, Function, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { NO_AUTHORIZER_REASON } from '../../infra/hook-api.ts';
 import { BATCH_GET_SECRET_VALUE_REASON } from '../../infra/hook-function.ts';
 import { BACKUP_ROLE_REASON } from '../../infra/patients-backup.ts';
-import { COMPLIANCE_PACKS, INLINE_POLICY_REASON, NO_DLQ_REASON, NO_VPC_REASON, ROTATION_CONCURRENCY_REASON } from '../../infra/compliance.ts';
+import {
+  COMPLIANCE_PACKS,
+  INLINE_POLICY_REASON,
+  NO_DLQ_REASON,
+  NO_VPC_REASON,
+  ROTATION_CONCURRENCY_REASON,
+} from '../../infra/compliance.ts';
 import { MANUAL_ROTATION_REASON, OKTA_CREDENTIAL_ROTATION_REASON } from '../../infra/hook-credential.ts';
 import { NO_ROTATION_REASON } from '../../infra/user-hash-key.ts';
 import { OAUTH, OKTA, tokenHookApp, type Synthesized } from './synth.ts';
@@ -49,7 +55,11 @@ describe('cdk-nag AwsSolutions, HIPAA Security and NIST 800-53 rev. 5, in Basic 
     expect(COMPLIANCE_PACKS).toStrictEqual([AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks]);
     const { app, stacks } = tokenHookApp([{ stageName: 'gate' }]);
     // A Lambda function with no DLQ, no VPC, no reserved concurrency and no acknowledgement: HIPAA finds it.
-    new Function(stacks[0]!, 'Unchecked', { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('export const handler = () => {};') });
+    new LambdaFunction(stacks[0]!, 'Unchecked', {
+      runtime: Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: Code.fromInline('export const handler = () => {};'),
+    });
     expect(() => app.synth()).toThrow(/HIPAA\.Security-LambdaDLQ/);
   });
 
@@ -70,25 +80,26 @@ describe('cdk-nag AwsSolutions, HIPAA Security and NIST 800-53 rev. 5, in Basic 
   });
 
   it('acknowledges exactly these findings, each where it arises and with a reason that fits the mode', () => {
-    const acknowledged = synthesized.app.node
-      .findAll()
-      .flatMap((construct) =>
-        construct.node.metadata
-          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-          .flatMap((entry) =>
-            Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
-              path: construct.node.path,
-              id: id.replace(/^annotation::/i, ''),
-              reason,
-            })),
-          ),
-      );
+    const acknowledged = synthesized.app.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+            path: construct.node.path,
+            id: id.replace(/^annotation::/i, ''),
+            reason,
+          })),
+        ),
+    );
     const backupRole = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]';
     // HIPAA Security and NIST 800-53 rev. 5 name their rules alike, and each is acknowledged in both.
     const both = (...rules: string[]) => rules.flatMap((rule) => [`HIPAA.Security-${rule}`, `NIST.800.53.R5-${rule}`]);
     const hookFunction = { 'Hook/Role': both('IAMNoInlinePolicy'), 'Hook/Function': both('LambdaDLQ', 'LambdaInsideVPC') };
     // Basic mode reads its two secrets in one BatchGetSecretValue, which IAM grants only on "*".
-    const basicHookFunction = { 'Hook/Role': [...both('IAMNoInlinePolicy'), 'AwsSolutions-IAM5[Resource::*]'], 'Hook/Function': hookFunction['Hook/Function'] };
+    const basicHookFunction = {
+      'Hook/Role': [...both('IAMNoInlinePolicy'), 'AwsSolutions-IAM5[Resource::*]'],
+      'Hook/Function': hookFunction['Hook/Function'],
+    };
     const expected: Record<string, Record<string, string[]>> = {
       'OktaTokenHook-nag': {
         'Backup/Plan/Tables': [backupRole],
@@ -142,7 +153,9 @@ describe('cdk-nag AwsSolutions, HIPAA Security and NIST 800-53 rev. 5, in Basic 
       expect(reasonOf(`OktaTokenHook-${stack}/Hook/Role`, 'AwsSolutions-IAM5[Resource::*]')).toBe(BATCH_GET_SECRET_VALUE_REASON);
     }
     expect(BATCH_GET_SECRET_VALUE_REASON).toMatch(/no resource type.*GetSecretValue for each secret/s);
-    expect(reasonOf('OktaTokenHook-nag-manual/Credential/Secret', 'NIST.800.53.R5-SecretsManagerRotationEnabled')).toBe(MANUAL_ROTATION_REASON);
+    expect(reasonOf('OktaTokenHook-nag-manual/Credential/Secret', 'NIST.800.53.R5-SecretsManagerRotationEnabled')).toBe(
+      MANUAL_ROTATION_REASON,
+    );
     expect(MANUAL_ROTATION_REASON).toMatch(/Okta keeps sending the old one.*401/s);
     expect(NO_ROTATION_REASON).toMatch(/grants no access.*correlat/s);
     expect(NO_AUTHORIZER_REASON.basic).toMatch(/Basic credential/);

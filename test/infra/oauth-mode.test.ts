@@ -45,7 +45,10 @@ describe('an OAuth-mode stack', () => {
     // Secrets Manager appears only as the user hash key and the function's permission to read it (and to
     // decrypt it through Secrets Manager): no Basic secret, no BatchGetSecretValue, no output. (The data
     // key's own policy lets Secrets Manager use it for the key's secret: not the function's.)
-    const withoutDataKey = { ...json, Resources: Object.fromEntries(Object.entries(json.Resources).filter(([, r]) => r.Type !== 'AWS::KMS::Key')) };
+    const withoutDataKey = {
+      ...json,
+      Resources: Object.fromEntries(Object.entries(json.Resources).filter(([, r]) => r.Type !== 'AWS::KMS::Key')),
+    };
     const mentions = JSON.stringify(withoutDataKey).match(/[^"]*secretsmanager[^"]*/gi);
     expect(mentions).toStrictEqual(['AWS::SecretsManager::Secret', 'secretsmanager:GetSecretValue', 'secretsmanager.']);
   });
@@ -91,7 +94,9 @@ describe('an OAuth-mode stack', () => {
             Effect: 'Allow',
             Action: 'kms:Decrypt',
             Resource: { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::KMS::Key'))[0], 'Arn'] },
-            Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+            Condition: {
+              StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+            },
           },
         ],
       },

@@ -104,7 +104,9 @@ describe('single-user rotation', () => {
     }
     expect(stageHolder('AWSCURRENT')?.[0]).toBe(token);
     expect(sm.tags.get(CURRENT_SINCE_TAG) ?? '').not.toContain(token);
-    expect(errors).toStrictEqual([`finishSecret: ${CURRENT_SINCE_TAG} not tagged (InternalServiceError): the hook counts the grace from LastChangedDate`]);
+    expect(errors).toStrictEqual([
+      `finishSecret: ${CURRENT_SINCE_TAG} not tagged (InternalServiceError): the hook counts the grace from LastChangedDate`,
+    ]);
   });
 
   it('is safe to repeat: a retried createSecret or finishSecret changes nothing', async () => {
@@ -131,7 +133,11 @@ describe('single-user rotation', () => {
   it.each([
     ['an unknown step', () => step('dropSecret', sm.startRotation()), /unknown rotation step "dropSecret"/],
     ['a token that is not a version', () => step('createSecret', 'no-such-version'), /is not a version of the secret/],
-    ['a token that is not pending', () => step('createSecret', [...sm.versions].find(([, v]) => v.stages.length === 0)?.[0] ?? 'x'), /is not staged as AWSPENDING/],
+    [
+      'a token that is not pending',
+      () => step('createSecret', [...sm.versions].find(([, v]) => v.stages.length === 0)?.[0] ?? 'x'),
+      /is not staged as AWSPENDING/,
+    ],
   ])('refuses %s', async (_, event, message) => {
     await rotate(sm.startRotation()); // leaves a version without any stage behind
     await rotate(sm.startRotation());
@@ -176,9 +182,7 @@ describe('npm run okta:secret', () => {
 
   it('can print the previous version, during the grace period after a rotation', async () => {
     const previous = valueAt('AWSPREVIOUS');
-    await expect(oktaSecret(['--secret-id', sm.arn, '--version-stage', 'AWSPREVIOUS'], {})).resolves.toContain(
-      basicHeaderValue(previous),
-    );
+    await expect(oktaSecret(['--secret-id', sm.arn, '--version-stage', 'AWSPREVIOUS'], {})).resolves.toContain(basicHeaderValue(previous));
   });
 });
 
@@ -192,13 +196,18 @@ describe('automatic rotation in the stack', () => {
 
   it('with the Okta settings: rotates every rotationDays, and the rotation role can read the Okta credential secret, which the stack creates empty', () => {
     const template = synth({ ...OKTA, rotationDays: 14 });
-    const json = template.toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, any> }>; Outputs: Record<string, { Value: unknown }> };
+    const json = template.toJSON() as {
+      Resources: Record<string, { Type: string; Properties: Record<string, any> }>;
+      Outputs: Record<string, { Value: unknown }>;
+    };
     const oktaSecret = Object.entries(json.Resources).find(
       ([, resource]) => resource.Type === 'AWS::SecretsManager::Secret' && !resource.Properties.GenerateSecretString,
     );
     // No GenerateSecretString, no SecretString: no value until an operator puts one.
     expect(Object.keys(oktaSecret?.[1].Properties ?? {}).sort()).toStrictEqual(['Description', 'KmsKeyId', 'Tags']);
-    expect(oktaSecret?.[1].Properties.KmsKeyId).toStrictEqual({ 'Fn::GetAtt': [Object.keys(template.findResources('AWS::KMS::Key'))[0], 'Arn'] });
+    expect(oktaSecret?.[1].Properties.KmsKeyId).toStrictEqual({
+      'Fn::GetAtt': [Object.keys(template.findResources('AWS::KMS::Key'))[0], 'Arn'],
+    });
     expect(oktaSecret?.[1].Properties.Description).toMatch(/Okta service app .*clientId.*privateKeyJwk/);
     const oktaSecretId = oktaSecret?.[0] as string;
     const [functionId, rotation] = Object.entries(rotationFunctions(template))[0]!;
@@ -225,7 +234,9 @@ describe('automatic rotation in the stack', () => {
       { roles: [{ Ref: role }], statement: { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: oktaSecretId } } },
     ]);
     expect(JSON.stringify(json.Outputs.OktaCredentialSecretId?.Value)).toContain(oktaSecretId);
-    expect(JSON.stringify(json.Outputs.OktaCredentialFillCommand?.Value)).toMatch(/aws secretsmanager put-secret-value .*--secret-string file:\/\/okta-credential.json/);
+    expect(JSON.stringify(json.Outputs.OktaCredentialFillCommand?.Value)).toMatch(
+      /aws secretsmanager put-secret-value .*--secret-string file:\/\/okta-credential.json/,
+    );
   });
 
   it('with oktaAuth=apiToken: the function expects an API token in the Okta credential secret', () => {
@@ -246,7 +257,10 @@ describe('automatic rotation in the stack', () => {
     [{ oktaOrgUrl: OKTA.oktaOrgUrl }, /automatic rotation needs both oktaOrgUrl and oktaHookId; missing: oktaHookId/],
     [{ oktaHookId: OKTA.oktaHookId }, /missing: oktaOrgUrl/],
     [{ ...OKTA, oktaOrgUrl: 'http://example.okta.com' }, /"oktaOrgUrl" must be the https URL of the Okta org/],
-    [{ ...OKTA, oktaOrgUrl: 'https://example.okta.com/oauth2/default' }, /"oktaOrgUrl" must be the https URL of the Okta org and nothing more/],
+    [
+      { ...OKTA, oktaOrgUrl: 'https://example.okta.com/oauth2/default' },
+      /"oktaOrgUrl" must be the https URL of the Okta org and nothing more/,
+    ],
     [{ ...OKTA, oktaHookId: 'cal-1' }, /"oktaHookId" must be the id of the inline hook in Okta/],
     [{ ...OKTA, ...OAUTH }, /oktaOrgUrl and oktaHookId are for authMode "basic"/],
   ])('refuses %j with a SettingsError naming the setting', (settings, message) => {

@@ -207,7 +207,9 @@ describe('settings from context', () => {
   });
 
   it('refuses to synthesize stage prod without alarmEmail or alarmTopicArn, naming both', () => {
-    expect(() => tokenHookApp([{ stageName: 'prod' }])).toThrow(/stage "prod" needs somewhere to send its alarms: set alarmEmail or alarmTopicArn/);
+    expect(() => tokenHookApp([{ stageName: 'prod' }])).toThrow(
+      /stage "prod" needs somewhere to send its alarms: set alarmEmail or alarmTopicArn/,
+    );
     expect(() => fromContext({ ...cdkJsonContext(), stage: 'prod' })).not.toThrow();
     expect(() => tokenHookApp([fromContext({ ...cdkJsonContext(), stage: 'prod' })])).toThrow(/alarmEmail or alarmTopicArn/);
   });

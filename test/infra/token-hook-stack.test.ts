@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../lambda/config.ts';
-import { HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, OKTA_CALL_OUTCOMES, OUTCOME_ALARMS, UNAUTHORIZED_THRESHOLD } from '../../infra/hook-alarms.ts';
+import {
+  HOOK_METRICS_NAMESPACE,
+  HOOK_METRICS_SERVICE,
+  OKTA_CALL_OUTCOMES,
+  OUTCOME_ALARMS,
+  UNAUTHORIZED_THRESHOLD,
+} from '../../infra/hook-alarms.ts';
 import { ACCESS_LOG_FIELDS } from '../../infra/hook-api.ts';
 import { USER_HASH_KEY_LENGTH } from '../../infra/user-hash-key.ts';
 import { OKTA, tokenHookApp } from './synth.ts';
@@ -69,8 +75,8 @@ describe('patients table', () => {
   it('with keyMigration, holds both tables under fixed logical ids, and the function reads the one userKey names', () => {
     const tableIds = (template: Template) => Object.keys(template.findResources('AWS::DynamoDB::Table'));
     const functionTable = (template: Template) =>
-      (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Timeout: 2 } }))[0] as any).Properties
-        .Environment.Variables.PATIENTS_TABLE.Ref;
+      (Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Timeout: 2 } }))[0] as any)
+        .Properties.Environment.Variables.PATIENTS_TABLE.Ref;
     const before = Template.fromStack(tokenHookApp([{ stageName: 'move', keyMigration: true }]).stacks[0]!);
     const [loginTableId, oktaIdTableId] = tableIds(before) as [string, string];
     expect([loginTableId, oktaIdTableId].map((id) => id.replace(/Table[0-9A-F]{8}$/, ''))).toStrictEqual(['Patients', 'PatientsByOktaId']);
@@ -180,7 +186,9 @@ describe('hook function', () => {
             Effect: 'Allow',
             Action: 'kms:Decrypt',
             Resource: { 'Fn::GetAtt': [dataKey, 'Arn'] },
-            Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+            Condition: {
+              StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+            },
           },
         ],
       },
@@ -240,7 +248,12 @@ describe('HTTP API', () => {
       LogGroupName: { Ref: access.DestinationArn['Fn::GetAtt'][0] },
       FilterPattern: '{ $.status = "429" }',
       MetricTransformations: [
-        { MetricNamespace: 'OktaTokenHook', MetricName: 'ApiThrottled', MetricValue: '1', Dimensions: [{ Key: 'ApiId', Value: '$.apiId' }] },
+        {
+          MetricNamespace: 'OktaTokenHook',
+          MetricName: 'ApiThrottled',
+          MetricValue: '1',
+          Dimensions: [{ Key: 'ApiId', Value: '$.apiId' }],
+        },
       ],
     });
     expect(ACCESS_LOG_FIELDS).toMatchObject({ status: '$context.status', apiId: '$context.apiId' });
@@ -294,7 +307,9 @@ describe('credential', () => {
           Effect: 'Allow',
           Action: 'kms:Decrypt',
           Resource: { 'Fn::GetAtt': [logicalId('AWS::KMS::Key'), 'Arn'] },
-          Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+          Condition: {
+            StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+          },
         },
         {
           Effect: 'Allow',
@@ -339,7 +354,9 @@ describe('credential', () => {
     walk(json.Outputs);
     // Names CDK derives from construct paths, and AWS Backup's managed policy, are not values.
     const derivedNames = /^(?:OktaTokenHook\w+BackupVault[0-9A-F]{8}|AWSBackupServiceRolePolicyForBackup)$/;
-    const suspicious = literals.filter((literal) => !logicalIds.has(literal) && !/^[0-9a-f]{64}$/.test(literal) && !derivedNames.test(literal));
+    const suspicious = literals.filter(
+      (literal) => !logicalIds.has(literal) && !/^[0-9a-f]{64}$/.test(literal) && !derivedNames.test(literal),
+    );
     expect(suspicious).toStrictEqual([]);
   });
 });
@@ -519,9 +536,15 @@ describe('alarms', () => {
       DatapointsToAlarm: 2,
       TreatMissingData: 'notBreaching',
     });
-    const queries = alarm.Metrics as Array<{ Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string } } }>;
+    const queries = alarm.Metrics as Array<{
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Namespace: string } };
+    }>;
     expect(queries.find((query) => query.Expression)?.Expression).toBe('IF(requests >= 20, 100 * clientErrors / requests, 0)');
-    expect(Object.fromEntries(queries.filter((query) => query.MetricStat).map((query) => [query.Id, query.MetricStat!.Metric.MetricName]))).toStrictEqual({
+    expect(
+      Object.fromEntries(queries.filter((query) => query.MetricStat).map((query) => [query.Id, query.MetricStat!.Metric.MetricName])),
+    ).toStrictEqual({
       clientErrors: '4xx',
       requests: 'Count',
     });
@@ -541,12 +564,18 @@ describe('alarms', () => {
 
   it('alarm when no call from Okta (one that passed the credential check) came in 24 hours, no data counting as none', () => {
     const properties = json.Resources[alarmId('NoTraffic')]!.Properties! as { Metrics: Array<Record<string, any>> };
-    expect(properties).toMatchObject({ EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    expect(properties).toMatchObject({
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
     const [expression, ...metrics] = properties.Metrics;
     expect(expression).toMatchObject({ Expression: OKTA_CALL_OUTCOMES.map((_, i) => `FILL(m${i}, 0)`).join(' + '), ReturnData: true });
     // Each outcome of an authenticated call, from the function's own EMF counts, over the whole window.
     expect(metrics.map((metric) => metric.MetricStat.Metric.MetricName)).toStrictEqual([...OKTA_CALL_OUTCOMES]);
-    for (const metric of metrics) expect(metric.MetricStat).toMatchObject({ Period: 86_400, Stat: 'Sum', Metric: { Namespace: 'OktaTokenHook' } });
+    for (const metric of metrics)
+      expect(metric.MetricStat).toMatchObject({ Period: 86_400, Stat: 'Sum', Metric: { Namespace: 'OktaTokenHook' } });
     // Scanners' refusals do not count.
     expect(OKTA_CALL_OUTCOMES).not.toContain('Unauthorized');
     expect(OKTA_CALL_OUTCOMES).not.toContain('RouteNotFound');
@@ -561,7 +590,10 @@ describe('alarms', () => {
       DatapointsToAlarm: 1,
       TreatMissingData: 'notBreaching',
     });
-    expect(json.Resources[alarmId('InvalidPatientRecords')]!.Properties).toMatchObject({ MetricName: 'InvalidPatientRecord', Namespace: 'OktaTokenHook' });
+    expect(json.Resources[alarmId('InvalidPatientRecords')]!.Properties).toMatchObject({
+      MetricName: 'InvalidPatientRecord',
+      Namespace: 'OktaTokenHook',
+    });
   });
 
   it('notify an email address through one SNS topic that requires TLS, on alarm and on recovery', () => {
@@ -655,13 +687,16 @@ describe('rotation notice', () => {
 describe('dashboard', () => {
   /** The dashboard body as text, each reference to a resource written as <logical id>. */
   const body = () => {
-    const joined = json.Resources[logicalId('AWS::CloudWatch::Dashboard')]!.Properties!.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+    const joined = json.Resources[logicalId('AWS::CloudWatch::Dashboard')]!.Properties!.DashboardBody as {
+      'Fn::Join': [string, unknown[]];
+    };
     return joined['Fn::Join'][1]
       .map((part) => (typeof part === 'string' ? part : `<${Object.values(part as Record<string, unknown>).flat()[0] as string}>`))
       .join('');
   };
   const graphs = () =>
-    (JSON.parse(body()) as { widgets: Array<{ type: string; properties: { title: string; metrics?: unknown[][]; alarms?: string[] } }> }).widgets;
+    (JSON.parse(body()) as { widgets: Array<{ type: string; properties: { title: string; metrics?: unknown[][]; alarms?: string[] } }> })
+      .widgets;
   const graph = (title: RegExp) => {
     const found = graphs().filter((widget) => title.test(widget.properties.title));
     expect(found).toHaveLength(1);
@@ -685,22 +720,32 @@ describe('dashboard', () => {
     expect(graph(/latency/)).toMatch(/"Latency".*"p50".*"Latency".*"p99"/);
     expect(graph(/cold starts/)).toContain('"OktaTokenHook","ColdStart"');
     const failures = graph(/failures/);
-    for (const reason of ['StoreFailure', 'CredentialSourceUnavailable', 'InvalidPatientRecord', 'UnexpectedError']) expect(failures).toContain(`"${reason}"`);
+    for (const reason of ['StoreFailure', 'CredentialSourceUnavailable', 'InvalidPatientRecord', 'UnexpectedError'])
+      expect(failures).toContain(`"${reason}"`);
     const throttles = graph(/Throttles/);
-    for (const metric of ['"OktaTokenHook","ApiThrottled"', '"AWS/Lambda","Throttles"', '"AWS/ApiGateway","4xx"', '"AWS/ApiGateway","5xx"']) {
+    for (const metric of [
+      '"OktaTokenHook","ApiThrottled"',
+      '"AWS/Lambda","Throttles"',
+      '"AWS/ApiGateway","4xx"',
+      '"AWS/ApiGateway","5xx"',
+    ]) {
       expect(throttles).toContain(metric);
     }
   });
 
   it('shows the state of every alarm', () => {
     const [alarms] = graphs().filter((widget) => widget.type === 'alarm');
-    expect(alarms!.properties.alarms!.sort()).toStrictEqual(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) => `<${id}>`).sort());
+    expect(alarms!.properties.alarms!.sort()).toStrictEqual(
+      Object.keys(template.findResources('AWS::CloudWatch::Alarm'))
+        .map((id) => `<${id}>`)
+        .sort(),
+    );
   });
 });
 
 describe('outputs', () => {
   const joined = (name: string) =>
-    ((json.Outputs[name]?.Value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[])
+    ((json.Outputs[name]!.Value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[])
       .map((part) => (typeof part === 'string' ? part : JSON.stringify(part)))
       .join('');
 
@@ -717,7 +762,9 @@ describe('outputs', () => {
 
   it('give the dashboard URL, in the console of the stack region', () => {
     const dashboard = logicalId('AWS::CloudWatch::Dashboard');
-    expect(json.Resources[dashboard]!.Properties!.DashboardName).toStrictEqual({ 'Fn::Join': ['', ['OktaTokenHook-test-', { Ref: 'AWS::Region' }]] });
+    expect(json.Resources[dashboard]!.Properties!.DashboardName).toStrictEqual({
+      'Fn::Join': ['', ['OktaTokenHook-test-', { Ref: 'AWS::Region' }]],
+    });
     expect(joined('DashboardUrl')).toBe(
       'https://{"Ref":"AWS::Region"}.console.aws.amazon.com/cloudwatch/home?region={"Ref":"AWS::Region"}' +
         '#dashboards:name=OktaTokenHook-test-{"Ref":"AWS::Region"}',
@@ -725,9 +772,11 @@ describe('outputs', () => {
   });
 
   it('give the log groups of the hook function and of the API access log, and the alarm topic', () => {
-    const hookLogs = (json.Resources[logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 })]!.Properties!.LoggingConfig as {
-      LogGroup: { Ref: string };
-    }).LogGroup;
+    const hookLogs = (
+      json.Resources[logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 })]!.Properties!.LoggingConfig as {
+        LogGroup: { Ref: string };
+      }
+    ).LogGroup;
     expect(json.Outputs.HookLogGroupName?.Value).toStrictEqual(hookLogs);
     const access = json.Resources[logicalId('AWS::ApiGatewayV2::Stage')]!.Properties!.AccessLogSettings as {
       DestinationArn: { 'Fn::GetAtt': [string, string] };

@@ -62,7 +62,10 @@ describe('the hook over HTTP, as npm start runs it', () => {
       ['a user who is not a patient (the published example as it is)', loadFixture('okta-example')],
       ['a Preview request without an identity object', loadFixture('preview-without-identity')],
       ['a client-credentials grant', loadFixture('client-credentials')],
-    ['a request whose identity is null', { ...loadFixture('okta-example-patient'), data: { ...loadFixture('okta-example-patient').data, identity: null } }],
+      [
+        'a request whose identity is null',
+        { ...loadFixture('okta-example-patient'), data: { ...loadFixture('okta-example-patient').data, identity: null } },
+      ],
       [
         'a request with no user key anywhere',
         (() => {
@@ -175,7 +178,7 @@ describe('the hook over HTTP, as npm start runs it', () => {
       expect(findLeaks(hook.logs)).toStrictEqual([]);
     });
 
-    it("makes that line the Embedded Metric Format document too, counting the reason by Service and FunctionName", async () => {
+    it('makes that line the Embedded Metric Format document too, counting the reason by Service and FunctionName', async () => {
       const before = hook.logs.length;
       await sendToHook(hook, loadFixture('okta-example'));
       const [line, ...more] = hook.logs.slice(before);
@@ -189,7 +192,7 @@ describe('the hook over HTTP, as npm start runs it', () => {
       expect(document.requestId).toMatch(/^[0-9a-f-]{36}$/);
     });
 
-    it("counts ColdStart on the first request of the instance only", () => {
+    it('counts ColdStart on the first request of the instance only', () => {
       const requestLines = hook.logs.filter((line) => line.startsWith('{"_aws"'));
       expect(requestLines.length).toBeGreaterThan(1);
       expect(requestLines.map((line) => metricNames(line).includes('ColdStart'))).toStrictEqual(requestLines.map((_, i) => i === 0));

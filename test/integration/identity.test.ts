@@ -141,18 +141,21 @@ describe('stored values are checked before they become a claim', () => {
     await store.close();
   });
 
-  it.each(INVALID_ITEMS.map(([name], index) => [name, index] as const))('%s: no claim, InvalidPatientRecord logged without the value and counted', async (_name, index) => {
-    const before = hook.logs.length;
-    const reply = await sendToHook(hook, exampleFor(`broken${index}@example.com`));
-    expect(reply.status).toBe(204);
-    expect(reply.text).toBe('');
-    expect(hook.logs.length).toBe(before + 1);
-    const line = lastLog(hook);
-    expect(line).toMatchObject({ level: 'ERROR', reason: 'InvalidPatientRecord', status: 204 });
-    expect(line.detail).toMatch(/^(Missing|NotAString|Empty|TooLong|OffPattern)$/);
-    expect(hook.logs.at(-1)).not.toMatch(/4235|xxxx/);
-    expect(lastMetric(hook)).toBe('InvalidPatientRecord');
-  });
+  it.each(INVALID_ITEMS.map(([name], index) => [name, index] as const))(
+    '%s: no claim, InvalidPatientRecord logged without the value and counted',
+    async (_name, index) => {
+      const before = hook.logs.length;
+      const reply = await sendToHook(hook, exampleFor(`broken${index}@example.com`));
+      expect(reply.status).toBe(204);
+      expect(reply.text).toBe('');
+      expect(hook.logs.length).toBe(before + 1);
+      const line = lastLog(hook);
+      expect(line).toMatchObject({ level: 'ERROR', reason: 'InvalidPatientRecord', status: 204 });
+      expect(line.detail).toMatch(/^(Missing|NotAString|Empty|TooLong|OffPattern)$/);
+      expect(hook.logs.at(-1)).not.toMatch(/4235|xxxx/);
+      expect(lastMetric(hook)).toBe('InvalidPatientRecord');
+    },
+  );
 
   it('follows a configured PATIENT_ID_PATTERN', async () => {
     const custom = await startLocalHook({ storeEndpoint: store.endpoint, env: { PATIENT_ID_PATTERN: '[0-9]+(; DROP)?' } });

@@ -37,7 +37,12 @@ describe('npm start with a password of its own', () => {
   let run: NpmStart;
   let url: string;
   beforeAll(async () => {
-    run = startNpmStart({ PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()), LOCAL_DATA_DIR: dataDir, HOOK_PASSWORD: password });
+    run = startNpmStart({
+      PORT: String(await freePort()),
+      DYNAMODB_PORT: String(await freePort()),
+      LOCAL_DATA_DIR: dataDir,
+      HOOK_PASSWORD: password,
+    });
     url = await run.ready;
   });
   afterAll(async () => {
@@ -66,9 +71,14 @@ describe('npm start with a password of its own', () => {
       await sleep(IDLE_MS);
       rounds.push(await burst(url, authorization, calls));
     }
-    const figures = rounds.map(({ withoutClaim, statuses }, index) => `round ${index + 1}: ${withoutClaim} without claim (${statuses.join(', ') || 'none'})`);
+    const figures = rounds.map(
+      ({ withoutClaim, statuses }, index) => `round ${index + 1}: ${withoutClaim} without claim (${statuses.join(', ') || 'none'})`,
+    );
     console.info(`burst: ${figures.join('; ')}`);
-    expect(rounds.map((round) => round.withoutClaim), figures.join('\n')).toStrictEqual(Array(ROUNDS).fill(0));
+    expect(
+      rounds.map((round) => round.withoutClaim),
+      figures.join('\n'),
+    ).toStrictEqual(Array(ROUNDS).fill(0));
   });
 });
 

@@ -11,7 +11,11 @@ import { freePort, killNpmStarts, portFreed, startNpmStart } from '../support/np
 import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
 
 const post = (url: string, body: unknown) =>
-  fetch(url, { method: 'POST', headers: { authorization: LOCAL_AUTHORIZATION, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(url, {
+    method: 'POST',
+    headers: { authorization: LOCAL_AUTHORIZATION, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 const storeProcess = (output: string) => Number(/embedded DynamoDB at \S+ \(process (\d+)\)/.exec(output)?.[1]);
 
@@ -99,7 +103,9 @@ describe('npm start', () => {
     await withTakenPort(async (port) => {
       const run = startNpmStart({ ...env, PORT: String(port) });
       expect(await run.exited).toBe(2);
-      expect(run.output().trim()).toBe(`npm start: port ${port} on 127.0.0.1 (PORT) is taken: free it, or set PORT to another port (0 picks a free one)`);
+      expect(run.output().trim()).toBe(
+        `npm start: port ${port} on 127.0.0.1 (PORT) is taken: free it, or set PORT to another port (0 picks a free one)`,
+      );
       expect(await portFreed(Number(env.DYNAMODB_PORT))).toBe(true);
     });
   });

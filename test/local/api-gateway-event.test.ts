@@ -44,7 +44,11 @@ describe('the local API Gateway adapter', () => {
   });
 
   it('base64-encodes a binary body, as API Gateway does', async () => {
-    await fetch(`${base}/upload`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([255, 0, 1]) });
+    await fetch(`${base}/upload`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([255, 0, 1]),
+    });
     const event = events.at(-1) as APIGatewayProxyEventV2;
     expect(APIGatewayProxyEventV2Schema.safeParse(event).success).toBe(true);
     expect(event.isBase64Encoded).toBe(true);
@@ -83,7 +87,9 @@ describe('the local API Gateway adapter under a burst', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tokenHook`;
-      const statuses = await Promise.all(Array.from({ length: 20 }, () => fetch(url, { method: 'POST', body: '{}' }).then((response) => response.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () => fetch(url, { method: 'POST', body: '{}' }).then((response) => response.status)),
+      );
       expect(statuses).toStrictEqual(Array(20).fill(204));
       expect(most).toBe(3);
     } finally {

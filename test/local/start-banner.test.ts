@@ -28,7 +28,12 @@ describe('the npm start banner', () => {
   });
 
   it('says which access token a caller needs in OAuth mode', () => {
-    const text = banner({ HOOK_AUTH: 'oauth', OAUTH_ISSUER: 'https://example.okta.com/oauth2/default', OAUTH_AUDIENCE: 'api://hook', OAUTH_SCOPE: 'hook:call' });
+    const text = banner({
+      HOOK_AUTH: 'oauth',
+      OAUTH_ISSUER: 'https://example.okta.com/oauth2/default',
+      OAUTH_AUDIENCE: 'api://hook',
+      OAUTH_SCOPE: 'hook:call',
+    });
     expect(text).toContain('Callers need an access token from https://example.okta.com/oauth2/default for api://hook with scope hook:call');
     expect(text).not.toContain(LOCAL_DEFAULTS.HOOK_PASSWORD);
     expect(text).toContain("-H 'authorization: Bearer <access token>'");

@@ -22,8 +22,14 @@ describe('the Basic caller check', () => {
         { ...rotated, version: { id: 'v2', stage: 'AWSPENDING' } },
       ],
     });
-    expect(await check.authenticate(basicHeaderValue(current), NO_DEADLINE)).toStrictEqual({ allowed: true, secretVersions: [{ id: 'v1', stage: 'AWSCURRENT' }] });
-    expect(await check.authenticate(basicHeaderValue(rotated), NO_DEADLINE)).toStrictEqual({ allowed: true, secretVersions: [{ id: 'v2', stage: 'AWSPENDING' }] });
+    expect(await check.authenticate(basicHeaderValue(current), NO_DEADLINE)).toStrictEqual({
+      allowed: true,
+      secretVersions: [{ id: 'v1', stage: 'AWSCURRENT' }],
+    });
+    expect(await check.authenticate(basicHeaderValue(rotated), NO_DEADLINE)).toStrictEqual({
+      allowed: true,
+      secretVersions: [{ id: 'v2', stage: 'AWSPENDING' }],
+    });
   });
 
   it('re-reads the source once on a mismatch, so a rotated credential is accepted at once', async () => {
@@ -54,7 +60,10 @@ describe('the Basic caller check', () => {
   it("prepare() asks the source's own prepare when it has one (a failed init read has no effect on requests)", async () => {
     const asked: string[] = [];
     const check = createBasicCallerAuthenticator({
-      acceptedCredentials: async () => (asked.push('acceptedCredentials'), [current]),
+      acceptedCredentials: async () => {
+        asked.push('acceptedCredentials');
+        return [current];
+      },
       prepare: async () => void asked.push('prepare'),
     });
     await check.prepare();
@@ -90,14 +99,20 @@ describe('the Basic caller check', () => {
     const stranger = basicHeaderValue({ username: 'okta', password: 'guess' });
     const endless = createBasicCallerAuthenticator({
       acceptedCredentials: async () => [current],
-      reloadAfterMismatch: async () => (reloads++, [current]),
+      reloadAfterMismatch: async () => {
+        reloads++;
+        return [current];
+      },
     });
     expect(await endless.authenticate(stranger, NO_DEADLINE)).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
     expect(reloads).toBe(3);
     reloads = 0;
     const done = createBasicCallerAuthenticator({
       acceptedCredentials: async () => [current],
-      reloadAfterMismatch: async () => (reloads++, undefined),
+      reloadAfterMismatch: async () => {
+        reloads++;
+        return undefined;
+      },
     });
     expect(await done.authenticate(stranger, NO_DEADLINE)).toStrictEqual({ allowed: false, reason: 'Unauthorized' });
     expect(reloads).toBe(1);

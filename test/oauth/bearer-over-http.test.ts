@@ -77,14 +77,32 @@ describe('the hook in OAuth mode, over HTTP with a real local issuer', () => {
       ['the Basic credential', async () => LOCAL_AUTHORIZATION, 'NotABearerToken'],
       ['an expired token', async () => bearer(await issuer.sign({ exp: now() - 120, iat: now() - 420 })), 'TokenExpired'],
       ['a token not valid yet', async () => bearer(await issuer.sign({ nbf: now() + 120 })), 'TokenNotYetValid'],
-      ['a token from another issuer', async () => bearer(await issuer.sign({ iss: 'https://example.okta.com/oauth2/default' })), 'IssuerMismatch'],
+      [
+        'a token from another issuer',
+        async () => bearer(await issuer.sign({ iss: 'https://example.okta.com/oauth2/default' })),
+        'IssuerMismatch',
+      ],
       ['a token for another audience', async () => bearer(await issuer.sign({ aud: 'api://default' })), 'AudienceMismatch'],
       ['a token without the scope', async () => bearer(await issuer.sign({ scp: ['openid', 'profile'] })), 'ScopeMissing'],
       ['a token without scp', async () => bearer(await issuer.sign({}, { omit: ['scp'] })), 'ScopeMissing'],
       ['a token for another client', async () => bearer(await issuer.sign({ cid: '0oaotherclient' })), 'ClientMismatch'],
       ['a token without exp', async () => bearer(await issuer.sign({}, { omit: ['exp'] })), 'TokenWithoutExpiry'],
-      ['a token signed by a key the issuer does not publish', async () => bearer(await issuer.sign({}, { key: await issuer.newKey() })), 'KeyUnknown'],
-      ['a token with alg none', async () => bearer(unsignedToken({ iss: issuer.issuer, aud: HOOK_AUDIENCE, scp: [HOOK_SCOPE], cid: HOOK_CLIENT_ID, exp: now() + 300 }, issuer.keys[0]!.kid)), 'AlgorithmNotAllowed'],
+      [
+        'a token signed by a key the issuer does not publish',
+        async () => bearer(await issuer.sign({}, { key: await issuer.newKey() })),
+        'KeyUnknown',
+      ],
+      [
+        'a token with alg none',
+        async () =>
+          bearer(
+            unsignedToken(
+              { iss: issuer.issuer, aud: HOOK_AUDIENCE, scp: [HOOK_SCOPE], cid: HOOK_CLIENT_ID, exp: now() + 300 },
+              issuer.keys[0]!.kid,
+            ),
+          ),
+        'AlgorithmNotAllowed',
+      ],
       [
         'a token signed HS256 with the public key as the secret',
         async () =>

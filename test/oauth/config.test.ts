@@ -42,8 +42,14 @@ describe('HOOK_AUTH', () => {
     [{ ...oauth, OAUTH_SCOPE: '' }, 'OAUTH_SCOPE is required when HOOK_AUTH=oauth'],
     [{ ...oauth, OAUTH_SCOPE: 'patient.hook openid' }, 'OAUTH_SCOPE must be one scope name, without spaces'],
     [{ ...oauth, OAUTH_ISSUER: 'example.okta.com' }, 'OAUTH_ISSUER must be a URL, e.g. https://example.okta.com/oauth2/aus1hooks'],
-    [{ ...oauth, OAUTH_ISSUER: 'http://example.okta.com/oauth2/aus1' }, 'OAUTH_ISSUER must be an https URL (http only for 127.0.0.1 or localhost)'],
-    [{ ...oauth, OAUTH_ISSUER: 'https://example.okta.com/oauth2/aus1?x=1' }, 'OAUTH_ISSUER must be the issuer URL alone, without query, fragment or credentials'],
+    [
+      { ...oauth, OAUTH_ISSUER: 'http://example.okta.com/oauth2/aus1' },
+      'OAUTH_ISSUER must be an https URL (http only for 127.0.0.1 or localhost)',
+    ],
+    [
+      { ...oauth, OAUTH_ISSUER: 'https://example.okta.com/oauth2/aus1?x=1' },
+      'OAUTH_ISSUER must be the issuer URL alone, without query, fragment or credentials',
+    ],
   ])('refuses %j at start-up: %s', (env, message) => {
     expect(configError(env)).toBe(message);
   });

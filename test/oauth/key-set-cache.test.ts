@@ -108,7 +108,12 @@ describe('the key set cache, against a local issuer', () => {
   });
 
   it('bounds a fetch by its own timeout, and counts it as a failure', async () => {
-    const quick = createKeySetCache(new URL(`${issuer.issuer}/v1/keys`), (json) => json, { ...DEFAULT_KEY_SET_TIMINGS, keySetTimeoutMs: 100 }, () => now);
+    const quick = createKeySetCache(
+      new URL(`${issuer.issuer}/v1/keys`),
+      (json) => json,
+      { ...DEFAULT_KEY_SET_TIMINGS, keySetTimeoutMs: 100 },
+      () => now,
+    );
     issuer.delayKeySet(2000);
     // Refused by its own timeout, not by the fetch: it gave up at 100 ms, not at 2 s.
     await expect(quick.current(NO_DEADLINE)).rejects.toBeInstanceOf(KeySetTimeoutError);

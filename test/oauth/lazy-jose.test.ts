@@ -37,12 +37,15 @@ describe('jose in the Lambda bundle', () => {
     // Everything the entry loads when it is imported: itself and its static imports, chunk by chunk.
     const loaded = new Set<string>([entryPath as string]);
     for (const path of loaded) {
-      for (const edge of metafile.outputs[path]?.imports ?? []) if (edge.kind === 'import-statement' && !edge.external) loaded.add(edge.path);
+      for (const edge of metafile.outputs[path]?.imports ?? [])
+        if (edge.kind === 'import-statement' && !edge.external) loaded.add(edge.path);
     }
     const inputsOf = (paths: Iterable<string>) => [...paths].flatMap((path) => Object.keys(metafile.outputs[path]?.inputs ?? {}));
     expect(inputsOf(loaded).filter((input) => input.includes('node_modules/jose/'))).toStrictEqual([]);
     const joseChunks = outputs.filter(([, output]) => Object.keys(output.inputs).some((input) => input.includes('node_modules/jose/')));
-    expect(joseChunks.map(([path]) => path)).toStrictEqual(entry?.imports.filter((edge) => edge.kind === 'dynamic-import').map((edge) => edge.path));
+    expect(joseChunks.map(([path]) => path)).toStrictEqual(
+      entry?.imports.filter((edge) => edge.kind === 'dynamic-import').map((edge) => edge.path),
+    );
     expect(outputFiles.find((file) => file.path.endsWith('/index.mjs'))?.contents.byteLength).toBeLessThan(40 * 1024);
   });
 });

@@ -54,7 +54,11 @@ describe('npm start with HOOK_AUTH=oauth', () => {
       expect(output).not.toContain('supersecret');
 
       const post = (authorization: string) =>
-        fetch(url, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(loadFixture('okta-example-patient')) });
+        fetch(url, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json' },
+          body: JSON.stringify(loadFixture('okta-example-patient')),
+        });
       const withToken = await post(`Bearer ${await issuer.sign()}`);
       expect(withToken.status).toBe(200);
       expect(await withToken.json()).toStrictEqual({

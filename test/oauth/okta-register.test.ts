@@ -17,7 +17,11 @@ interface Run {
 
 describe('npm run okta:register against a local Management API', () => {
   let okta: FakeOkta;
-  const run = async (argv: string[], env: Record<string, string> = {}, readSecret?: (id: string) => Promise<string | undefined>): Promise<Run> => {
+  const run = async (
+    argv: string[],
+    env: Record<string, string> = {},
+    readSecret?: (id: string) => Promise<string | undefined>,
+  ): Promise<Run> => {
     let stdout = '';
     let stderr = '';
     const io: CliIo = {
@@ -27,7 +31,8 @@ describe('npm run okta:register against a local Management API', () => {
       cwd: process.cwd(),
     };
     const code = await runRegisterCommand(argv, io, readSecret ? { readSecret } : {});
-    for (const output of [stdout, stderr]) for (const secret of [BASIC, CLIENT_SECRET, API_TOKEN, 's3cret-hook-password']) expect(output).not.toContain(secret);
+    for (const output of [stdout, stderr])
+      for (const secret of [BASIC, CLIENT_SECRET, API_TOKEN, 's3cret-hook-password']) expect(output).not.toContain(secret);
     return { code, stdout, stderr };
   };
   const basicArgs = ['--url', HOOK_URL, '--authorization', BASIC];
@@ -92,7 +97,11 @@ describe('npm run okta:register against a local Management API', () => {
         status: 'ACTIVE',
         type: 'com.okta.oauth2.tokens.transform',
         version: '1.0.0',
-        channel: { type: 'HTTP', version: '1.0.0', config: { uri: HOOK_URL, method: 'POST', headers: [], authScheme: { type: 'HEADER', key: 'authorization', value: BASIC } } },
+        channel: {
+          type: 'HTTP',
+          version: '1.0.0',
+          config: { uri: HOOK_URL, method: 'POST', headers: [], authScheme: { type: 'HEADER', key: 'authorization', value: BASIC } },
+        },
       });
       expect((await run(basicArgs)).stdout).toContain('unchanged');
       expect(okta.writes()).toHaveLength(0);
@@ -104,11 +113,17 @@ describe('npm run okta:register against a local Management API', () => {
         status: 'INACTIVE',
         type: 'com.okta.oauth2.tokens.transform',
         version: '1.0.0',
-        channel: { type: 'HTTP', version: '1.0.0', config: { uri: HOOK_URL, method: 'POST', headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: BASIC } } },
+        channel: {
+          type: 'HTTP',
+          version: '1.0.0',
+          config: { uri: HOOK_URL, method: 'POST', headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: BASIC } },
+        },
       });
       const result = await run(basicArgs);
       expect(result.stdout).toContain('hook activated');
-      expect(okta.writes().map(({ method, path }) => `${method} ${path}`)).toStrictEqual([`POST /api/v1/inlineHooks/${hook.id}/lifecycle/activate`]);
+      expect(okta.writes().map(({ method, path }) => `${method} ${path}`)).toStrictEqual([
+        `POST /api/v1/inlineHooks/${hook.id}/lifecycle/activate`,
+      ]);
       expect(okta.hooks.get(hook.id)?.status).toBe('ACTIVE');
       await run(basicArgs);
       expect(okta.writes()).toHaveLength(1);
@@ -122,7 +137,9 @@ describe('npm run okta:register against a local Management API', () => {
       };
       const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-AbCdEf';
       expect((await run(['--url', HOOK_URL, '--secret-id', arn], {}, readSecret)).code).toBe(0);
-      expect(okta.writes()[0]?.body.channel.config.authScheme.value).toBe(`Basic ${Buffer.from('okta:s3cret-hook-password').toString('base64')}`);
+      expect(okta.writes()[0]?.body.channel.config.authScheme.value).toBe(
+        `Basic ${Buffer.from('okta:s3cret-hook-password').toString('base64')}`,
+      );
       expect(secretIds).toStrictEqual([arn]);
       // Nothing to write, so the secret is not even read.
       await run(['--url', HOOK_URL, '--secret-id', arn], {}, readSecret);
@@ -141,7 +158,11 @@ describe('npm run okta:register against a local Management API', () => {
   });
 
   describe('a hook with OAuth 2.0', () => {
-    const oauthEnv = { OAUTH_ISSUER: 'https://example.okta.com/oauth2/aus2hookcalls', OAUTH_SCOPE: 'patient.hook', OAUTH_CLIENT_ID: '0oahookclient' };
+    const oauthEnv = {
+      OAUTH_ISSUER: 'https://example.okta.com/oauth2/aus2hookcalls',
+      OAUTH_SCOPE: 'patient.hook',
+      OAUTH_CLIENT_ID: '0oahookclient',
+    };
 
     it('is created with client_secret_post as Okta documents it, and left alone the second time', async () => {
       const argv = ['--url', HOOK_URL, '--auth', 'oauth'];
@@ -189,7 +210,20 @@ describe('npm run okta:register against a local Management API', () => {
 
     it('refuses a token URL of the authorization server that fires the hook', async () => {
       const result = await run(
-        ['--url', HOOK_URL, '--auth', 'oauth', '--key-id', 'HKY1', '--token-url', `https://example.okta.com/oauth2/${AUTH_SERVER_ID}/v1/token`, '--auth-server', AUTH_SERVER_ID, '--rule', `${POLICY_ID}/${RULE_ID}`],
+        [
+          '--url',
+          HOOK_URL,
+          '--auth',
+          'oauth',
+          '--key-id',
+          'HKY1',
+          '--token-url',
+          `https://example.okta.com/oauth2/${AUTH_SERVER_ID}/v1/token`,
+          '--auth-server',
+          AUTH_SERVER_ID,
+          '--rule',
+          `${POLICY_ID}/${RULE_ID}`,
+        ],
         oauthEnv,
       );
       expect(result.code).toBe(2);
@@ -279,13 +313,29 @@ describe('npm run okta:register against a local Management API', () => {
       expect(okta.writes()).toHaveLength(0);
       expect(result.stdout).toContain(`would send POST ${okta.orgUrl}/api/v1/inlineHooks`);
       expect(result.stdout).toContain('"value": "********"');
-      expect(result.stdout).toContain(`would send PUT ${okta.orgUrl}/api/v1/authorizationServers/${AUTH_SERVER_ID}/policies/${POLICY_ID}/rules/${RULE_ID}`);
+      expect(result.stdout).toContain(
+        `would send PUT ${okta.orgUrl}/api/v1/authorizationServers/${AUTH_SERVER_ID}/policies/${POLICY_ID}/rules/${RULE_ID}`,
+      );
       expect(result.stdout).toContain('hook "Patient token hook" would be created');
       expect(okta.hooks.size).toBe(0);
     });
 
     it('masks the client secret too', async () => {
-      const result = await run(['--url', HOOK_URL, '--auth', 'oauth', '--client-id', 'c', '--scope', 's', '--token-url', 'https://example.okta.com/oauth2/aus2/v1/token', '--client-secret', CLIENT_SECRET, '--dry-run']);
+      const result = await run([
+        '--url',
+        HOOK_URL,
+        '--auth',
+        'oauth',
+        '--client-id',
+        'c',
+        '--scope',
+        's',
+        '--token-url',
+        'https://example.okta.com/oauth2/aus2/v1/token',
+        '--client-secret',
+        CLIENT_SECRET,
+        '--dry-run',
+      ]);
       expect(result.stdout).toContain('"clientSecret": "********"');
       expect(okta.writes()).toHaveLength(0);
     });
@@ -303,7 +353,16 @@ describe('npm run okta:execute against a local Management API and the local hook
       type: 'com.okta.oauth2.tokens.transform',
       version: '1.0.0',
       // The local hook is plain http; Okta itself would refuse such a URL.
-      channel: { type: 'HTTP', version: '1.0.0', config: { uri: hook.hookUrl, method: 'POST', headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: LOCAL_AUTHORIZATION } } },
+      channel: {
+        type: 'HTTP',
+        version: '1.0.0',
+        config: {
+          uri: hook.hookUrl,
+          method: 'POST',
+          headers: [],
+          authScheme: { type: 'HEADER', key: 'Authorization', value: LOCAL_AUTHORIZATION },
+        },
+      },
     });
   });
   afterAll(async () => {

@@ -15,7 +15,11 @@ describe('redact', () => {
 describe('describeError', () => {
   it('keeps the name and code and redacts the message', () => {
     const error = Object.assign(new Error('user kim.sato@example.com sent Bearer abc.def.ghi'), { code: 'ECONNRESET' });
-    expect(describeError(error)).toStrictEqual({ errorName: 'Error', errorCode: 'ECONNRESET', errorMessage: 'user [email] sent Bearer [redacted]' });
+    expect(describeError(error)).toStrictEqual({
+      errorName: 'Error',
+      errorCode: 'ECONNRESET',
+      errorMessage: 'user [email] sent Bearer [redacted]',
+    });
   });
 
   it('describes a thrown non-error without its value', () => {

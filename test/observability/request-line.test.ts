@@ -4,7 +4,10 @@ import { emfProblems, metricNames } from '../support/emf.ts';
 
 function requestLog() {
   const lines: string[] = [];
-  return { lines, log: createRequestLog({ service: 'okta-token-hook', functionName: 'OktaTokenHook-test-Hook', write: (line) => lines.push(line) }) };
+  return {
+    lines,
+    log: createRequestLog({ service: 'okta-token-hook', functionName: 'OktaTokenHook-test-Hook', write: (line) => lines.push(line) }),
+  };
 }
 
 describe('the request line', () => {
@@ -48,11 +51,22 @@ describe('the request line', () => {
     log.record({
       level: 'ERROR',
       reason: 'StoreFailure',
-      fields: { Service: 'spoofed', FunctionName: 'spoofed', StoreFailure: 'x', errorMessage: 'denied for jessie.smith@example.com', skipped: undefined },
+      fields: {
+        Service: 'spoofed',
+        FunctionName: 'spoofed',
+        StoreFailure: 'x',
+        errorMessage: 'denied for jessie.smith@example.com',
+        skipped: undefined,
+      },
     });
     const line = JSON.parse(lines[0] as string);
     expect(emfProblems(lines[0] as string)).toStrictEqual([]);
-    expect(line).toMatchObject({ Service: 'okta-token-hook', FunctionName: 'OktaTokenHook-test-Hook', StoreFailure: 1, errorMessage: 'denied for [email]' });
+    expect(line).toMatchObject({
+      Service: 'okta-token-hook',
+      FunctionName: 'OktaTokenHook-test-Hook',
+      StoreFailure: 1,
+      errorMessage: 'denied for [email]',
+    });
     expect(line).not.toHaveProperty('skipped');
   });
 });

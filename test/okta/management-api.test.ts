@@ -34,7 +34,9 @@ describe('the Okta Management API client', () => {
   });
 
   it('says an answer is not JSON, and where, without quoting it', async () => {
-    await expect(api().get('/not-json')).rejects.toThrow(new Error('Okta answered 200 to GET /not-json with a body that is not valid JSON'));
+    await expect(api().get('/not-json')).rejects.toThrow(
+      new Error('Okta answered 200 to GET /not-json with a body that is not valid JSON'),
+    );
     await expect(api().get('/cut-short', { describeAs: 'GET /api/v1/users/{login}' })).rejects.toThrow(
       new Error('Okta answered 200 to GET /api/v1/users/{login} with a body that is not valid JSON at line 2, column 46'),
     );

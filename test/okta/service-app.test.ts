@@ -24,7 +24,11 @@ const api = (credential: ReturnType<typeof parseOktaServiceCredential>) =>
 
 describe('the Okta credential secret', () => {
   it('reads a service app key or an API token', () => {
-    expect(parseOktaServiceCredential(JSON.stringify({ clientId: CLIENT_ID, privateKeyJwk }))).toStrictEqual({ kind: 'privateKeyJwt', clientId: CLIENT_ID, privateKeyJwk });
+    expect(parseOktaServiceCredential(JSON.stringify({ clientId: CLIENT_ID, privateKeyJwk }))).toStrictEqual({
+      kind: 'privateKeyJwt',
+      clientId: CLIENT_ID,
+      privateKeyJwk,
+    });
     expect(parseOktaServiceCredential('{"apiToken": "00abc"}', 'apiToken')).toStrictEqual({ kind: 'apiToken', apiToken: '00abc' });
   });
 
@@ -44,7 +48,9 @@ describe('the Okta credential secret', () => {
   });
 
   it('refuses a credential of the other kind than oktaAuth says', () => {
-    expect(() => parseOktaServiceCredential('{"apiToken": "00abc"}', 'privateKeyJwt')).toThrow('holds an API token, but oktaAuth is privateKeyJwt');
+    expect(() => parseOktaServiceCredential('{"apiToken": "00abc"}', 'privateKeyJwt')).toThrow(
+      'holds an API token, but oktaAuth is privateKeyJwt',
+    );
   });
 });
 

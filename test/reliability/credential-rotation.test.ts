@@ -193,7 +193,14 @@ describe('the fake Secrets Manager', () => {
     const newId = server.rotate(NEW, T0 - DAY);
     expect(await lastChanged()).toStrictEqual(new Date(T0 - DAY));
     setClock(T0);
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: SECRET_ID, VersionStage: 'AWSCURRENT', MoveToVersionId: oldId, RemoveFromVersionId: newId }));
+    await client.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: SECRET_ID,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: oldId,
+        RemoveFromVersionId: newId,
+      }),
+    );
     expect(await lastChanged()).toStrictEqual(new Date(T0));
     expect(versionIdOf(server, 'AWSPREVIOUS')).toBe(newId);
   });
@@ -204,7 +211,15 @@ describe('the fake Secrets Manager', () => {
     const describe = () => client.send(new DescribeSecretCommand({ SecretId: SECRET_ID }));
     setClock(T0);
     expect((await describe()).Tags).toBeUndefined();
-    await client.send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [{ Key: 'Owner', Value: 'identity team' }, { Key: 'k', Value: 'v1' }] }));
+    await client.send(
+      new TagResourceCommand({
+        SecretId: SECRET_ID,
+        Tags: [
+          { Key: 'Owner', Value: 'identity team' },
+          { Key: 'k', Value: 'v1' },
+        ],
+      }),
+    );
     vi.setSystemTime(T0 + HOUR);
     await client.send(new TagResourceCommand({ SecretId: server.arn, Tags: [{ Key: 'k', Value: 'v2 +-=._:/@ 0' }] }));
     expect(await describe()).toMatchObject({
@@ -223,7 +238,9 @@ describe('the fake Secrets Manager', () => {
       { Key: 'aws:reserved', Value: '' },
       { Key: '', Value: 'v' },
     ]) {
-      await expect(client.send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [tag] }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(client.send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [tag] }))).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+      });
     }
     await client.send(new TagResourceCommand({ SecretId: SECRET_ID, Tags: [{ Key: 'k', Value: 'x'.repeat(256) }] }));
   });
@@ -323,7 +340,12 @@ describe('Secrets Manager out of reach', () => {
     expect(hook.lastLog()).toMatchObject({ level: 'ERROR', reason: 'CredentialSourceUnavailable', status: 401, errorCode: 'ECONNREFUSED' });
     for (const credential of [STRANGER, OLD]) {
       expect(await hook.status(credential)).toBe(401);
-      expect(hook.lastLog()).toMatchObject({ level: 'ERROR', reason: 'CredentialSourceUnavailable', status: 401, errorCode: 'SecretReadBackoff' });
+      expect(hook.lastLog()).toMatchObject({
+        level: 'ERROR',
+        reason: 'CredentialSourceUnavailable',
+        status: 401,
+        errorCode: 'SecretReadBackoff',
+      });
     }
     // No credential at all needs no secret to refuse.
     expect(await hook.status(undefined)).toBe(401);
@@ -550,7 +572,10 @@ describe('every answer within 1 s', () => {
 });
 
 /** The four steps Secrets Manager asks of the rotation function, each at its own time (default: all now). */
-async function rotateWithFunction(server: FakeSecretsManager, times: Partial<Record<'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret', number>> = {}) {
+async function rotateWithFunction(
+  server: FakeSecretsManager,
+  times: Partial<Record<'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret', number>> = {},
+) {
   const client = sdkClient(server);
   const token = server.startRotation();
   const quiet = vi.spyOn(console, 'info').mockImplementation(() => undefined);
@@ -600,7 +625,9 @@ describe('the grace counts from when a version became AWSCURRENT', () => {
     vi.setSystemTime(T0 + 30 * HOUR);
     const pending = server.startRotation();
     await rotateBasicCredential(sdkClient(server), { Step: 'createSecret', SecretId: server.arn, ClientRequestToken: pending });
-    expect(await sdkClient(server).send(new DescribeSecretCommand({ SecretId: SECRET_ID }))).toMatchObject({ LastChangedDate: new Date(T0 + 30 * HOUR) });
+    expect(await sdkClient(server).send(new DescribeSecretCommand({ SecretId: SECRET_ID }))).toMatchObject({
+      LastChangedDate: new Date(T0 + 30 * HOUR),
+    });
 
     vi.setSystemTime(T0 + 30 * HOUR + MINUTE);
     const hook = await coldStart(server.endpoint);
@@ -615,10 +642,24 @@ describe('the grace counts from when a version became AWSCURRENT', () => {
     const oldId = versionIdOf(server, 'AWSCURRENT');
     setClock(T0 - 25 * HOUR);
     const token = server.startRotation();
-    await client.send(new PutSecretValueCommand({ SecretId: SECRET_ID, ClientRequestToken: token, SecretString: JSON.stringify(NEW), VersionStages: ['AWSPENDING'] }));
+    await client.send(
+      new PutSecretValueCommand({
+        SecretId: SECRET_ID,
+        ClientRequestToken: token,
+        SecretString: JSON.stringify(NEW),
+        VersionStages: ['AWSPENDING'],
+      }),
+    );
     // The rotation's last step runs a day later (a retried rotation, an operator finishing it by hand).
     vi.setSystemTime(T0);
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: SECRET_ID, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: oldId }));
+    await client.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: SECRET_ID,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: token,
+        RemoveFromVersionId: oldId,
+      }),
+    );
 
     vi.setSystemTime(T0 + HOUR);
     const hook = await coldStart(server.endpoint);
@@ -639,7 +680,14 @@ describe('the grace counts from when a version became AWSCURRENT', () => {
     expect(server.tags.get(CURRENT_SINCE_TAG)).toBe(`${newId} ${(T0 - 10 * DAY) / 1000}`);
     // Okta has sent NEW for ten days; an operator rolls back as AWS's guide says, moving AWSCURRENT to the old version.
     setClock(T0);
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: SECRET_ID, VersionStage: 'AWSCURRENT', MoveToVersionId: oldId, RemoveFromVersionId: newId }));
+    await client.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: SECRET_ID,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: oldId,
+        RemoveFromVersionId: newId,
+      }),
+    );
 
     vi.setSystemTime(T0 + HOUR);
     const hook = await coldStart(server.endpoint);

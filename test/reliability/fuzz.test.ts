@@ -62,7 +62,16 @@ describe('the handler under hostile input', () => {
     const shares = Object.entries(outcomes).map(([reason, count]) => `${reason} ${((100 * count) / IN_PROCESS_RUNS).toFixed(1)}%`);
     console.info(`fuzz: outcomes ${shares.join(', ')}`);
     // Not a vacuous run: every stage of the handler was reached, and most calls never reached the store.
-    for (const reason of ['RouteNotFound', 'MethodNotAllowed', 'BodyTooLarge', 'Unauthorized', 'BadRequest', 'NoTokenToPatch', 'ClaimAdded', 'NotAPatient']) {
+    for (const reason of [
+      'RouteNotFound',
+      'MethodNotAllowed',
+      'BodyTooLarge',
+      'Unauthorized',
+      'BadRequest',
+      'NoTokenToPatch',
+      'ClaimAdded',
+      'NotAPatient',
+    ]) {
       expect(outcomes[reason] ?? 0, reason).toBeGreaterThan(0);
     }
     expect(outcomes.StoreFailure ?? 0).toBe(0);
@@ -84,10 +93,22 @@ describe('the handler under hostile input', () => {
     const rawCall = fc.record({
       // Methods Node's HTTP parser knows: it refuses others with its own 400 before the adapter runs,
       // as API Gateway does.
-      method: fc.oneof({ weight: 6, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: fc.constantFrom(...METHODS.filter((name) => name !== 'CONNECT')) }),
-      path: fc.oneof({ weight: 6, arbitrary: fc.constant('/tokenHook') }, { weight: 1, arbitrary: fc.string().map((text) => `/${encodeURIComponent(text)}`) }),
+      method: fc.oneof(
+        { weight: 6, arbitrary: fc.constant('POST') },
+        { weight: 1, arbitrary: fc.constantFrom(...METHODS.filter((name) => name !== 'CONNECT')) },
+      ),
+      path: fc.oneof(
+        { weight: 6, arbitrary: fc.constant('/tokenHook') },
+        { weight: 1, arbitrary: fc.string().map((text) => `/${encodeURIComponent(text)}`) },
+      ),
       valid: fc.boolean(),
-      contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/octet-stream', undefined),
+      contentType: fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/octet-stream',
+        undefined,
+      ),
       extraHeaders: fc.dictionary(fc.stringMatching(/^x-[a-z0-9-]{1,16}$/), fc.stringMatching(/^[ -~]{0,40}$/), { maxKeys: 3 }),
       body: fc.oneof(
         { weight: 4, arbitrary: mutatedOktaRequest.map((request) => Buffer.from(JSON.stringify(request))) },
@@ -105,7 +126,12 @@ describe('the handler under hostile input', () => {
           headers.authorization = call.valid ? LOCAL_AUTHORIZATION : `Basic ${Buffer.from('admin:not-the-password').toString('base64')}`;
           const reply = await send(agent, hook.baseUrl, call.method, call.path, headers, call.body);
           const answer = { statusCode: reply.status, headers: reply.headers, ...(reply.body.length > 0 ? { body: reply.body } : {}) };
-          checkAnswer(answer, { validCredential: call.valid, decodedBody: call.body.toString('utf8'), tokens: 'id', headOnly: call.method === 'HEAD' });
+          checkAnswer(answer, {
+            validCredential: call.valid,
+            decodedBody: call.body.toString('utf8'),
+            tokens: 'id',
+            headOnly: call.method === 'HEAD',
+          });
         }),
         { seed: SEED, numRuns: OVER_HTTP_RUNS },
       );
@@ -125,7 +151,8 @@ interface CallFacts {
 function checkAnswer(answer: APIGatewayProxyStructuredResultV2, facts: CallFacts): void {
   const status = answer.statusCode ?? 0;
   if (!ANSWERS.has(status)) throw new Error(`answered ${status}`);
-  if (!facts.validCredential && !ANSWERS_WITHOUT_CREDENTIAL.has(status)) throw new Error(`answered ${status} to a caller without the credential`);
+  if (!facts.validCredential && !ANSWERS_WITHOUT_CREDENTIAL.has(status))
+    throw new Error(`answered ${status} to a caller without the credential`);
   const body = answer.body ?? '';
   if (Buffer.byteLength(body) >= MAX_BODY_BYTES) throw new Error('answer body over 256 KB');
   if (status === 204 && body !== '') throw new Error('204 with a body');
@@ -181,7 +208,11 @@ function send(agent: Agent, baseUrl: string, method: string, path: string, heade
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers as Record<string, string>,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       response.on('error', reject);
     });

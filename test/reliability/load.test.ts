@@ -35,19 +35,34 @@ function loadCase(index: number): Case {
   if (kind < 8) {
     const patient = SAMPLE_PATIENTS[index % SAMPLE_PATIENTS.length] as (typeof SAMPLE_PATIENTS)[number];
     const login = index % 2 === 0 ? patient.username : patient.username.toUpperCase();
-    return { authorization: LOCAL_AUTHORIZATION, body: JSON.stringify(exampleFor(login)), expected: { status: 200, body: claim(patient.patientId) } };
+    return {
+      authorization: LOCAL_AUTHORIZATION,
+      body: JSON.stringify(exampleFor(login)),
+      expected: { status: 200, body: claim(patient.patientId) },
+    };
   }
   if (kind < 11) {
-    return { authorization: LOCAL_AUTHORIZATION, body: JSON.stringify(exampleFor(`user${index}@example.org`)), expected: { status: 204, body: undefined } };
+    return {
+      authorization: LOCAL_AUTHORIZATION,
+      body: JSON.stringify(exampleFor(`user${index}@example.org`)),
+      expected: { status: 204, body: undefined },
+    };
   }
   if (kind < 16) {
     const authorization = basicHeaderValue({ username: kind % 2 ? 'admin' : `guest${index}`, password: `wrong-${index}` });
-    return { authorization, body: JSON.stringify(loadFixture('okta-example-patient')), expected: { status: 401, body: { message: 'unauthorized' } } };
+    return {
+      authorization,
+      body: JSON.stringify(loadFixture('okta-example-patient')),
+      expected: { status: 401, body: { message: 'unauthorized' } },
+    };
   }
   const malformed: Array<[string, string]> = [
     ['{"eventType": ', 'body is not valid JSON'],
     ['[]', 'body must be a JSON object'],
-    [JSON.stringify({ ...loadFixture('okta-example'), eventType: 'com.okta.user.pre-registration' }), 'eventType must be "com.okta.oauth2.tokens.transform"'],
+    [
+      JSON.stringify({ ...loadFixture('okta-example'), eventType: 'com.okta.user.pre-registration' }),
+      'eventType must be "com.okta.oauth2.tokens.transform"',
+    ],
     [JSON.stringify({ eventType: 'com.okta.oauth2.tokens.transform' }), 'data is required'],
   ];
   const [body, message] = malformed[kind - 16] as [string, string];
@@ -107,12 +122,16 @@ async function run(hook: LocalHook, agent: Agent, count: number): Promise<string
 
 function post(agent: Agent, url: string, authorization: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', agent, headers: { authorization, 'content-type': 'application/json' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
+    const request = httpRequest(
+      url,
+      { method: 'POST', agent, headers: { authorization, 'content-type': 'application/json' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });

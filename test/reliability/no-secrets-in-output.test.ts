@@ -81,7 +81,10 @@ describe('errors from the AWS layer are redacted before they are logged', () => 
     } catch (caught) {
       error = caught;
     }
-    expect(describeError(error)).toStrictEqual({ errorName: 'SyntaxError', errorMessage: 'unparsable input (message withheld: it quotes the input)' });
+    expect(describeError(error)).toStrictEqual({
+      errorName: 'SyntaxError',
+      errorMessage: 'unparsable input (message withheld: it quotes the input)',
+    });
   });
 
   describe('end to end: a store whose errors echo the request', () => {
@@ -102,11 +105,18 @@ describe('errors from the AWS layer are redacted before they are logged', () => 
         },
         'ValidationException',
       ],
-      ['a 200 that is not JSON and holds a patient record', { status: 200, body: '{"Item":{"username":{"S":"jessie.smith@example.com"},"patientId":{"S":"1235"}} trailing' }, undefined],
+      [
+        'a 200 that is not JSON and holds a patient record',
+        { status: 200, body: '{"Item":{"username":{"S":"jessie.smith@example.com"},"patientId":{"S":"1235"}} trailing' },
+        undefined,
+      ],
     ])('%s: logged once, with nothing the scan forbids', async (_name, answer, errorCode) => {
       const store: Endpoint = await startHttpFault(0, answer);
       const hook = await startLocalHook({ storeEndpoint: store.url });
-      cleanup.push(() => store.close(), () => hook.close());
+      cleanup.push(
+        () => store.close(),
+        () => hook.close(),
+      );
 
       const reply = await sendToHook(hook, loadFixture('okta-example-patient'));
       expect(reply.status).toBe(204);

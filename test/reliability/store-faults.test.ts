@@ -99,7 +99,10 @@ describe('retries stay inside the deadline', () => {
   async function faultyStore(answer: { status: number; body: string; delayMs?: number }) {
     const server = await startHttpFault(0, answer);
     const hook = await startLocalHook({ storeEndpoint: server.url });
-    cleanup.push(() => server.close(), () => hook.close());
+    cleanup.push(
+      () => server.close(),
+      () => hook.close(),
+    );
     return { server, hook };
   }
 

@@ -20,7 +20,8 @@ function target(answers: unknown[], clock: () => number) {
   };
   return { target: { api, hookId: 'cal1', executeRetryDelayMs: 6_000, sleep: async () => undefined, now: clock }, sent };
 }
-const refusedByHook = () => new OktaApiError(400, 'POST /api/v1/inlineHooks/cal1/execute', 'E0000001', 'Api validation failed', ['Error while invoking inline hook']);
+const refusedByHook = () =>
+  new OktaApiError(400, 'POST /api/v1/inlineHooks/cal1/execute', 'E0000001', 'Api validation failed', ['Error while invoking inline hook']);
 
 describe("testSecret's execute call", () => {
   it('marks each attempt as the rotation check for the version, with an eventTime read at that attempt', async () => {
@@ -29,7 +30,11 @@ describe("testSecret's execute call", () => {
     await executeHook(t, 'v3');
     expect(sent.map((request) => request.path)).toStrictEqual(Array(3).fill('/api/v1/inlineHooks/cal1/execute'));
     expect(sent.map((request) => request.body.eventId)).toStrictEqual(Array(3).fill('okta-token-hook-rotation-check:v3'));
-    expect(sent.map((request) => request.body.eventTime)).toStrictEqual(['2026-01-01T00:00:06.000Z', '2026-01-01T00:00:12.000Z', '2026-01-01T00:00:18.000Z']);
+    expect(sent.map((request) => request.body.eventTime)).toStrictEqual([
+      '2026-01-01T00:00:06.000Z',
+      '2026-01-01T00:00:12.000Z',
+      '2026-01-01T00:00:18.000Z',
+    ]);
   });
 
   it.each([

@@ -68,14 +68,32 @@ interface World {
   valueOf(versionId: string): BasicCredential;
 }
 
-async function world({ requireDpop = false, registeredKey = publicJwk, okta: oktaCredential }: { requireDpop?: boolean; registeredKey?: JWK; okta?: object } = {}): Promise<World> {
+async function world({
+  requireDpop = false,
+  registeredKey = publicJwk,
+  okta: oktaCredential,
+}: {
+  requireDpop?: boolean;
+  registeredKey?: JWK;
+  okta?: object;
+} = {}): Promise<World> {
   const sm = await startFakeSecretsManager(OLD, { name: 'OktaHookCredential' });
-  const oktaSecret = await startFakeSecretsManager(JSON.stringify(oktaCredential ?? { clientId: CLIENT_ID, privateKeyJwk }), { name: 'OktaServiceCredential' });
+  const oktaSecret = await startFakeSecretsManager(JSON.stringify(oktaCredential ?? { clientId: CLIENT_ID, privateKeyJwk }), {
+    name: 'OktaServiceCredential',
+  });
   // Strict about a 204 from execute (Okta does not document it): the rotation check must not need one.
   const okta = await startFakeOkta({ executeNoContent: 'refused' });
   okta.addServiceApp({ clientId: CLIENT_ID, publicJwk: registeredKey, scopes: [INLINE_HOOKS_SCOPE], requireDpop });
-  const hook = await startLocalHook({ env: { HOOK_SECRET_ID: sm.arn, AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint }, storeEndpoint: store.endpoint });
-  cleanup.push(() => sm.close(), () => oktaSecret.close(), () => okta.close(), () => hook.close());
+  const hook = await startLocalHook({
+    env: { HOOK_SECRET_ID: sm.arn, AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint },
+    storeEndpoint: store.endpoint,
+  });
+  cleanup.push(
+    () => sm.close(),
+    () => oktaSecret.close(),
+    () => okta.close(),
+    () => hook.close(),
+  );
   const stored = okta.addHook({
     status: 'ACTIVE',
     name: 'Patient token hook',
@@ -93,7 +111,12 @@ async function world({ requireDpop = false, registeredKey = publicJwk, okta: okt
     },
   });
   const sdk = (endpoint: string) => {
-    const client = new SecretsManagerClient({ endpoint, region: FAKE_SECRET_REGION, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }, maxAttempts: 1 });
+    const client = new SecretsManagerClient({
+      endpoint,
+      region: FAKE_SECRET_REGION,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
     cleanup.push(async () => client.destroy());
     return client;
   };
@@ -105,7 +128,7 @@ async function world({ requireDpop = false, registeredKey = publicJwk, okta: okt
   });
   // As deployed, but Okta's execute is tried again after 50 ms, not 6 s.
   const target = async () => ({ ...(await fromEnvironment()), executeRetryDelayMs: 50 });
-  const valueOf = (versionId: string) => JSON.parse(sm.versions.get(versionId)?.secretString ?? 'null') as BasicCredential;
+  const valueOfVersion = (versionId: string) => JSON.parse(sm.versions.get(versionId)?.secretString ?? 'null') as BasicCredential;
   return {
     sm,
     okta,
@@ -115,9 +138,13 @@ async function world({ requireDpop = false, registeredKey = publicJwk, okta: okt
     target,
     async step(step, token) {
       const reachesOkta = step === 'setSecret' || step === 'testSecret';
-      await rotateBasicCredential(client, { Step: step, SecretId: sm.arn, ClientRequestToken: token }, reachesOkta ? await target() : undefined);
+      await rotateBasicCredential(
+        client,
+        { Step: step, SecretId: sm.arn, ClientRequestToken: token },
+        reachesOkta ? await target() : undefined,
+      );
       if (step === 'createSecret') {
-        const created = valueOf(token);
+        const created = valueOfVersion(token);
         treatAsSecret(created.password);
         treatAsSecret(basicHeaderValue(created).slice('Basic '.length));
       }
@@ -128,7 +155,7 @@ async function world({ requireDpop = false, registeredKey = publicJwk, okta: okt
     },
     hookAnswers: async (authorization) => (await sendToHook(hook, PATIENT_REQUEST, { authorization })).status,
     stageHolder: (stage) => [...sm.versions].find(([, version]) => version.stages.includes(stage))?.[0],
-    valueOf,
+    valueOf: valueOfVersion,
   };
 }
 
@@ -136,39 +163,56 @@ describe('a whole rotation against Okta, Secrets Manager and the hook', () => {
   it.each([
     ['a service app (private_key_jwt)', { requireDpop: false }],
     ['a service app that requires DPoP', { requireDpop: true }],
-  ])('with %s: Okta ends with the new credential, its execute call succeeded, and the hook accepts old and new throughout', async (_, options) => {
-    const w = await world(options);
-    const token = w.sm.startRotation();
-    const oldId = w.stageHolder('AWSCURRENT') as string;
-    for (const step of STEPS) {
-      // Each step twice: Secrets Manager may call one again.
-      await w.step(step, token);
-      await w.step(step, token);
-      const pending = w.valueOf(token);
-      expect([step, await w.hookAnswers(basicHeaderValue(OLD)), await w.hookAnswers(basicHeaderValue(pending))]).toStrictEqual([step, 200, 200]);
-    }
-    const fresh = w.valueOf(token);
-    expect(fresh.username).toBe(OLD.username);
-    expect(fresh.password).not.toBe(OLD.password);
-    expect(w.stageHolder('AWSCURRENT')).toBe(token);
-    expect(w.stageHolder('AWSPREVIOUS')).toBe(oldId);
-    expect(w.oktaSends()).toBe(basicHeaderValue(fresh));
-    // Okta's PUT replaced the whole hook: everything but the secret is as it was.
-    expect(w.okta.hooks.get(w.hookId)?.channel.config).toMatchObject({ uri: w.hook.hookUrl, method: 'POST', headers: [{ key: 'X-Deployment', value: 'test' }], authScheme: { type: 'HEADER', key: 'Authorization' } });
-    // Okta's execute reached the hook and its rotation check passed: 200 with a valid empty answer.
-    expect(w.okta.hookCalls).toStrictEqual([
-      { hookId: w.hookId, status: 200 },
-      { hookId: w.hookId, status: 200 },
-    ]);
-    const executes = w.okta.requests.filter((request) => request.path.endsWith('/execute'));
-    expect(executes.map((request) => request.body.eventId)).toStrictEqual([`okta-token-hook-rotation-check:${token}`, `okta-token-hook-rotation-check:${token}`]);
-    // The Management API was called with the service app's access token, never an API token.
-    expect(new Set(w.okta.requests.filter((request) => request.path.startsWith('/api/')).map((request) => request.authorization?.split(' ')[0]))).toStrictEqual(
-      new Set([options.requireDpop ? 'DPoP' : 'Bearer']),
-    );
-    const log = JSON.stringify(w.hook.logs);
-    expect(log).not.toContain(fresh.password);
-  });
+  ])(
+    'with %s: Okta ends with the new credential, its execute call succeeded, and the hook accepts old and new throughout',
+    async (_, options) => {
+      const w = await world(options);
+      const token = w.sm.startRotation();
+      const oldId = w.stageHolder('AWSCURRENT') as string;
+      for (const step of STEPS) {
+        // Each step twice: Secrets Manager may call one again.
+        await w.step(step, token);
+        await w.step(step, token);
+        const pending = w.valueOf(token);
+        expect([step, await w.hookAnswers(basicHeaderValue(OLD)), await w.hookAnswers(basicHeaderValue(pending))]).toStrictEqual([
+          step,
+          200,
+          200,
+        ]);
+      }
+      const fresh = w.valueOf(token);
+      expect(fresh.username).toBe(OLD.username);
+      expect(fresh.password).not.toBe(OLD.password);
+      expect(w.stageHolder('AWSCURRENT')).toBe(token);
+      expect(w.stageHolder('AWSPREVIOUS')).toBe(oldId);
+      expect(w.oktaSends()).toBe(basicHeaderValue(fresh));
+      // Okta's PUT replaced the whole hook: everything but the secret is as it was.
+      expect(w.okta.hooks.get(w.hookId)?.channel.config).toMatchObject({
+        uri: w.hook.hookUrl,
+        method: 'POST',
+        headers: [{ key: 'X-Deployment', value: 'test' }],
+        authScheme: { type: 'HEADER', key: 'Authorization' },
+      });
+      // Okta's execute reached the hook and its rotation check passed: 200 with a valid empty answer.
+      expect(w.okta.hookCalls).toStrictEqual([
+        { hookId: w.hookId, status: 200 },
+        { hookId: w.hookId, status: 200 },
+      ]);
+      const executes = w.okta.requests.filter((request) => request.path.endsWith('/execute'));
+      expect(executes.map((request) => request.body.eventId)).toStrictEqual([
+        `okta-token-hook-rotation-check:${token}`,
+        `okta-token-hook-rotation-check:${token}`,
+      ]);
+      // The Management API was called with the service app's access token, never an API token.
+      expect(
+        new Set(
+          w.okta.requests.filter((request) => request.path.startsWith('/api/')).map((request) => request.authorization?.split(' ')[0]),
+        ),
+      ).toStrictEqual(new Set([options.requireDpop ? 'DPoP' : 'Bearer']));
+      const log = JSON.stringify(w.hook.logs);
+      expect(log).not.toContain(fresh.password);
+    },
+  );
 
   it('works with an SSWS API token in the Okta credential secret, the fallback', async () => {
     const { API_TOKEN } = await import('../oauth/support/fake-okta.ts');
@@ -219,7 +263,9 @@ describe('a rotation step that fails leaves AWSCURRENT as it was and Okta sendin
     expect(await w.hookAnswers(basicHeaderValue(OLD))).toBe(200);
     // From here the hook's own Secrets Manager calls fail: it knows AWSCURRENT only.
     w.sm.fault({ status: 500 }, (call) => call.region === HOOK_REGION);
-    await expect(w.step('testSecret', token)).rejects.toThrow(/Okta could not call the hook with the pending credential.*Okta has the current credential back.*responded with status 401/s);
+    await expect(w.step('testSecret', token)).rejects.toThrow(
+      /Okta could not call the hook with the pending credential.*Okta has the current credential back.*responded with status 401/s,
+    );
     w.sm.fault(undefined);
     // Okta's execute retried once itself; the rotation asked three times.
     expect(w.okta.hookCalls.map((call) => call.status)).toStrictEqual([401, 401, 401, 401, 401, 401]);
@@ -241,7 +287,9 @@ describe('a rotation step that fails leaves AWSCURRENT as it was and Okta sendin
     await w.step('setSecret', token);
     // The hook accepts AWSCURRENT too: only the check's own marker can tell Okta holds the wrong one.
     w.setOktaSends(basicHeaderValue(OLD));
-    await expect(w.step('testSecret', token)).rejects.toThrow(/Okta could not call the hook with the pending credential.*Okta has the current credential back.*responded with status 401/s);
+    await expect(w.step('testSecret', token)).rejects.toThrow(
+      /Okta could not call the hook with the pending credential.*Okta has the current credential back.*responded with status 401/s,
+    );
     expect(w.okta.hookCalls.map((call) => call.status)).toStrictEqual([401, 401, 401, 401, 401, 401]);
     expect(w.stageHolder('AWSCURRENT')).toBe(oldId);
     expect(w.oktaSends()).toBe(basicHeaderValue(OLD));
@@ -261,7 +309,9 @@ describe('a rotation step that fails leaves AWSCURRENT as it was and Okta sendin
       { method: 'POST', path: /\/execute$/, status: 500 },
       { method: 'PUT', path: /^\/api\/v1\/inlineHooks\//, status: 500 },
     ]);
-    await expect(w.step('testSecret', token)).rejects.toThrow(/Okta could NOT be given the current credential back: the hook still accepts the pending one.*Okta answered 500/s);
+    await expect(w.step('testSecret', token)).rejects.toThrow(
+      /Okta could NOT be given the current credential back: the hook still accepts the pending one.*Okta answered 500/s,
+    );
     w.okta.fault(undefined);
     expect(w.sm.versions.get(token)?.stages).toStrictEqual(['AWSPENDING']);
     expect(w.stageHolder('AWSCURRENT')).toBe(oldId);
@@ -294,7 +344,20 @@ describe('a rotation step that fails leaves AWSCURRENT as it was and Okta sendin
   it('refuses a hook that authenticates with OAuth 2.0, naming why, and changes nothing in Okta', async () => {
     const w = await world();
     const stored = w.okta.hooks.get(w.hookId);
-    if (stored) stored.channel = { type: 'OAUTH', version: '1.0.0', config: { uri: w.hook.hookUrl, method: 'POST', authType: 'client_secret_post', clientId: 'c', clientSecret: 's', tokenUrl: 'https://example.okta.com/oauth2/aus1/v1/token', scope: 'hook' } };
+    if (stored)
+      stored.channel = {
+        type: 'OAUTH',
+        version: '1.0.0',
+        config: {
+          uri: w.hook.hookUrl,
+          method: 'POST',
+          authType: 'client_secret_post',
+          clientId: 'c',
+          clientSecret: 's',
+          tokenUrl: 'https://example.okta.com/oauth2/aus1/v1/token',
+          scope: 'hook',
+        },
+      };
     const token = w.sm.startRotation();
     await w.step('createSecret', token);
     await expect(w.step('setSecret', token)).rejects.toThrow(/authenticates with OAuth 2.0: only a hook with HTTP header authentication/);
@@ -307,9 +370,18 @@ describe('the Okta credential secret as the rotation reads it', () => {
     const oktaSecret = await startFakeSecretsManager('unused', { name: 'OktaServiceCredential' });
     cleanup.push(() => oktaSecret.close());
     oktaSecret.versions.clear();
-    const client = new SecretsManagerClient({ endpoint: oktaSecret.endpoint, region: FAKE_SECRET_REGION, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }, maxAttempts: 1 });
+    const client = new SecretsManagerClient({
+      endpoint: oktaSecret.endpoint,
+      region: FAKE_SECRET_REGION,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
     cleanup.push(async () => client.destroy());
-    const target = oktaTargetFromEnvironment(client, { OKTA_ORG_URL: 'https://example.okta.com', OKTA_HOOK_ID: 'cal1', OKTA_CREDENTIAL_SECRET_ID: oktaSecret.arn });
+    const target = oktaTargetFromEnvironment(client, {
+      OKTA_ORG_URL: 'https://example.okta.com',
+      OKTA_HOOK_ID: 'cal1',
+      OKTA_CREDENTIAL_SECRET_ID: oktaSecret.arn,
+    });
     await expect(target()).rejects.toThrow(/^the Okta credential secret has no value yet: fill it/);
   });
 });

@@ -91,7 +91,10 @@ const LETTERS_AND_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 
 class ServiceError extends Error {
-  constructor(readonly type: string, message: string) {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -101,7 +104,8 @@ export async function startFakeSecretsManager(
   initial: string | BasicCredential,
   { name = 'OktaHookCredential', createdAt = Date.now(), port = 0, others = {} }: FakeSecretsManagerOptions = {},
 ): Promise<FakeSecretsManager> {
-  const arnOf = (secretName: string, suffix = 'XyZ123') => `arn:aws:secretsmanager:${FAKE_SECRET_REGION}:123456789012:secret:${secretName}-${suffix}`;
+  const arnOf = (secretName: string, suffix = 'XyZ123') =>
+    `arn:aws:secretsmanager:${FAKE_SECRET_REGION}:123456789012:secret:${secretName}-${suffix}`;
   const arn = arnOf(name, 'AbCdEf');
   const otherSecrets = Object.entries(others).map(([otherName, value]) => ({
     ARN: arnOf(otherName),
@@ -112,7 +116,9 @@ export async function startFakeSecretsManager(
     CreatedDate: createdAt / 1000,
   }));
   const otherSecret = (secretId: unknown) => otherSecrets.find((secret) => secretId === secret.ARN || secretId === secret.Name);
-  const versions = new Map<string, SecretVersion>([[randomUUID(), { stages: ['AWSCURRENT'], secretString: secretString(initial), createdAt }]]);
+  const versions = new Map<string, SecretVersion>([
+    [randomUUID(), { stages: ['AWSCURRENT'], secretString: secretString(initial), createdAt }],
+  ]);
   const tags = new Map<string, string>();
   const calls: SecretsManagerCall[] = [];
   const fake = { rotationEnabled: true, lastChangedAt: createdAt };
@@ -172,7 +178,10 @@ export async function startFakeSecretsManager(
     BatchGetSecretValue: (input) => {
       const ids = input.SecretIdList;
       if (!Array.isArray(ids) || ids.length < 1 || ids.length > 20 || input.Filters !== undefined) {
-        throw new ServiceError('InvalidParameterException', 'You must provide SecretIdList with 1 to 20 secrets (this fake plays no Filters).');
+        throw new ServiceError(
+          'InvalidParameterException',
+          'You must provide SecretIdList with 1 to 20 secrets (this fake plays no Filters).',
+        );
       }
       const SecretValues: object[] = [];
       const Errors: object[] = [];
@@ -209,10 +218,12 @@ export async function startFakeSecretsManager(
         return { ARN: arn, Name: name };
       }
       if (!moveTo) throw new ServiceError('ResourceNotFoundException', 'no such version');
-      if (removeFrom && !removeFrom.stages.includes(stage)) throw new ServiceError('InvalidParameterException', 'stage not on that version');
+      if (removeFrom && !removeFrom.stages.includes(stage))
+        throw new ServiceError('InvalidParameterException', 'stage not on that version');
       const holders = [...versions.values()].filter((version) => version !== moveTo && version.stages.includes(stage));
       if (holders.length > 0 && !removeFrom) throw new ServiceError('InvalidParameterException', 'RemoveFromVersionId is required');
-      for (const version of versions.values()) version.stages = version.stages.filter((s) => s !== stage && !(stage === 'AWSCURRENT' && s === 'AWSPREVIOUS'));
+      for (const version of versions.values())
+        version.stages = version.stages.filter((s) => s !== stage && !(stage === 'AWSCURRENT' && s === 'AWSPREVIOUS'));
       // As the service does: the version that loses AWSCURRENT becomes AWSPREVIOUS.
       if (stage === 'AWSCURRENT' && removeFrom) removeFrom.stages.push('AWSPREVIOUS');
       moveTo.stages.push(stage);
@@ -253,7 +264,12 @@ export async function startFakeSecretsManager(
   function answer({ operation, input }: SecretsManagerCall, ours: boolean): object {
     const handle = ours && Object.hasOwn(operations, operation) ? operations[operation] : undefined;
     if (!handle) throw new ServiceError('UnknownOperationException', `Unknown operation ${ours ? 'secretsmanager.' : ''}${operation}`);
-    if (input.SecretId !== undefined && input.SecretId !== arn && input.SecretId !== name && !(operation === 'GetSecretValue' && otherSecret(input.SecretId))) {
+    if (
+      input.SecretId !== undefined &&
+      input.SecretId !== arn &&
+      input.SecretId !== name &&
+      !(operation === 'GetSecretValue' && otherSecret(input.SecretId))
+    ) {
       throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     }
     return handle(input);
@@ -273,7 +289,7 @@ export async function startFakeSecretsManager(
   const server = createServer((request, response) => {
     readJson(request).then(
       (input) => {
-        let signed;
+        let signed: ReturnType<typeof callOf>;
         try {
           signed = callOf(request, input);
         } catch (error) {

@@ -17,7 +17,10 @@ export interface SeedOptions {
  * patients, through the same code `npm start` seeds with. A row no tool would write (a wrong type, no
  * patientId) is put with PutItem by the test that needs it.
  */
-export async function seedPatients(endpoint: string, { tableName = 'patients', keyKind = 'login', patients = SAMPLE_PATIENTS }: SeedOptions = {}): Promise<void> {
+export async function seedPatients(
+  endpoint: string,
+  { tableName = 'patients', keyKind = 'login', patients = SAMPLE_PATIENTS }: SeedOptions = {},
+): Promise<void> {
   const client = localDynamoDbClient(endpoint);
   try {
     await ensurePatientsTable(client, tableName, keyKind);

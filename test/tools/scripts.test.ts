@@ -22,14 +22,22 @@ interface Run {
  * without the suite's AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED, so a tool must turn the SDK's
  * warning off itself.
  */
-function run(script: string, args: string[], { env = {}, cwd = PACKAGE }: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<Run> {
+function run(
+  script: string,
+  args: string[],
+  { env = {}, cwd = PACKAGE }: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<Run> {
   const entry = /^tsx (\S+\.ts)$/.exec(scripts[script] ?? '')?.[1];
   if (!entry) throw new Error(`${script} is not "tsx <file>.ts"`);
   // undefined unsets a variable.
   const merged = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined, ...env };
   const childEnv = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(PACKAGE, entry), ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, join(PACKAGE, entry), ...args], {
+      cwd,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -62,7 +70,9 @@ describe('every npm script, as a process', () => {
     expect(Object.keys(COMMAND_LINES).sort()).toStrictEqual(Object.keys(scripts).sort());
   });
 
-  const commands = Object.entries(COMMAND_LINES).flatMap(([script, line]) => ('usageError' in line ? [[script, line.usageError] as const] : []));
+  const commands = Object.entries(COMMAND_LINES).flatMap(([script, line]) =>
+    'usageError' in line ? [[script, line.usageError] as const] : [],
+  );
   it.each(commands)('%s: --help prints the whole usage and exits 0; a usage error is one line and exit 2', async (script, usageError) => {
     const results = await Promise.all([run(script, ['--help']), run(script, usageError)]);
     const [help, wrong] = results as [Run, Run];
@@ -114,7 +124,10 @@ describe('.env', () => {
   it('reaches the tools, without overriding a variable already set', async () => {
     const port = await freePort();
     writeFileSync(join(folder, '.env'), `OKTA_ORG_URL=http://127.0.0.1:${port}\nOKTA_API_TOKEN=from-dot-env\n`);
-    const fromFile = await run('okta:execute', [], { cwd: folder, env: { OKTA_ORG_URL: undefined, OKTA_API_TOKEN: undefined, OKTA_ACCESS_TOKEN: undefined } });
+    const fromFile = await run('okta:execute', [], {
+      cwd: folder,
+      env: { OKTA_ORG_URL: undefined, OKTA_API_TOKEN: undefined, OKTA_ACCESS_TOKEN: undefined },
+    });
     expect(fromFile).toMatchObject({ code: 1, stderr: `error: cannot reach http://127.0.0.1:${port}: ECONNREFUSED\n` });
 
     const other = await freePort();
@@ -125,7 +138,12 @@ describe('.env', () => {
   it('is optional, and git-ignored', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'no-dot-env-'));
     try {
-      expect(await run('okta:execute', [], { cwd: empty, env: { OKTA_ORG_URL: undefined, OKTA_API_TOKEN: undefined, OKTA_ACCESS_TOKEN: undefined } })).toMatchObject({
+      expect(
+        await run('okta:execute', [], {
+          cwd: empty,
+          env: { OKTA_ORG_URL: undefined, OKTA_API_TOKEN: undefined, OKTA_ACCESS_TOKEN: undefined },
+        }),
+      ).toMatchObject({
         code: 2,
         stderr: 'error: OKTA_ORG_URL is required, e.g. https://dev-123456.okta.com; npm run okta:execute -- --help shows the usage\n',
       });

@@ -88,7 +88,14 @@ export interface OktaUser {
   lastUpdated: string;
   passwordChanged: string | null;
   type: { id: string };
-  profile: { firstName: string | null; lastName: string | null; mobilePhone: string | null; secondEmail: string | null; login: string; email: string };
+  profile: {
+    firstName: string | null;
+    lastName: string | null;
+    mobilePhone: string | null;
+    secondEmail: string | null;
+    login: string;
+    email: string;
+  };
   credentials: { password: Record<string, never>; provider: { type: 'OKTA'; name: 'OKTA' } };
   _links: Record<string, { href: string }>;
 }
@@ -201,22 +208,36 @@ export async function startFakeOkta({ executeNoContent = 'passed' }: FakeOktaOpt
         const reset = Math.floor(Date.now() / 1000);
         if (throttled > 0) {
           throttled--;
-          const headers = { 'x-rate-limit-limit': String(USER_LOOKUP_LIMIT), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset + throttledResetIn) };
+          const headers = {
+            'x-rate-limit-limit': String(USER_LOOKUP_LIMIT),
+            'x-rate-limit-remaining': '0',
+            'x-rate-limit-reset': String(reset + throttledResetIn),
+          };
           return answer(429, oktaError('E0000047', 'API call exceeded rate limit due to too many requests.'), headers);
         }
         lookupsThisMinute++;
-        const headers = { 'x-rate-limit-limit': String(USER_LOOKUP_LIMIT), 'x-rate-limit-remaining': String(USER_LOOKUP_LIMIT - lookupsThisMinute), 'x-rate-limit-reset': String(reset + 60) };
+        const headers = {
+          'x-rate-limit-limit': String(USER_LOOKUP_LIMIT),
+          'x-rate-limit-remaining': String(USER_LOOKUP_LIMIT - lookupsThisMinute),
+          'x-rate-limit-reset': String(reset + 60),
+        };
         const wanted = decodeURIComponent(match[1] as string);
         const user = findUser(users, wanted);
         if (!user) return answer(404, oktaError('E0000007', `Not found: Resource not found: ${wanted} (User)`), headers);
         return answer(200, user, headers);
       }
       const server = `/api/v1/authorizationServers/${AUTH_SERVER_ID}`;
-      if (route === `GET ${server}/policies`) return answer(200, [{ id: POLICY_ID, type: 'OAUTH_AUTHORIZATION_POLICY', name: 'Patients', status: 'ACTIVE' }]);
-      if (route === `GET ${server}/policies/${POLICY_ID}/rules`) return answer(200, [...rules.values()].map(({ rule }) => rule));
+      if (route === `GET ${server}/policies`)
+        return answer(200, [{ id: POLICY_ID, type: 'OAUTH_AUTHORIZATION_POLICY', name: 'Patients', status: 'ACTIVE' }]);
+      if (route === `GET ${server}/policies/${POLICY_ID}/rules`)
+        return answer(
+          200,
+          [...rules.values()].map(({ rule }) => rule),
+        );
       if ((match = route.match(new RegExp(`^(GET|PUT) ${server}/policies/(\\w+)/rules/(\\w+)$`)))) {
         const stored = rules.get(match[3] as string);
-        if (!stored || stored.policyId !== match[2]) return answer(404, oktaError('E0000007', `Not found: Resource not found: ${match[3]} (PolicyRule)`));
+        if (!stored || stored.policyId !== match[2])
+          return answer(404, oktaError('E0000007', `Not found: Resource not found: ${match[3]} (PolicyRule)`));
         if (match[1] === 'PUT') {
           if (!body?.name || !body?.conditions || !body?.actions) return answer(400, oktaError('E0000001', 'Api validation failed: rule'));
           stored.rule = { ...body, id: stored.rule.id, _links: stored.rule._links, lastUpdated: now() };
@@ -227,25 +248,43 @@ export async function startFakeOkta({ executeNoContent = 'passed' }: FakeOktaOpt
     });
   });
   /** The org token endpoint's client-credentials grant, answering as Okta does (OAuth error JSON). */
-  async function issueToken(form: any, dpopHeader: string | string[] | undefined, tokenUrl: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
-    const refuse = (status: number, error: string, description: string, headers?: Record<string, string>) => ({ status, body: { error, error_description: description }, ...(headers ? { headers } : {}) });
-    if (!(form instanceof URLSearchParams)) return refuse(400, 'invalid_request', 'The request body must be application/x-www-form-urlencoded.');
-    if (form.get('grant_type') !== 'client_credentials') return refuse(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
-    if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') return refuse(401, 'invalid_client', 'Client authentication failed.');
+  async function issueToken(
+    form: any,
+    dpopHeader: string | string[] | undefined,
+    tokenUrl: string,
+  ): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    const refuse = (status: number, error: string, description: string, headers?: Record<string, string>) => ({
+      status,
+      body: { error, error_description: description },
+      ...(headers ? { headers } : {}),
+    });
+    if (!(form instanceof URLSearchParams))
+      return refuse(400, 'invalid_request', 'The request body must be application/x-www-form-urlencoded.');
+    if (form.get('grant_type') !== 'client_credentials')
+      return refuse(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+    if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
+      return refuse(401, 'invalid_client', 'Client authentication failed.');
     const assertion = form.get('client_assertion') ?? '';
     const claimed = decodePayload(assertion);
     const app = typeof claimed?.iss === 'string' ? apps.get(claimed.iss) : undefined;
     if (!app) return refuse(401, 'invalid_client', 'The client_assertion token has an invalid issuer.');
     try {
-      const { payload } = await jwtVerify(assertion, await importJWK(app.publicJwk, app.publicJwk.alg ?? 'RS256'), { issuer: app.clientId, subject: app.clientId, audience: tokenUrl });
-      if (typeof payload.exp !== 'number' || payload.exp > Date.now() / 1000 + 3600) return refuse(401, 'invalid_client', 'The client_assertion token has an expiration too far in the future.');
-      if (typeof payload.jti !== 'string' || seenJtis.has(payload.jti)) return refuse(401, 'invalid_client', 'The client_assertion token has already been used.');
+      const { payload } = await jwtVerify(assertion, await importJWK(app.publicJwk, app.publicJwk.alg ?? 'RS256'), {
+        issuer: app.clientId,
+        subject: app.clientId,
+        audience: tokenUrl,
+      });
+      if (typeof payload.exp !== 'number' || payload.exp > Date.now() / 1000 + 3600)
+        return refuse(401, 'invalid_client', 'The client_assertion token has an expiration too far in the future.');
+      if (typeof payload.jti !== 'string' || seenJtis.has(payload.jti))
+        return refuse(401, 'invalid_client', 'The client_assertion token has already been used.');
       seenJtis.add(payload.jti);
     } catch {
       return refuse(401, 'invalid_client', 'The client_assertion signature is invalid.');
     }
     const wanted = (form.get('scope') ?? '').split(' ').filter(Boolean);
-    if (wanted.length === 0 || wanted.some((scope) => !app.scopes.includes(scope))) return refuse(400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.');
+    if (wanted.length === 0 || wanted.some((scope) => !app.scopes.includes(scope)))
+      return refuse(400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.');
     let jkt: string | undefined;
     if (app.requireDpop) {
       if (typeof dpopHeader !== 'string') return refuse(400, 'invalid_dpop_proof', 'The DPoP proof JWT header is missing.');
@@ -260,7 +299,10 @@ export async function startFakeOkta({ executeNoContent = 'passed' }: FakeOktaOpt
     }
     const accessToken = `eyFake.${base64url.encode(randomBytes(24))}`;
     tokens.set(accessToken, { clientId: app.clientId, scopes: wanted, ...(jkt ? { jkt } : {}), expiresAt: Date.now() + 3600_000 });
-    return { status: 200, body: { token_type: jkt ? 'DPoP' : 'Bearer', expires_in: 3600, access_token: accessToken, scope: wanted.join(' ') } };
+    return {
+      status: 200,
+      body: { token_type: jkt ? 'DPoP' : 'Bearer', expires_in: 3600, access_token: accessToken, scope: wanted.join(' ') },
+    };
   }
 
   /** Who calls: an API token (all scopes), or an access token of ours, DPoP-bound ones with a valid proof. */
@@ -367,7 +409,9 @@ async function execute(
 function matchesTokenHookContract(body: unknown): boolean {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
   const { commands, error } = body as Record<string, unknown>;
-  const commandsOk = commands === undefined || (Array.isArray(commands) && commands.every((command) => typeof command?.type === 'string' && Array.isArray(command?.value)));
+  const commandsOk =
+    commands === undefined ||
+    (Array.isArray(commands) && commands.every((command) => typeof command?.type === 'string' && Array.isArray(command?.value)));
   const errorOk = error === undefined || (typeof error === 'object' && error !== null);
   return commandsOk && errorOk;
 }
@@ -388,7 +432,11 @@ function mayCall(scopes: readonly string[], method: string, path: string): boole
 }
 
 /** A DPoP proof (RFC 9449) for this method and URL, signed by the key in its header: its payload and the key's thumbprint. */
-async function verifyProof(proof: string, method: string, htu: string): Promise<{ payload: Record<string, unknown>; jkt: string } | undefined> {
+async function verifyProof(
+  proof: string,
+  method: string,
+  htu: string,
+): Promise<{ payload: Record<string, unknown>; jkt: string } | undefined> {
   try {
     const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', maxTokenAge: 300 });
     if (payload.htm !== method || payload.htu !== htu || typeof payload.jti !== 'string') return undefined;
@@ -434,7 +482,14 @@ function documentedUser(id: string, login: string, status: OktaUser['status']): 
     lastUpdated: '2024-01-01T00:00:00.000Z',
     passwordChanged: '2024-01-01T00:00:00.000Z',
     type: { id: 'oty1defaultusertype' },
-    profile: { firstName: 'Test', lastName: 'Patient', mobilePhone: null, secondEmail: null, login, email: login.includes('@') ? login : `${login}@example.com` },
+    profile: {
+      firstName: 'Test',
+      lastName: 'Patient',
+      mobilePhone: null,
+      secondEmail: null,
+      login,
+      email: login.includes('@') ? login : `${login}@example.com`,
+    },
     credentials: { password: {}, provider: { type: 'OKTA', name: 'OKTA' } },
     _links: { self: { href }, deactivate: { href: `${href}/lifecycle/deactivate` } },
   };
@@ -468,7 +523,8 @@ function documentedRule(id: string, name: string): Record<string, any> {
 function validateHook(body: any): string | undefined {
   if (typeof body?.name !== 'string' || !body.name) return 'name: The field cannot be left blank';
   const config = body.channel?.config;
-  if (typeof config?.uri !== 'string' || !(config.uri.startsWith('https://') || config.uri.startsWith('http://127.0.0.1:'))) return 'channel.config.uri: The URI must be https';
+  if (typeof config?.uri !== 'string' || !(config.uri.startsWith('https://') || config.uri.startsWith('http://127.0.0.1:')))
+    return 'channel.config.uri: The URI must be https';
   if (body.channel.type === 'HTTP' && !config.authScheme?.value) return 'channel.config.authScheme.value: The field cannot be left blank';
   if (body.channel.type === 'OAUTH' && !config.tokenUrl) return 'channel.config.tokenUrl: The field cannot be left blank';
   return undefined;
@@ -487,7 +543,13 @@ function withoutSecrets(hook: StoredHook): unknown {
 }
 
 function oktaError(errorCode: string, errorSummary: string, causes: string[] = []): unknown {
-  return { errorCode, errorSummary, errorLink: errorCode, errorId: `oae${randomUUID().slice(0, 20)}`, errorCauses: causes.map((cause) => ({ errorSummary: cause })) };
+  return {
+    errorCode,
+    errorSummary,
+    errorLink: errorCode,
+    errorId: `oae${randomUUID().slice(0, 20)}`,
+    errorCauses: causes.map((cause) => ({ errorSummary: cause })),
+  };
 }
 
 /** JSON for the Management API; the form fields (URLSearchParams) for the token endpoint. */

@@ -31,16 +31,18 @@ export async function startBlackHole(port = 0): Promise<Endpoint> {
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
   });
-  return listen(server, port, () => received, () => {
-    for (const socket of sockets) socket.destroy();
-  });
+  return listen(
+    server,
+    port,
+    () => received,
+    () => {
+      for (const socket of sockets) socket.destroy();
+    },
+  );
 }
 
 /** An HTTP server answering every request with the given status and body, after an optional delay. */
-export async function startHttpFault(
-  port: number,
-  answer: { status: number; body: string; delayMs?: number },
-): Promise<Endpoint> {
+export async function startHttpFault(port: number, answer: { status: number; body: string; delayMs?: number }): Promise<Endpoint> {
   let received = 0;
   const server = createHttpServer((request: IncomingMessage, response: ServerResponse) => {
     received++;
@@ -53,13 +55,19 @@ export async function startHttpFault(
     if (answer.delayMs) setTimeout(reply, answer.delayMs);
     else reply();
   });
-  return listen(server, port, () => received, () => server.closeAllConnections());
+  return listen(
+    server,
+    port,
+    () => received,
+    () => server.closeAllConnections(),
+  );
 }
 
 /** DynamoDB's throttling answer, as the service sends it. */
 export const THROTTLING_BODY = JSON.stringify({
   __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-  message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+  message:
+    'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
 });
 
 async function listen(server: Server, port: number, received: () => number, dropConnections: () => void): Promise<Endpoint> {

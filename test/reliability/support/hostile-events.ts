@@ -47,7 +47,10 @@ const patientLogin = fc.constantFrom(...SAMPLE_PATIENTS.flatMap(({ username }) =
 const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: oddString },
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 2, arbitrary: fc.constantFrom<unknown>(null, true, false, 0, -1, 1e308, Number.MAX_SAFE_INTEGER, '', [], {}, [[]], { claims: null }) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<unknown>(null, true, false, 0, -1, 1e308, Number.MAX_SAFE_INTEGER, '', [], {}, [[]], { claims: null }),
+  },
   { weight: 2, arbitrary: patientLogin },
   { weight: 1, arbitrary: hugeString },
 );
@@ -62,7 +65,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }) },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('prototype-key' as const), at: fc.nat(), key: fc.constantFrom(...PROTOTYPE_KEYS), value: anyValue }),
+    arbitrary: fc.record({
+      kind: fc.constant('prototype-key' as const),
+      at: fc.nat(),
+      key: fc.constantFrom(...PROTOTYPE_KEYS),
+      value: anyValue,
+    }),
   },
 );
 
@@ -97,8 +105,14 @@ const bodyEncoding: fc.Arbitrary<BodyEncoding> = fc.oneof(
   // The flag and the body disagree.
   { weight: 1, arbitrary: mutatedOktaRequest.map((request) => mislabelledAsBase64(JSON.stringify(request))) },
   { weight: 1, arbitrary: mutatedOktaRequest.map((request) => plain(Buffer.from(JSON.stringify(request)).toString('base64'))) },
-  { weight: 1, arbitrary: fc.constantFrom<BodyEncoding>(plain(''), plain(' '), { body: undefined, isBase64Encoded: false, decodedBody: undefined }) },
-  { weight: 1, arbitrary: hugeString.map((text) => plain(JSON.stringify({ ...loadFixture('okta-example-patient'), padding: text.repeat(2) }))) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<BodyEncoding>(plain(''), plain(' '), { body: undefined, isBase64Encoded: false, decodedBody: undefined }),
+  },
+  {
+    weight: 1,
+    arbitrary: hugeString.map((text) => plain(JSON.stringify({ ...loadFixture('okta-example-patient'), padding: text.repeat(2) }))),
+  },
 );
 
 type Authorization = { header: string | undefined; valid: boolean };
@@ -108,21 +122,37 @@ const notTheCredential = (credential: { username: string; password: string }) =>
 
 const authorization: fc.Arbitrary<Authorization> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ header: `Basic ${LOCAL_TOKEN}`, valid: true }) },
-  { weight: 1, arbitrary: fc.constantFrom('basic', 'BASIC', 'bAsIc').map((scheme) => ({ header: `${scheme}  ${LOCAL_TOKEN} `, valid: true })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('basic', 'BASIC', 'bAsIc').map((scheme) => ({ header: `${scheme}  ${LOCAL_TOKEN} `, valid: true })),
+  },
   {
     weight: 3,
     arbitrary: fc
-      .record({ username: fc.oneof(fc.constant(LOCAL_CREDENTIAL.username), oddString), password: fc.oneof(fc.constant(LOCAL_CREDENTIAL.password), oddString) })
+      .record({
+        username: fc.oneof(fc.constant(LOCAL_CREDENTIAL.username), oddString),
+        password: fc.oneof(fc.constant(LOCAL_CREDENTIAL.password), oddString),
+      })
       .filter(notTheCredential)
       .map((credential) => ({ header: basicHeaderValue(credential), valid: false })),
   },
   {
     weight: 2,
-    arbitrary: fc.oneof(
-      oddString,
-      fc.constantFrom(`Bearer ${LOCAL_TOKEN}`, LOCAL_TOKEN, `Basic ${LOCAL_TOKEN.slice(0, -4)}`, `Basic ${LOCAL_TOKEN}!`, `Basic ${LOCAL_TOKEN} ${LOCAL_TOKEN}`, 'Basic ', 'Basic'),
-      fc.integer({ min: 4000, max: 20_000 }).map((n) => `Basic ${'A'.repeat(n)}`),
-    ).map((header) => ({ header, valid: false })),
+    arbitrary: fc
+      .oneof(
+        oddString,
+        fc.constantFrom(
+          `Bearer ${LOCAL_TOKEN}`,
+          LOCAL_TOKEN,
+          `Basic ${LOCAL_TOKEN.slice(0, -4)}`,
+          `Basic ${LOCAL_TOKEN}!`,
+          `Basic ${LOCAL_TOKEN} ${LOCAL_TOKEN}`,
+          'Basic ',
+          'Basic',
+        ),
+        fc.integer({ min: 4000, max: 20_000 }).map((n) => `Basic ${'A'.repeat(n)}`),
+      )
+      .map((header) => ({ header, valid: false })),
   },
   { weight: 2, arbitrary: fc.constant({ header: undefined, valid: false }) },
 );
@@ -135,12 +165,27 @@ const method = fc.oneof(
 
 const path = fc.oneof(
   { weight: 20, arbitrary: fc.constant('/tokenHook') },
-  { weight: 2, arbitrary: fc.constantFrom('/tokenhook', '/tokenHook/', '/', '//tokenHook', '/tokenHook/../tokenHook', '/TOKENHOOK', '/tokenHook%00', '') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '/tokenhook',
+      '/tokenHook/',
+      '/',
+      '//tokenHook',
+      '/tokenHook/../tokenHook',
+      '/TOKENHOOK',
+      '/tokenHook%00',
+      '',
+    ),
+  },
   { weight: 1, arbitrary: oddString },
 );
 
 const randomHeaders = fc.dictionary(
-  fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('content-type', 'Authorization', 'x-forwarded-for', 'content-length', '__proto__', 'constructor')),
+  fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.constantFrom('content-type', 'Authorization', 'x-forwarded-for', 'content-length', '__proto__', 'constructor'),
+  ),
   oddString,
   { maxKeys: 5 },
 );

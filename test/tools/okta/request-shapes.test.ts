@@ -30,13 +30,20 @@ describe('request shapes', () => {
     expect(edited.data.context.session.userId).toBe('00uAnaExample0000001');
     expect(edited.data.context.user).toBeUndefined();
     expect(edited.data.identity.claims).toStrictEqual(buildHookRequest('preview-edited').data.identity.claims);
-    expect(withUserId(buildHookRequest('client-credentials'), '00uAnaExample0000001')).toStrictEqual(buildHookRequest('client-credentials'));
+    expect(withUserId(buildHookRequest('client-credentials'), '00uAnaExample0000001')).toStrictEqual(
+      buildHookRequest('client-credentials'),
+    );
   });
 
   it('leave a client-credentials subject alone: it is the client', () => {
     const request = buildHookRequest('client-credentials');
     expect(requestHasUser(request)).toBe(false);
     expect(withUser(request, 'ana@example.com').data.access.claims.sub).toBe('0oaServiceClient123');
-    expect(REQUEST_SHAPES.filter((shape) => requestHasUser(buildHookRequest(shape)))).toStrictEqual(['example', 'preview', 'preview-edited', 'refresh']);
+    expect(REQUEST_SHAPES.filter((shape) => requestHasUser(buildHookRequest(shape)))).toStrictEqual([
+      'example',
+      'preview',
+      'preview-edited',
+      'refresh',
+    ]);
   });
 });

@@ -7,9 +7,11 @@ import { capturedIo } from '../support/captured-io.ts';
 const REGISTER = ['--url', 'https://hook.example.com/tokenHook', '--authorization', 'Basic YWRtaW46c3VwZXJzZWNyZXQ='];
 
 /** fetch as it fails in Node.js: a TypeError "fetch failed" whose cause holds the system error. */
-const failingFetch = (cause: unknown): typeof fetch => async () => {
-  throw new TypeError('fetch failed', { cause });
-};
+const failingFetch =
+  (cause: unknown): typeof fetch =>
+  async () => {
+    throw new TypeError('fetch failed', { cause });
+  };
 
 describe('okta:register and okta:execute when Okta cannot be reached', () => {
   it('name the org and ECONNREFUSED in one line, exit 1, for a closed port', async () => {
@@ -23,10 +25,24 @@ describe('okta:register and okta:execute when Okta cannot be reached', () => {
   });
 
   it.each([
-    ['a name that does not resolve', failingFetch(Object.assign(new Error('getaddrinfo ENOTFOUND dev-1.okta.com'), { code: 'ENOTFOUND' })), 'ENOTFOUND'],
-    ['a certificate Node.js refuses', failingFetch(Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' })), 'CERT_HAS_EXPIRED'],
+    [
+      'a name that does not resolve',
+      failingFetch(Object.assign(new Error('getaddrinfo ENOTFOUND dev-1.okta.com'), { code: 'ENOTFOUND' })),
+      'ENOTFOUND',
+    ],
+    [
+      'a certificate Node.js refuses',
+      failingFetch(Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' })),
+      'CERT_HAS_EXPIRED',
+    ],
     ['a cause without a code', failingFetch(new Error('unexpected redirect')), 'unexpected redirect'],
-    ['no answer in time', (async () => { throw new DOMException('The operation was aborted due to timeout', 'TimeoutError'); }) as typeof fetch, 'no answer within 10 s'],
+    [
+      'no answer in time',
+      (async () => {
+        throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+      }) as typeof fetch,
+      'no answer within 10 s',
+    ],
   ])('name the org and the cause for %s', async (_case, fetch, cause) => {
     const io = capturedIo({ env: { OKTA_ORG_URL: 'https://dev-1.okta.com', OKTA_API_TOKEN: 'token' } });
     expect(await runRegisterCommand(REGISTER, io, { fetch })).toBe(1);

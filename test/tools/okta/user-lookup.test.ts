@@ -66,7 +66,11 @@ describe('looking logins up through Okta’s Users API (a local server with Okta
 
   it('resolves many logins a few at a time, each once', async () => {
     for (let i = 0; i < 10; i++) okta.addUser({ login: `p${i}@example.com` });
-    const resolved = await resolveLogins(api, ['p1@example.com', 'p1@example.com', ...Array.from({ length: 10 }, (_, i) => `p${i}@example.com`), 'x@example.com'], { concurrency: 3 });
+    const resolved = await resolveLogins(
+      api,
+      ['p1@example.com', 'p1@example.com', ...Array.from({ length: 10 }, (_, i) => `p${i}@example.com`), 'x@example.com'],
+      { concurrency: 3 },
+    );
     expect(resolved.size).toBe(11);
     expect(okta.requests).toHaveLength(11);
     expect(resolved.get('x@example.com')).toStrictEqual({ outcome: 'NoSuchLogin' });

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { writeInBatches } from '../../../tools/patients/patients-repository.ts';
 
 const puts = (count: number): WriteRequest[] =>
-  Array.from({ length: count }, (_, i) => ({ PutRequest: { Item: { username: { S: `p${i}@example.com` }, patientId: { S: String(i) } } } }));
+  Array.from({ length: count }, (_, i) => ({
+    PutRequest: { Item: { username: { S: `p${i}@example.com` }, patientId: { S: String(i) } } },
+  }));
 
 describe('writeInBatches', () => {
   it('sends batches of 25 with a bounded number in flight', async () => {

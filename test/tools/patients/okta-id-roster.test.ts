@@ -55,7 +55,8 @@ async function freshTable(kind: UserKeyKind, rows: Record<string, string> = {}):
   const client = localDynamoDbClient(store.endpoint);
   await ensurePatientsTable(client, name, kind);
   client.destroy();
-  for (const [user, patientId] of Object.entries(rows)) expect((await patients(['put', user, patientId, '--table', name, '--key', kind])).code).toBe(0);
+  for (const [user, patientId] of Object.entries(rows))
+    expect((await patients(['put', user, patientId, '--table', name, '--key', kind])).code).toBe(0);
   return name;
 }
 
@@ -87,13 +88,21 @@ const lookups = () => okta.requests.filter(({ path }) => path.startsWith('/api/v
 describe('a table keyed by Okta user id (--key oktaId)', () => {
   it('keys put, get, list and export by oktaUserId, exactly as given, and re-imports the export unchanged', async () => {
     const table = await freshTable('oktaId');
-    expect(await patients(['put', KIM, '6789', '--table', table, '--key', 'oktaId'])).toMatchObject({ code: 0, out: `${KIM} → 6789: added\n` });
-    expect(await patients(['get', KIM.toLowerCase(), '--table', table, '--key', 'oktaId'])).toMatchObject({ code: 1, err: `not in table ${table} at ${store.endpoint}\n` });
+    expect(await patients(['put', KIM, '6789', '--table', table, '--key', 'oktaId'])).toMatchObject({
+      code: 0,
+      out: `${KIM} → 6789: added\n`,
+    });
+    expect(await patients(['get', KIM.toLowerCase(), '--table', table, '--key', 'oktaId'])).toMatchObject({
+      code: 1,
+      err: `not in table ${table} at ${store.endpoint}\n`,
+    });
     expect(await patients(['get', KIM, '--table', table], { env: { USER_KEY: 'oktaId' } })).toMatchObject({ code: 0, out: '6789\n' });
     expect(await patients(['list', '--table', table, '--key', 'oktaId'])).toMatchObject({ code: 0, out: `${KIM}\t6789\n` });
     expect(await patients(['export', 'ids.csv', '--table', table, '--key', 'oktaId'])).toMatchObject({ code: 0 });
     expect(readFileSync(join(folder, 'ids.csv'), 'utf8')).toBe(`oktaUserId,patientId\n${KIM},6789\n`);
-    expect((await patients(['import', 'ids.csv', '--table', table, '--key', 'oktaId'])).out).toMatch(/written 0 \(0 new, 0 changed\), unchanged 1/);
+    expect((await patients(['import', 'ids.csv', '--table', table, '--key', 'oktaId'])).out).toMatch(
+      /written 0 \(0 new, 0 changed\), unchanged 1/,
+    );
     expect(await patients(['put', 'kim.sato@example.com', '6789', '--table', table, '--key', 'oktaId'])).toMatchObject({
       code: 1,
       err: 'oktaUserId: not an Okta user id (letters and digits, like 00u1ab2CD3ef4GH5ij6k)\n',
@@ -103,7 +112,10 @@ describe('a table keyed by Okta user id (--key oktaId)', () => {
 
   it('imports a roster with an oktaUserId column without asking Okta, and refuses a padded id by line', async () => {
     const table = await freshTable('oktaId');
-    const file = rosterFile('with-ids.csv', `username,oktaUserId,patientId\nkim.sato@example.com,${KIM},6789\nrajiv.tal@example.com,${RAJIV} ,4235\n`);
+    const file = rosterFile(
+      'with-ids.csv',
+      `username,oktaUserId,patientId\nkim.sato@example.com,${KIM},6789\nrajiv.tal@example.com,${RAJIV} ,4235\n`,
+    );
     expect(await patients(['import', file, '--table', table, '--key', 'oktaId'])).toMatchObject({
       code: 1,
       err: 'with-ids.csv:3: oktaUserId: has leading or trailing white space\n1 of 2 rows in with-ids.csv is bad: nothing was written. Fix them, or pass --skip-invalid to import the 1 good row.\n',
@@ -172,8 +184,22 @@ describe('patients import --resolve-okta-ids', () => {
   it('prunes nothing the file names by oktaUserId, even on a row whose login Okta does not know', async () => {
     const GONE = '00uGoneUser123456789';
     const table = await freshTable('oktaId', { [KIM]: '6789', [GONE]: '1111', [RAJIV]: '4235' });
-    const file = rosterFile('prune-ids.csv', `username,oktaUserId,patientId\nkim.sato@example.com,,6789\nrenamed@example.com,${GONE},1111\n`);
-    const result = await patients(['import', file, '--table', table, '--key', 'oktaId', '--resolve-okta-ids', '--prune', '--skip-invalid', '--yes']);
+    const file = rosterFile(
+      'prune-ids.csv',
+      `username,oktaUserId,patientId\nkim.sato@example.com,,6789\nrenamed@example.com,${GONE},1111\n`,
+    );
+    const result = await patients([
+      'import',
+      file,
+      '--table',
+      table,
+      '--key',
+      'oktaId',
+      '--resolve-okta-ids',
+      '--prune',
+      '--skip-invalid',
+      '--yes',
+    ]);
     expect(result.code).toBe(0);
     expect(result.err).toContain('prune-ids.csv:3: username: no Okta user has this login\n');
     expect(await contents(table)).toStrictEqual({ [KIM]: '6789', [GONE]: '1111' });
@@ -181,7 +207,10 @@ describe('patients import --resolve-okta-ids', () => {
 
   it('checks an oktaUserId column against the id Okta gives the login', async () => {
     const table = await freshTable('oktaId');
-    const file = rosterFile('both.csv', `username,oktaUserId,patientId\nkim.sato@example.com,${RAJIV},6789\nrajiv.tal@example.com,${RAJIV},4235\n`);
+    const file = rosterFile(
+      'both.csv',
+      `username,oktaUserId,patientId\nkim.sato@example.com,${RAJIV},6789\nrajiv.tal@example.com,${RAJIV},4235\n`,
+    );
     const result = await patients(['import', file, '--table', table, '--key', 'oktaId', '--resolve-okta-ids']);
     expect(result).toMatchObject({ code: 1 });
     expect(result.err).toContain('both.csv:2: oktaUserId: is not the id of the Okta user with this login\n');
@@ -212,7 +241,12 @@ describe('patients import --resolve-okta-ids', () => {
 describe('patients migrate', () => {
   /** The seed's three patients and what a login table collects over the years. */
   async function loginTable(): Promise<string> {
-    const table = await freshTable('login', { 'jessie.smith@example.com': '1235', 'kim.sato@example.com': '6789', 'rajiv.tal@example.com': '4235', 'gone@example.com': '555' });
+    const table = await freshTable('login', {
+      'jessie.smith@example.com': '1235',
+      'kim.sato@example.com': '6789',
+      'rajiv.tal@example.com': '4235',
+      'gone@example.com': '555',
+    });
     await putRawLoginItem(table, 'Legacy@Example.com', { S: '777' });
     await putRawLoginItem(table, 'number@example.com', { N: '42' });
     return table;
@@ -222,11 +256,19 @@ describe('patients migrate', () => {
     const [from, to] = [await loginTable(), await freshTable('oktaId', { [RAJIV]: '4235', [KIM]: '9999' })];
     const result = await patients(['migrate', '--from', from, '--to', to, '--dry-run']);
     expect(result.code).toBe(1);
-    expect(result.out).toBe(`+ ${JESSIE} 1235\ndry run, nothing changed: ${from} → ${to}: would be written 1, unchanged 1, conflicts 1, left behind 3\n`);
-    expect(result.err).toContain(`conflict: ${KIM} already has a different patientId in table ${to} at ${store.endpoint}: not overwritten\n`);
+    expect(result.out).toBe(
+      `+ ${JESSIE} 1235\ndry run, nothing changed: ${from} → ${to}: would be written 1, unchanged 1, conflicts 1, left behind 3\n`,
+    );
+    expect(result.err).toContain(
+      `conflict: ${KIM} already has a different patientId in table ${to} at ${store.endpoint}: not overwritten\n`,
+    );
     expect(result.err).toContain('1 item left behind: no Okta user has this login\n');
-    expect(result.err).toContain('1 item left behind: the key is no canonical login (upper case, surrounding white space...): the hook never reads it\n');
-    expect(result.err).toContain('1 item left behind: the patientId is not a String or is off the patient id pattern: the hook refuses it\n');
+    expect(result.err).toContain(
+      '1 item left behind: the key is no canonical login (upper case, surrounding white space...): the hook never reads it\n',
+    );
+    expect(result.err).toContain(
+      '1 item left behind: the patientId is not a String or is off the patient id pattern: the hook refuses it\n',
+    );
     expect(result.err).toContain('pass --left-behind FILE to list them');
     // Okta user ids may show (they name no one outside Okta); logins and patient ids may not.
     expect(result.err).not.toMatch(/@example|legacy|\b(1235|6789|4235|9999|555|777|42)\b/i);
@@ -261,14 +303,19 @@ describe('patients migrate', () => {
   it('exits 0 when everything is copied, and the hook keyed by Okta user id then adds the claim', async () => {
     const from = await freshTable('login', { 'jessie.smith@example.com': '1235', 'rajiv.tal@example.com': '4235' });
     const to = await freshTable('oktaId');
-    expect(await patients(['migrate', '--from', from, '--to', to])).toMatchObject({ code: 0, out: expect.stringMatching(/written 2, unchanged 0, conflicts 0, left behind 0 in/) });
+    expect(await patients(['migrate', '--from', from, '--to', to])).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/written 2, unchanged 0, conflicts 0, left behind 0 in/),
+    });
     expect((await patients(['migrate', '--from', from, '--to', to])).out).toMatch(/written 0, unchanged 2, conflicts 0, left behind 0 in/);
 
     const hook = await startLocalHook({ storeEndpoint: store.endpoint, env: { USER_KEY: 'oktaId', PATIENTS_TABLE: to } });
     try {
       const reply = await sendToHook(hook, buildHookRequest('example'));
       expect(reply.status).toBe(200);
-      expect(reply.json).toMatchObject({ commands: [{ type: 'com.okta.identity.patch', value: [{ op: 'add', path: '/claims/extPatientId', value: '1235' }] }] });
+      expect(reply.json).toMatchObject({
+        commands: [{ type: 'com.okta.identity.patch', value: [{ op: 'add', path: '/claims/extPatientId', value: '1235' }] }],
+      });
     } finally {
       await hook.close();
     }

@@ -39,7 +39,8 @@ async function freshTable(rows: Record<string, string> = {}, putOptions: string[
   const client = localDynamoDbClient(hook.store?.endpoint as string);
   await ensurePatientsTable(client, name);
   client.destroy();
-  for (const [username, patientId] of Object.entries(rows)) expect((await patients(['put', username, patientId, '--table', name, ...putOptions])).code).toBe(0);
+  for (const [username, patientId] of Object.entries(rows))
+    expect((await patients(['put', username, patientId, '--table', name, ...putOptions])).code).toBe(0);
   return name;
 }
 
@@ -83,11 +84,23 @@ function rosterFile(name: string, text: string): string {
 describe('patients put, get, delete, list', () => {
   it('keeps one patient at a time, keyed by the lower-cased login, with the patient id as written', async () => {
     const table = await freshTable();
-    expect(await patients(['put', 'Ana@Example.COM', '0042', '--table', table])).toMatchObject({ code: 0, out: 'ana@example.com → 0042: added\n' });
-    expect(await patients(['put', 'ana@example.com', '0043', '--table', table])).toMatchObject({ out: 'ana@example.com → 0043: changed (was 0042)\n' });
+    expect(await patients(['put', 'Ana@Example.COM', '0042', '--table', table])).toMatchObject({
+      code: 0,
+      out: 'ana@example.com → 0042: added\n',
+    });
+    expect(await patients(['put', 'ana@example.com', '0043', '--table', table])).toMatchObject({
+      out: 'ana@example.com → 0043: changed (was 0042)\n',
+    });
     expect(await patients(['get', 'ANA@example.com', '--table', table])).toMatchObject({ code: 0, out: '0043\n' });
-    expect(await patients(['list', '--table', table])).toMatchObject({ code: 0, out: 'ana@example.com\t0043\n', err: `1 patient in table ${table} at http://127.0.0.1:${port}\n` });
-    expect(await patients(['delete', 'Ana@example.com', '--table', table])).toMatchObject({ code: 0, out: 'ana@example.com deleted (was 0043)\n' });
+    expect(await patients(['list', '--table', table])).toMatchObject({
+      code: 0,
+      out: 'ana@example.com\t0043\n',
+      err: `1 patient in table ${table} at http://127.0.0.1:${port}\n`,
+    });
+    expect(await patients(['delete', 'Ana@example.com', '--table', table])).toMatchObject({
+      code: 0,
+      out: 'ana@example.com deleted (was 0043)\n',
+    });
     expect(await patients(['get', 'ana@example.com', '--table', table])).toMatchObject({ code: 1, out: '' });
     expect(await patients(['delete', 'ana@example.com', '--table', table])).toMatchObject({ code: 0 });
   });
@@ -105,10 +118,17 @@ describe('patients put, get, delete, list', () => {
 
 describe('patients import', () => {
   it('imports a good CSV file, and the hook then adds the claim for the new patient', async () => {
-    const file = rosterFile('good.csv', 'username,patientId\nJessie.Smith@example.com,1235\nnew.patient@example.com,0042\nsam.lee@example.com,77\n');
+    const file = rosterFile(
+      'good.csv',
+      'username,patientId\nJessie.Smith@example.com,1235\nnew.patient@example.com,0042\nsam.lee@example.com,77\n',
+    );
     const result = await patients(['import', file]);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(new RegExp(`^good\\.csv → table patients at http://127\\.0\\.0\\.1:${port}: written 2 \\(2 new, 0 changed\\), unchanged 1, skipped 0 in `));
+    expect(result.out).toMatch(
+      new RegExp(
+        `^good\\.csv → table patients at http://127\\.0\\.0\\.1:${port}: written 2 \\(2 new, 0 changed\\), unchanged 1, skipped 0 in `,
+      ),
+    );
     expect(result.err).toMatch(/^writing: 2\/2 rows \(100%\), [\d,]+ rows\/s$/m);
     expect(await contents('patients')).toMatchObject({ 'new.patient@example.com': '0042', 'sam.lee@example.com': '77' });
 
@@ -129,7 +149,7 @@ describe('patients import', () => {
         'dup@example.com,4',
         '',
         'dup@example.com,5',
-        'long@example.com,' + '9'.repeat(70),
+        `long@example.com,${'9'.repeat(70)}`,
         'nopatient@example.com',
       ].join('\n'),
     );
@@ -152,7 +172,10 @@ describe('patients import', () => {
 
   it('reports a JSON roster’s bad elements by line too', async () => {
     const table = await freshTable();
-    const file = rosterFile('bad.json', '[\n  {"username": "a@example.com", "patientId": "1"},\n  "b@example.com",\n  {"username": "c@example.com", "patientId": 3}\n]\n');
+    const file = rosterFile(
+      'bad.json',
+      '[\n  {"username": "a@example.com", "patientId": "1"},\n  "b@example.com",\n  {"username": "c@example.com", "patientId": 3}\n]\n',
+    );
     const result = await patients(['import', file, '--table', table]);
     expect(result.code).toBe(1);
     expect(result.err).toContain('bad.json:3: row: element 1 is not an object with username and patientId\n');
@@ -163,7 +186,10 @@ describe('patients import', () => {
     const table = await freshTable();
     expect(await patients(['import', 'absent.csv', '--table', table])).toMatchObject({ code: 1, err: 'absent.csv: no such file\n' });
     rosterFile('headless.csv', 'a@example.com,1\n');
-    expect(await patients(['import', 'headless.csv', '--table', table])).toMatchObject({ code: 1, err: expect.stringMatching(/^headless\.csv:1: header must name the columns username and patientId/) });
+    expect(await patients(['import', 'headless.csv', '--table', table])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^headless\.csv:1: header must name the columns username and patientId/),
+    });
   });
 
   it('imports the good rows with --skip-invalid and counts the bad ones as skipped', async () => {
@@ -178,8 +204,17 @@ describe('patients import', () => {
 
   it('writes nothing when the same file is imported again', async () => {
     const table = await freshTable();
-    const file = rosterFile('again.json', JSON.stringify([{ username: 'a@example.com', patientId: '1' }, { username: 'B@example.com', patientId: '2' }, { username: 'b@example.com', patientId: '2' }]));
-    expect((await patients(['import', file, '--table', table])).out).toMatch(/written 2 \(2 new, 0 changed\), unchanged 0, skipped 0, 1 repeated row counted once in/);
+    const file = rosterFile(
+      'again.json',
+      JSON.stringify([
+        { username: 'a@example.com', patientId: '1' },
+        { username: 'B@example.com', patientId: '2' },
+        { username: 'b@example.com', patientId: '2' },
+      ]),
+    );
+    expect((await patients(['import', file, '--table', table])).out).toMatch(
+      /written 2 \(2 new, 0 changed\), unchanged 0, skipped 0, 1 repeated row counted once in/,
+    );
     const again = await patients(['import', file, '--table', table]);
     expect(again.out).toMatch(/written 0 \(0 new, 0 changed\), unchanged 2, skipped 0, 1 repeated row counted once in/);
     expect(again.err).not.toContain('writing');
@@ -202,11 +237,20 @@ describe('patients import', () => {
     const file = rosterFile('prune.csv', 'username,patientId\nstays@example.com,1\nnew@example.com,3\n');
     const noTerminal = await patients(['import', file, '--prune', '--table', table]);
     expect(noTerminal.code).toBe(1);
-    expect(noTerminal.err).toContain(`--prune deletes 1 patient of table ${table} at http://127.0.0.1:${port} that prune.csv does not name. Nothing was changed: pass --yes to confirm`);
+    expect(noTerminal.err).toContain(
+      `--prune deletes 1 patient of table ${table} at http://127.0.0.1:${port} that prune.csv does not name. Nothing was changed: pass --yes to confirm`,
+    );
     const questions: string[] = [];
-    const declined = await patients(['import', file, '--prune', '--table', table], { confirm: async (question) => (questions.push(question), false) });
+    const declined = await patients(['import', file, '--prune', '--table', table], {
+      confirm: async (question) => {
+        questions.push(question);
+        return false;
+      },
+    });
     expect(declined.code).toBe(1);
-    expect(questions).toStrictEqual([`--prune deletes 1 patient of table ${table} at http://127.0.0.1:${port} that prune.csv does not name. Continue?`]);
+    expect(questions).toStrictEqual([
+      `--prune deletes 1 patient of table ${table} at http://127.0.0.1:${port} that prune.csv does not name. Continue?`,
+    ]);
     expect(await contents(table)).toStrictEqual({ 'stays@example.com': '1', 'gone@example.com': '2' });
 
     const confirmed = await patients(['import', file, '--prune', '--table', table], { confirm: async () => true });
@@ -227,6 +271,7 @@ describe('patients import', () => {
     const table = await freshTable();
     const file = rosterFile('tty.csv', 'username,patientId\na@example.com,1\n');
     const result = await patients(['import', file, '--table', table], { tty: true });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's erase-line escape is what is checked.
     expect(result.err).toMatch(/\r\u001b\[2Kwriting \[#{30}\] 100% 1\/1 rows, [\d,]+ rows\/s\n/);
   });
 });
@@ -234,7 +279,10 @@ describe('patients import', () => {
 describe('one canonical key, and the hook’s patient id rule, wherever the CLI writes', () => {
   it('refuses a CSV login with a leading space or a trailing NBSP by file and line, and never trims it', async () => {
     const table = await freshTable();
-    const file = rosterFile('spaces.csv', 'username,patientId\n kim.sato@example.com,6789\nkim.sato@example.com\u00a0,6789\nok@example.com,1\n');
+    const file = rosterFile(
+      'spaces.csv',
+      'username,patientId\n kim.sato@example.com,6789\nkim.sato@example.com\u00a0,6789\nok@example.com,1\n',
+    );
     const result = await patients(['import', file, '--table', table]);
     expect(result).toMatchObject({
       code: 1,
@@ -248,20 +296,32 @@ describe('one canonical key, and the hook’s patient id rule, wherever the CLI 
 
   it('keeps look-alike logins apart: a Kelvin sign is a login of its own, an NBSP is refused, kim.sato@example.com keeps its id', async () => {
     const table = await freshTable({ 'kim.sato@example.com': '6789' });
-    const file = rosterFile('look-alikes.json', '[\n{"username": "\u212aim.sato@example.com", "patientId": "1111"},\n{"username": "kim.sato@example.com\\u00a0", "patientId": "2222"}\n]\n');
+    const file = rosterFile(
+      'look-alikes.json',
+      '[\n{"username": "\u212aim.sato@example.com", "patientId": "1111"},\n{"username": "kim.sato@example.com\\u00a0", "patientId": "2222"}\n]\n',
+    );
     const result = await patients(['import', file, '--skip-invalid', '--table', table]);
     expect(result.code).toBe(0);
     expect(result.err).toContain('look-alikes.json:3: username: has leading or trailing white space\n');
     expect(result.out).toMatch(/written 1 \(1 new, 0 changed\), unchanged 0, skipped 1 in/);
     expect(await contents(table)).toStrictEqual({ 'kim.sato@example.com': '6789', '\u212aim.sato@example.com': '1111' });
     expect(await patients(['get', 'KIM.SATO@example.com', '--table', table])).toMatchObject({ code: 0, out: '6789\n' });
-    expect(await patients(['put', ' kim.sato@example.com', '1', '--table', table])).toMatchObject({ code: 1, err: 'username: has leading or trailing white space\n' });
-    expect(await patients(['delete', 'kim.sato@example.com\u00a0', '--table', table])).toMatchObject({ code: 1, err: 'username: has leading or trailing white space\n' });
+    expect(await patients(['put', ' kim.sato@example.com', '1', '--table', table])).toMatchObject({
+      code: 1,
+      err: 'username: has leading or trailing white space\n',
+    });
+    expect(await patients(['delete', 'kim.sato@example.com\u00a0', '--table', table])).toMatchObject({
+      code: 1,
+      err: 'username: has leading or trailing white space\n',
+    });
   });
 
   it('refuses a JSON number and an off-pattern patient id by line, without quoting either', async () => {
     const table = await freshTable();
-    const file = rosterFile('ids.json', '[\n{"username": "a@example.com", "patientId": 98765},\n{"username": "b@example.com", "patientId": "12/34"},\n{"username": "c@example.com", "patientId": "0042"}\n]\n');
+    const file = rosterFile(
+      'ids.json',
+      '[\n{"username": "a@example.com", "patientId": 98765},\n{"username": "b@example.com", "patientId": "12/34"},\n{"username": "c@example.com", "patientId": "0042"}\n]\n',
+    );
     const result = await patients(['import', file, '--table', table]);
     expect(result.code).toBe(1);
     expect(result.err).toBe(
@@ -275,9 +335,17 @@ describe('one canonical key, and the hook’s patient id rule, wherever the CLI 
 
   it('takes the patient id rule from --patient-id-pattern, else PATIENT_ID_PATTERN, as the hook does', async () => {
     const table = await freshTable();
-    expect(await patients(['put', 'a@example.com', '12/34', '--table', table])).toMatchObject({ code: 1, err: 'patientId: does not match the patient id pattern [A-Za-z0-9._-]{1,64} (5 characters)\n' });
-    expect(await patients(['put', 'a@example.com', '12/34', '--table', table, '--patient-id-pattern', '\\d+/\\d+'])).toMatchObject({ code: 0 });
-    expect(await patients(['put', 'b@example.com', 'AB-1', '--table', table], { env: { PATIENT_ID_PATTERN: '\\d+' } })).toMatchObject({ code: 1, err: 'patientId: does not match the patient id pattern \\d+ (4 characters)\n' });
+    expect(await patients(['put', 'a@example.com', '12/34', '--table', table])).toMatchObject({
+      code: 1,
+      err: 'patientId: does not match the patient id pattern [A-Za-z0-9._-]{1,64} (5 characters)\n',
+    });
+    expect(await patients(['put', 'a@example.com', '12/34', '--table', table, '--patient-id-pattern', '\\d+/\\d+'])).toMatchObject({
+      code: 0,
+    });
+    expect(await patients(['put', 'b@example.com', 'AB-1', '--table', table], { env: { PATIENT_ID_PATTERN: '\\d+' } })).toMatchObject({
+      code: 1,
+      err: 'patientId: does not match the patient id pattern \\d+ (4 characters)\n',
+    });
     expect(await contents(table)).toStrictEqual({ 'a@example.com': '12/34' });
   });
 
@@ -291,13 +359,17 @@ describe('one canonical key, and the hook’s patient id rule, wherever the CLI 
     });
     const listed = await patients(['list', '--table', table]);
     expect(listed.out).toContain('number@example.com\t4235 (a Number)\n');
-    expect(listed.err).toContain('1 patient shown with the type they have: the stored patientId is not a String (a Number?), which the hook refuses; put each again as a string\n');
+    expect(listed.err).toContain(
+      '1 patient shown with the type they have: the stored patientId is not a String (a Number?), which the hook refuses; put each again as a string\n',
+    );
     const exported = await patients(['export', '-', '--table', table]);
     expect(exported).toMatchObject({ code: 1, out: 'username,patientId\nok@example.com,7\n' });
     expect(exported.err).toContain('1 patient left out (npm run patients -- list shows them)');
 
     const file = rosterFile('number.csv', 'username,patientId\nnumber@example.com,4235\n');
-    expect((await patients(['import', file, '--dry-run', '--table', table])).out).toContain('~ number@example.com 4235 (a Number) → 4235\n');
+    expect((await patients(['import', file, '--dry-run', '--table', table])).out).toContain(
+      '~ number@example.com 4235 (a Number) → 4235\n',
+    );
     expect((await patients(['import', file, '--table', table])).out).toMatch(/written 1 \(0 new, 1 changed\)/);
     expect(await contents(table)).toStrictEqual({ 'ok@example.com': '7', 'number@example.com': '4235' });
   });
@@ -316,7 +388,10 @@ describe('patients export', () => {
   it('writes the table sorted, in the import format, which re-imports unchanged', async () => {
     const anyId = ['--patient-id-pattern', '.{1,64}'];
     const table = await freshTable({ 'zoe@example.com': '2', 'al@example.com': '1, "one"' }, anyId);
-    expect(await patients(['export', 'out.csv', '--table', table])).toMatchObject({ code: 0, out: `exported 2 patients from table ${table} at http://127.0.0.1:${port} to out.csv\n` });
+    expect(await patients(['export', 'out.csv', '--table', table])).toMatchObject({
+      code: 0,
+      out: `exported 2 patients from table ${table} at http://127.0.0.1:${port} to out.csv\n`,
+    });
     expect(readFileSync(join(folder, 'out.csv'), 'utf8')).toBe('username,patientId\nal@example.com,"1, ""one"""\nzoe@example.com,2\n');
     expect((await patients(['import', 'out.csv', '--table', table, ...anyId])).out).toMatch(/written 0 .*unchanged 2/);
     expect((await patients(['export', '-', '--table', table])).out).toBe(readFileSync(join(folder, 'out.csv'), 'utf8'));
@@ -331,7 +406,9 @@ describe('patients export', () => {
 describe('patients export to standard output and --out', () => {
   it('with npm run -s, writes only the CSV to standard output, which imports back unchanged', async () => {
     const table = await freshTable({ 'zoe@example.com': '2', 'al@example.com': '1' });
-    const exported = await runNpm(['run', '-s', 'patients', '--', 'export', '-', '--local', '--table', table], { DYNAMODB_PORT: String(port) });
+    const exported = await runNpm(['run', '-s', 'patients', '--', 'export', '-', '--local', '--table', table], {
+      DYNAMODB_PORT: String(port),
+    });
     expect(exported).toMatchObject({ code: 0, stdout: 'username,patientId\nal@example.com,1\nzoe@example.com,2\n' });
     writeFileSync(join(folder, 'piped.csv'), exported.stdout);
     expect((await patients(['import', 'piped.csv', '--table', table])).out).toMatch(/written 0 .*unchanged 2/);
@@ -343,10 +420,18 @@ describe('patients export to standard output and --out', () => {
       code: 0,
       out: `exported 1 patient from table ${table} at http://127.0.0.1:${port} to out-option.json\n`,
     });
-    expect(JSON.parse(readFileSync(join(folder, 'out-option.json'), 'utf8'))).toStrictEqual([{ username: 'al@example.com', patientId: '1' }]);
+    expect(JSON.parse(readFileSync(join(folder, 'out-option.json'), 'utf8'))).toStrictEqual([
+      { username: 'al@example.com', patientId: '1' },
+    ]);
     expect(statSync(join(folder, 'out-option.json')).mode & 0o777).toBe(0o600);
-    expect(await patients(['export', 'a.csv', '--out', 'b.csv', '--table', table])).toMatchObject({ code: 2, err: expect.stringMatching(/^error: give export a file or --out FILE, not both;/) });
-    expect(await patients(['list', '--out', 'b.csv', '--table', table])).toMatchObject({ code: 2, err: expect.stringMatching(/^error: --out is an export option;/) });
+    expect(await patients(['export', 'a.csv', '--out', 'b.csv', '--table', table])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^error: give export a file or --out FILE, not both;/),
+    });
+    expect(await patients(['list', '--out', 'b.csv', '--table', table])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^error: --out is an export option;/),
+    });
   });
 
   it('--help says to run an export to standard output with npm run -s', async () => {
@@ -373,7 +458,10 @@ describe('patients: where and how', () => {
     [['migrate'], 'migrate needs --from <login table> and --to <Okta-id table>'],
     [['migrate', '--from', 'a', '--to', 'a'], '--from and --to name the same table'],
     [['migrate', '--from', 'a', '--to', 'b', '--table', 'c'], 'migrate takes --from and --to, not --table'],
-    [['migrate', '--from', 'a', '--to', 'b', '--key', 'login'], 'migrate reads a login table and writes an Okta-id table: it takes no --key'],
+    [
+      ['migrate', '--from', 'a', '--to', 'b', '--key', 'login'],
+      'migrate reads a login table and writes an Okta-id table: it takes no --key',
+    ],
     [['migrate', '--from', 'a', '--to', 'b', '--prune'], '--prune is an import option'],
     [['import', 'x.csv', '--okta-concurrency', '17'], '--okta-concurrency must be a whole number from 1 to 16'],
   ])('exits 2 with one line for %j', async (args, message) => {
@@ -408,7 +496,15 @@ describe('patients: where and how', () => {
     const io = capturedIo();
     expect(await runPatientsCli(['--help'], io)).toBe(0);
     expect(io.out()).toContain('Exit codes: 0 done, 1 bad rows / refused / not found / failed, 2 usage error.');
-    for (const topic of ['--key login|oktaId', 'oktaUserId,patientId', '--resolve-okta-ids', 'migrate --from <login table> --to <Okta-id table>', '--left-behind FILE', '[A-Za-z0-9._-]{1,64}', 'nothing is trimmed']) {
+    for (const topic of [
+      '--key login|oktaId',
+      'oktaUserId,patientId',
+      '--resolve-okta-ids',
+      'migrate --from <login table> --to <Okta-id table>',
+      '--left-behind FILE',
+      '[A-Za-z0-9._-]{1,64}',
+      'nothing is trimmed',
+    ]) {
       expect(io.out()).toContain(topic);
     }
     expect(io.out()).not.toContain('trimmed and lower-cased');
@@ -430,6 +526,9 @@ describe('patients: where and how', () => {
 
   it('says what to start when the local store does not answer', async () => {
     const result = await patients(['list'], { env: { DYNAMODB_PORT: '1' } });
-    expect(result).toMatchObject({ code: 1, err: 'error: cannot reach the local store at http://127.0.0.1:1: is npm start running (DYNAMODB_PORT)?\n' });
+    expect(result).toMatchObject({
+      code: 1,
+      err: 'error: cannot reach the local store at http://127.0.0.1:1: is npm start running (DYNAMODB_PORT)?\n',
+    });
   });
 });

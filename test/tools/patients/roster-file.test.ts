@@ -33,7 +33,9 @@ describe('parseRosterCsv', () => {
     expect(parseRosterCsv('username,oktaUserId,patientId\na@example.com,00uA1,1\n')).toStrictEqual([
       { line: 2, username: 'a@example.com', oktaUserId: '00uA1', patientId: '1' },
     ]);
-    expect(parseRosterCsv('oktaUserId,patientId\n00uA1,1\n', 'oktaUserId')).toStrictEqual([{ line: 2, oktaUserId: '00uA1', patientId: '1' }]);
+    expect(parseRosterCsv('oktaUserId,patientId\n00uA1,1\n', 'oktaUserId')).toStrictEqual([
+      { line: 2, oktaUserId: '00uA1', patientId: '1' },
+    ]);
     expect(() => parseRosterCsv('username,patientId\na@example.com,1\n', 'oktaUserId')).toThrow(
       'header must name the columns oktaUserId and patientId (the first row has 2 cells, naming username and patientId); or pass --resolve-okta-ids to look the usernames up in Okta',
     );
@@ -47,7 +49,10 @@ describe('parseRosterCsv', () => {
         return caught as RosterFileError;
       }
     })();
-    expect(error).toMatchObject({ line: 1, message: 'header must name the columns username and patientId (the first row has 2 cells, naming neither)' });
+    expect(error).toMatchObject({
+      line: 1,
+      message: 'header must name the columns username and patientId (the first row has 2 cells, naming neither)',
+    });
     expect(() => parseRosterCsv('Username,kim.sato@example.com,1235\n')).toThrow(
       'header must name the columns username and patientId (the first row has 3 cells, naming username)',
     );
@@ -60,11 +65,15 @@ describe('parseRosterCsv', () => {
   });
 
   it('leaves a short row’s missing cell for validation to report', () => {
-    expect(parseRosterCsv('username,patientId\na@example.com\n')).toStrictEqual([{ line: 2, username: 'a@example.com', patientId: undefined }]);
+    expect(parseRosterCsv('username,patientId\na@example.com\n')).toStrictEqual([
+      { line: 2, username: 'a@example.com', patientId: undefined },
+    ]);
   });
 
   it('refuses a file without the header, or with broken quoting, naming the line', () => {
-    expect(() => parseRosterCsv('login,id\na@example.com,1\n')).toThrow('header must name the columns username and patientId (the first row has 2 cells, naming neither)');
+    expect(() => parseRosterCsv('login,id\na@example.com,1\n')).toThrow(
+      'header must name the columns username and patientId (the first row has 2 cells, naming neither)',
+    );
     expect(() => parseRosterCsv('')).toThrow(/is empty/);
     const broken = (() => {
       try {
@@ -80,7 +89,8 @@ describe('parseRosterCsv', () => {
 
 describe('parseRosterJson', () => {
   it('gives each element the line it starts on', () => {
-    const text = '[\n  {"username": "a@example.com", "patientId": "1"},\n\n  {\n    "username": "b@x.org",\n    "patientId": "2"\n  }, 7\n]';
+    const text =
+      '[\n  {"username": "a@example.com", "patientId": "1"},\n\n  {\n    "username": "b@x.org",\n    "patientId": "2"\n  }, 7\n]';
     expect(parseRosterJson(text)).toStrictEqual([
       { line: 2, username: 'a@example.com', patientId: '1' },
       { line: 4, username: 'b@x.org', patientId: '2' },
@@ -103,7 +113,9 @@ describe('parseRosterJson', () => {
     expect(() => parseRosterJson('[\n{"username": "kim.sato@example.com" "patientId": "1235"}\n]')).toThrow(
       new RosterFileError(2, 'not valid JSON at line 2, column 37'),
     );
-    expect(() => parseRosterJson('[\n{"username": "kim.sato@example.com",')).toThrow(new RosterFileError(2, 'not valid JSON at line 2, column 37'));
+    expect(() => parseRosterJson('[\n{"username": "kim.sato@example.com",')).toThrow(
+      new RosterFileError(2, 'not valid JSON at line 2, column 37'),
+    );
   });
 });
 

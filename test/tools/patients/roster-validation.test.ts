@@ -59,8 +59,16 @@ describe('validateRoster', () => {
       { line: 4, field: 'username', reason: 'longer than 100 characters (101)' },
       { line: 4, field: 'patientId', reason: 'does not match the patient id pattern [A-Za-z0-9._-]{1,64} (65 characters)' },
       { line: 5, field: 'patientId', reason: 'must be a string ("01235", not a number), so leading zeros and long ids survive' },
-      { line: 6, field: 'patientId', reason: 'does not match the patient id pattern [A-Za-z0-9._-]{1,64} (2 characters, leading or trailing white space)' },
-      { line: 7, field: 'patientId', reason: 'does not match the patient id pattern [A-Za-z0-9._-]{1,64} (3 characters, a control character)' },
+      {
+        line: 6,
+        field: 'patientId',
+        reason: 'does not match the patient id pattern [A-Za-z0-9._-]{1,64} (2 characters, leading or trailing white space)',
+      },
+      {
+        line: 7,
+        field: 'patientId',
+        reason: 'does not match the patient id pattern [A-Za-z0-9._-]{1,64} (3 characters, a control character)',
+      },
       { line: 8, field: 'row', reason: 'element 6 is not an object with username and patientId' },
       { line: 9, field: 'patientId', reason: 'does not match the patient id pattern [A-Za-z0-9._-]{1,64} (5 characters)' },
       { line: 10, field: 'patientId', reason: 'missing' },
@@ -79,7 +87,9 @@ describe('validateRoster', () => {
       { kind: 'login', patientIds: digits },
     );
     expect(roster.records).toStrictEqual([{ key: 'a@example.com', patientId: '1234' }]);
-    expect(roster.problems).toStrictEqual([{ line: 3, field: 'patientId', reason: 'does not match the patient id pattern \\d{4} (4 characters)' }]);
+    expect(roster.problems).toStrictEqual([
+      { line: 3, field: 'patientId', reason: 'does not match the patient id pattern \\d{4} (4 characters)' },
+    ]);
   });
 
   it('refuses every row of a username given two different patient ids, and writes repeats once', () => {
@@ -158,7 +168,11 @@ describe('bindOktaUserIds', () => {
     ]);
     expect(roster.problems).toStrictEqual([
       { line: 3, field: 'username', reason: 'no Okta user has this login' },
-      { line: 4, field: 'username', reason: "Okta's user for this login has another login (a login shortname or look-alike match): not bound" },
+      {
+        line: 4,
+        field: 'username',
+        reason: "Okta's user for this login has another login (a login shortname or look-alike match): not bound",
+      },
       { line: 5, field: 'oktaUserId', reason: 'is not the id of the Okta user with this login' },
     ]);
     expect(roster.badRows).toBe(3);

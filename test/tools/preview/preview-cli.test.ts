@@ -11,7 +11,6 @@ import { FAKE_SECRET_REGION, startFakeSecretsManager } from '../../support/fake-
 import { LOCAL_AUTHORIZATION, type LocalHook, startLocalHook } from '../../support/local-hook.ts';
 import { seedPatients } from '../../support/seeded-store.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
-import { localDynamoDbClient } from '../../../tools/cli/local-target.ts';
 
 let hook: LocalHook;
 let stub: Server;
@@ -31,7 +30,8 @@ function stubServer(): Server {
         return response.end(JSON.stringify({ Name: 'hook-secret', SecretString: '{"username":"admin","password":"supersecret"}' }));
       }
       const answers: Record<string, string> = {
-        '/identity-patch': '{"commands":[{"type":"com.okta.identity.patch","value":[{"op":"add","path":"/claims/extPatientId","value":"1"}]}]}',
+        '/identity-patch':
+          '{"commands":[{"type":"com.okta.identity.patch","value":[{"op":"add","path":"/claims/extPatientId","value":"1"}]}]}',
         '/sign-in-error': '{"error":{"errorSummary":"The clinic system is down"}}',
       };
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -71,7 +71,12 @@ async function preview(args: string[], options: CapturedIoOptions = {}) {
 describe('preview against the local server, for every request shape', () => {
   it.each([
     ['example', 'user key jessie.smith@example.com', 'Okta applies the answer:', '+ extPatientId: "1235"'],
-    ['preview', 'user key kim.sato@example.com', 'Okta mints the tokens unchanged:', 'ID token: not being minted (the request has no data.identity)'],
+    [
+      'preview',
+      'user key kim.sato@example.com',
+      'Okta mints the tokens unchanged:',
+      'ID token: not being minted (the request has no data.identity)',
+    ],
     ['preview-edited', 'user key rajiv.tal@example.com', 'Okta applies the answer:', '+ extPatientId: "4235"'],
     ['refresh', 'user key kim.sato@example.com', 'Okta applies the answer:', '+ extPatientId: "6789"'],
     ['client-credentials', 'no user key', 'Okta mints the tokens unchanged:', 'ID token: not being minted'],
@@ -85,9 +90,15 @@ describe('preview against the local server, for every request shape', () => {
 
   it('shows the status, the body as it came, and the ID token with the added claim', async () => {
     const { out } = await preview([]);
-    expect(out).toMatch(/← 200 OK in \d+ ms\n\{"commands":\[\{"type":"com\.okta\.identity\.patch","value":\[\{"op":"add","path":"\/claims\/extPatientId","value":"1235"\}\]\}\]\}\n/);
-    expect(out).toContain('Okta applies the answer:\n  - add /claims/extPatientId in the ID token\n\nID token claims:\n  sub: "00uq8tMo3zV0OfJON0g3"\n');
-    expect(out).toContain('  preferred_username: "jessie.smith@example.com"\n  auth_time: 1547594229\n+ extPatientId: "1235"\n  lifetime: 3600 s\n\nAccess token claims:\n');
+    expect(out).toMatch(
+      /← 200 OK in \d+ ms\n\{"commands":\[\{"type":"com\.okta\.identity\.patch","value":\[\{"op":"add","path":"\/claims\/extPatientId","value":"1235"\}\]\}\]\}\n/,
+    );
+    expect(out).toContain(
+      'Okta applies the answer:\n  - add /claims/extPatientId in the ID token\n\nID token claims:\n  sub: "00uq8tMo3zV0OfJON0g3"\n',
+    );
+    expect(out).toContain(
+      '  preferred_username: "jessie.smith@example.com"\n  auth_time: 1547594229\n+ extPatientId: "1235"\n  lifetime: 3600 s\n\nAccess token claims:\n',
+    );
   });
 
   it('sends the request for another login with --user', async () => {
@@ -123,7 +134,9 @@ describe('preview of a hook keyed by Okta user id (USER_KEY=oktaId)', () => {
   it('refuses --user without --user-id: the hook would look up the request’s own user, not that login', async () => {
     const result = await previewById(['--user', 'alice@example.com']);
     expect(result.code).toBe(2);
-    expect(result.err.split('\n')[0]).toBe('error: --user needs --user-id: with USER_KEY=oktaId the hook looks users up by Okta user id; npm run preview -- --help shows the usage');
+    expect(result.err.split('\n')[0]).toBe(
+      'error: --user needs --user-id: with USER_KEY=oktaId the hook looks users up by Okta user id; npm run preview -- --help shows the usage',
+    );
     expect(result.err).not.toContain('alice');
     expect(result.out).toBe('');
   });
@@ -222,7 +235,9 @@ describe('preview of answers Okta would not apply', () => {
     const port = await closedPort();
     const result = await preview([], { env: { PORT: String(port) } });
     expect(result.code).toBe(1);
-    expect(result.err).toBe(`error: no answer from http://127.0.0.1:${port}/tokenHook: ECONNREFUSED. Okta would mint the tokens without the hook’s changes. Is npm start running (PORT)?\n`);
+    expect(result.err).toBe(
+      `error: no answer from http://127.0.0.1:${port}/tokenHook: ECONNREFUSED. Okta would mint the tokens without the hook’s changes. Is npm start running (PORT)?\n`,
+    );
   });
 });
 
@@ -237,8 +252,14 @@ describe('preview: usage', () => {
     [['--authorization', 'Basic eDp5', '--secret-id', 's'], 'give one credential, not --authorization and --secret-id'],
     [['example'], 'unexpected argument "example"'],
     [['--user-id', '00uKimSatoExample001'], '--user-id needs --user: with USER_KEY=login the hook looks users up by login'],
-    [['--user', 'a@example.com', '--user-id', 'a@example.com'], '--user-id: not an Okta user id (letters and digits, like 00u1ab2CD3ef4GH5ij6k)'],
-    [['--shape', 'client-credentials', '--user', 'a@example.com', '--user-id', '00uKimSatoExample001'], '--user does not apply: shape client-credentials has no user'],
+    [
+      ['--user', 'a@example.com', '--user-id', 'a@example.com'],
+      '--user-id: not an Okta user id (letters and digits, like 00u1ab2CD3ef4GH5ij6k)',
+    ],
+    [
+      ['--shape', 'client-credentials', '--user', 'a@example.com', '--user-id', '00uKimSatoExample001'],
+      '--user does not apply: shape client-credentials has no user',
+    ],
   ])('exits 2 with one line for %j', async (args, message) => {
     const result = await preview(args);
     expect(result.code).toBe(2);
@@ -254,6 +275,9 @@ describe('preview: usage', () => {
     writeFileSync(join(folder, 'roster.json'), 'kim.sato@example.com, 1235\n');
     expect(await preview(['--file', 'roster.json'])).toMatchObject({ code: 1, err: 'error: roster.json: not valid JSON\n' });
     writeFileSync(join(folder, 'broken.json'), '{\n  "data": {"user": "kim.sato@example.com" "x"}\n}\n');
-    expect(await preview(['--file', 'broken.json'])).toMatchObject({ code: 1, err: 'error: broken.json: not valid JSON at line 2, column 43\n' });
+    expect(await preview(['--file', 'broken.json'])).toMatchObject({
+      code: 1,
+      err: 'error: broken.json: not valid JSON at line 2, column 43\n',
+    });
   });
 });
