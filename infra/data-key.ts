@@ -1,6 +1,6 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 /**
@@ -54,4 +54,13 @@ export class DataKey extends Construct {
       }),
     );
   }
+}
+
+/** What a function needs to read a secret under the data key: Decrypt, and only when Secrets Manager asks. */
+export function decryptThroughSecretsManager(key: IKey): PolicyStatement {
+  return new PolicyStatement({
+    actions: ['kms:Decrypt'],
+    resources: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+  });
 }

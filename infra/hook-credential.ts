@@ -16,6 +16,7 @@ import { CURRENT_SINCE_TAG, PASSWORD_LENGTH } from '../lambda/aws/secrets-manage
 import type { OktaAuthKind } from '../lambda/okta/service-app.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { bundleCode } from './bundle-code.ts';
+import { decryptThroughSecretsManager } from './data-key.ts';
 import { acknowledgeInHipaaAndNist, NO_DLQ_REASON, NO_VPC_REASON, ROTATION_CONCURRENCY_REASON } from './compliance.ts';
 import { createFunctionRole } from './function-role.ts';
 
@@ -132,13 +133,7 @@ export class HookCredential extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.oktaCredential.secretArn] }),
     );
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [props.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
-      }),
-    );
+    role.addToPrincipalPolicy(decryptThroughSecretsManager(props.encryptionKey));
 
     // Adds exactly what rotation needs to the function's role: DescribeSecret, GetSecretValue,
     // PutSecretValue and UpdateSecretVersionStage on this secret, and GetRandomPassword.

@@ -16,6 +16,7 @@ import { ConfigError, loadConfig } from '../lambda/config.ts';
 import type { UserKeyKind } from '../lambda/core/patient-record.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { bundleCode } from './bundle-code.ts';
+import { decryptThroughSecretsManager } from './data-key.ts';
 import { acknowledgeInHipaaAndNist, NO_DLQ_REASON, NO_VPC_REASON } from './compliance.ts';
 import { createFunctionRole } from './function-role.ts';
 import { SettingsError } from './settings.ts';
@@ -150,13 +151,7 @@ export class HookFunction extends Construct {
       Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: BATCH_GET_SECRET_VALUE_REASON });
     }
     // The secrets are under the stack's data key: readable only with that key too, and only through Secrets Manager.
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [props.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
-      }),
-    );
+    role.addToPrincipalPolicy(decryptThroughSecretsManager(props.encryptionKey));
 
     this.function = new LambdaFunction(this, 'Function', {
       description: 'Okta token inline hook: adds the patient id claim',

@@ -1,4 +1,5 @@
-export const TOKEN_HOOK_TYPE = 'com.okta.oauth2.tokens.transform';
+import { TOKEN_TRANSFORM_EVENT } from '../core/hook-request.ts';
+
 export const DEFAULT_HOOK_NAME = 'Patient token hook';
 
 /** How Okta authenticates its calls to the hook: the channel of the inline hook. */
@@ -40,7 +41,7 @@ export function tokenHookBody(spec: TokenHookSpec, secret: string | undefined): 
     const { authType, clientId, hookKeyId, tokenUrl, scope } = channel;
     config = { ...common, authType, clientId, hookKeyId, tokenUrl, scope };
   }
-  return { name: spec.name, type: TOKEN_HOOK_TYPE, version: '1.0.0', channel: { type: channel.type, version: '1.0.0', config } };
+  return { name: spec.name, type: TOKEN_TRANSFORM_EVENT, version: '1.0.0', channel: { type: channel.type, version: '1.0.0', config } };
 }
 
 /**

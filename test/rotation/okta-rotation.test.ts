@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-auth.ts';
-import { TOKEN_HOOK_TYPE } from '../../lambda/okta/inline-hook.ts';
+import { TOKEN_TRANSFORM_EVENT } from '../../lambda/core/hook-request.ts';
 import { INLINE_HOOKS_SCOPE } from '../../lambda/okta/service-app.ts';
 import type { OktaHookTarget } from '../../lambda/rotation/okta-hook-target.ts';
 import { oktaTargetFromEnvironment, rotateBasicCredential, type RotationStep } from '../../lambda/rotation/rotate-basic-credential.ts';
@@ -97,7 +97,7 @@ async function world({
   const stored = okta.addHook({
     status: 'ACTIVE',
     name: 'Patient token hook',
-    type: TOKEN_HOOK_TYPE,
+    type: TOKEN_TRANSFORM_EVENT,
     version: '1.0.0',
     channel: {
       type: 'HTTP',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_HOOK_NAME, type InlineHook, TOKEN_HOOK_TYPE } from '../../lambda/okta/inline-hook.ts';
+import { DEFAULT_HOOK_NAME, type InlineHook } from '../../lambda/okta/inline-hook.ts';
+import { TOKEN_TRANSFORM_EVENT } from '../../lambda/core/hook-request.ts';
 import { createOktaApi, type OktaApi } from '../../lambda/okta/management-api.ts';
 import { painterFor } from '../cli/output.ts';
 import { type CliIo, EXIT, type ExitCode, runCommand, UsageError } from '../cli/run-command.ts';
@@ -64,7 +65,7 @@ export function exampleRequest(login: string, orgHost: string, authServerId: str
 }
 
 async function hookIdByName(api: OktaApi, name: string): Promise<string> {
-  const hooks = await api.get<InlineHook[]>(`/api/v1/inlineHooks?type=${encodeURIComponent(TOKEN_HOOK_TYPE)}`);
+  const hooks = await api.get<InlineHook[]>(`/api/v1/inlineHooks?type=${encodeURIComponent(TOKEN_TRANSFORM_EVENT)}`);
   const named = hooks.filter((hook) => hook.name === name);
   if (named.length !== 1) {
     const known = hooks.map((hook) => `"${hook.name}"`).join(', ') || 'none';

@@ -4,10 +4,10 @@ import {
   hookDifferences,
   hookMatches,
   type InlineHook,
-  TOKEN_HOOK_TYPE,
   type TokenHookSpec,
   tokenHookBody,
 } from '../../lambda/okta/inline-hook.ts';
+import { TOKEN_TRANSFORM_EVENT } from '../../lambda/core/hook-request.ts';
 import { createOktaApi, type OktaApi } from '../../lambda/okta/management-api.ts';
 import { type CliIo, EXIT, type ExitCode, runCommand, UsageError } from '../cli/run-command.ts';
 import { basicValueFromSecret, checkBasicValue, type SecretReader } from './hook-secret.ts';
@@ -221,7 +221,7 @@ const DRY_RUN_ID = '<id of the new hook>';
  */
 export async function registerTokenHook(api: OktaApi, request: RegistrationRequest): Promise<RegistrationResult> {
   const { spec } = request;
-  const hooks = await api.get<InlineHook[]>(`/api/v1/inlineHooks?type=${encodeURIComponent(TOKEN_HOOK_TYPE)}`);
+  const hooks = await api.get<InlineHook[]>(`/api/v1/inlineHooks?type=${encodeURIComponent(TOKEN_TRANSFORM_EVENT)}`);
   const named = hooks.filter((hook) => hook.name === spec.name);
   if (named.length > 1) {
     throw new Error(

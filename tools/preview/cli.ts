@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { HookRequest } from '../../lambda/core/hook-request.ts';
 import { resolveUserKey, type UserKeyKind } from '../../lambda/core/patient-record.ts';
 import { describeJsonSyntaxError } from '../../lambda/json-syntax.ts';
+import { describeNetworkFailure } from '../../lambda/okta/management-api.ts';
 import { painterFor } from '../cli/output.ts';
 import { type CliIo, EXIT, type ExitCode, runCommand, UsageError } from '../cli/run-command.ts';
 import {
@@ -209,7 +210,6 @@ export async function sendHookRequest(url: string, authorization: string, body: 
     return { status: response.status, statusText: response.statusText, body: text, elapsedMs: performance.now() - started };
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') throw new Error(`no answer from ${url} within ${timeoutMs / 1000} s`);
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`no answer from ${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    throw new Error(`no answer from ${url}: ${describeNetworkFailure(error, timeoutMs)}`);
   }
 }
