@@ -13,11 +13,12 @@ import {
   DEFAULT_REPLICATION_TIMEOUT_SECONDS,
   LOCAL_REPLICAS_VARIABLE,
   MAX_REPLICATION_TIMEOUT_SECONDS,
+  type OnWritten,
   openReplicas,
   type Replica,
   type WrittenItem,
 } from './replication.ts';
-import { type OnWritten, runDelete, runGet, runPut } from './single-patient-commands.ts';
+import { runDelete, runGet, runPut } from './single-patient-commands.ts';
 
 export const PATIENTS_USAGE = `Usage: npm run patients -- <command> [options]
 

@@ -16,6 +16,9 @@ export interface WrittenItem {
   patientId?: string;
 }
 
+/** Told what a command wrote, for --wait-replicated to look for. */
+export type OnWritten = (items: readonly WrittenItem[]) => void;
+
 export interface Replica {
   region: string;
   client: DynamoDBClient;

@@ -3,10 +3,7 @@ import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { type FieldProblem, type PatientIdRule, patientIdFieldProblem, userKeyFieldProblem } from './patient-fields.ts';
 import { deletePatient, describeStoredPatientId, getPatientId, patientKey, putPatient } from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
-import type { WrittenItem } from './replication.ts';
-
-/** Told what a command wrote (for --wait-replicated). */
-export type OnWritten = (items: readonly WrittenItem[]) => void;
+import type { OnWritten } from './replication.ts';
 
 export async function runPut(
   table: PatientsTable,
@@ -14,7 +11,7 @@ export async function runPut(
   user: string,
   patientId: string,
   rule: PatientIdRule,
-  onWritten: OnWritten = () => {},
+  onWritten: OnWritten,
 ): Promise<ExitCode> {
   const problems: FieldProblem[] = [];
   const keyProblem = userKeyFieldProblem(user, table.keyKind);
@@ -55,7 +52,7 @@ export async function runGet(table: PatientsTable, io: CliIo, user: string, rule
 }
 
 /** Deleting someone who is not there is not an error: the table ends as asked. */
-export async function runDelete(table: PatientsTable, io: CliIo, user: string, onWritten: OnWritten = () => {}): Promise<ExitCode> {
+export async function runDelete(table: PatientsTable, io: CliIo, user: string, onWritten: OnWritten): Promise<ExitCode> {
   if (reportProblems(io, lookupProblems(user, table))) return EXIT.failed;
   const key = patientKey(user, table.keyKind);
   const previous = await deletePatient(table, key);
