@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/embedded-dynamodb.ts';
 import { ensurePatientsTable } from '../../../local/patients-table.ts';
 import { localDynamoDbClient } from '../../../tools/cli/local-target.ts';
@@ -210,5 +212,83 @@ describe('--wait-replicated', () => {
     expect(run.err.split('\n')[0]).toMatch(/^error: LOCAL_DYNAMODB_REPLICAS must be region=endpoint,\.\.\./);
     expect(run.err.trimEnd().split('\n')).toHaveLength(1);
     expect(await contents(primary, table)).toStrictEqual(new Map());
+  });
+});
+
+/**
+ * DynamoDB as the SDK reaches it in AWS, one endpoint for every region: each request goes to the store of
+ * the region its SigV4 credential scope names, and the primary's DescribeTable lists the global table's
+ * replicas (itself among them, as DescribeTable may).
+ */
+function regionalDynamoDb(stores: Record<string, EmbeddedDynamoDb>, primaryRegion: string): Server {
+  return createServer((request, response) => {
+    void (async () => {
+      const body = await readBody(request);
+      const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      const headers = Object.fromEntries(
+        ['content-type', 'x-amz-target', 'x-amz-date', 'authorization'].map((name) => [name, String(request.headers[name] ?? '')]),
+      );
+      const answer = await fetch((stores[region] as EmbeddedDynamoDb).endpoint, { method: 'POST', headers, body });
+      let text = await answer.text();
+      if (answer.ok && region === primaryRegion && headers['x-amz-target']?.endsWith('.DescribeTable')) {
+        const description = JSON.parse(text);
+        description.Table.Replicas = Object.keys(stores).map((RegionName) => ({ RegionName, ReplicaStatus: 'ACTIVE' }));
+        text = JSON.stringify(description);
+      }
+      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' });
+      response.end(text);
+    })();
+  });
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of request) text += chunk;
+  return text;
+}
+
+describe('--wait-replicated on a table in AWS', () => {
+  let dynamoDb: Server;
+  beforeAll(async () => {
+    dynamoDb = regionalDynamoDb({ 'us-east-1': primary, [REPLICATING]: replica }, 'us-east-1');
+    await new Promise<void>((resolve) => dynamoDb.listen(0, '127.0.0.1', resolve));
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', `http://127.0.0.1:${(dynamoDb.address() as AddressInfo).port}`);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    dynamoDb.closeAllConnections();
+    await new Promise<void>((resolve) => dynamoDb.close(() => resolve()));
+  });
+
+  it("finds the other regions in DescribeTable's Replicas and reads each in its own region", async () => {
+    const table = await freshTable();
+    const io = capturedIo();
+    let played: Promise<void> | undefined;
+    const write = io.stderr.write;
+    io.stderr.write = (text: string) => {
+      if (text.startsWith('waiting up to')) played = replicate(table);
+      return write(text);
+    };
+    const code = await runPatientsCli(['put', 'kim.sato@example.com', '6789', '--table', table, '--wait-replicated'], io);
+    await played;
+    expect(io.err()).toBe(`waiting up to 60 s for ${REPLICATING} to show 1 written item\n`);
+    expect(io.out()).toMatch(new RegExp(`\\nreplicated to ${REPLICATING} in \\d+\\.\\d s\\n$`));
+    expect(code).toBe(0);
+  });
+
+  it('reads the replica, not the primary: one that never gets the item does not catch up', async () => {
+    const table = await freshTable();
+    const io = capturedIo();
+    const code = await runPatientsCli(
+      ['put', 'kim.sato@example.com', '6789', '--table', table, '--wait-replicated', '--replication-timeout', '1'],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(io.err()).toContain(
+      `\nnot replicated within 1 s: ${REPLICATING} lacks 1 of 1 item; the write itself is done in table ${table}, `,
+    );
   });
 });
