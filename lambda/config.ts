@@ -5,6 +5,9 @@ import type { LogLevel } from './observability.ts';
 
 export type FailureMode = 'open' | 'closed';
 
+/** Where the health check answers (GET, no credential), whatever HOOK_PATH is; Route 53 asks it (infra/). */
+export const HEALTH_PATH = '/health';
+
 export interface HookConfig {
   hookPath: string;
   tableName: string;
@@ -193,7 +196,7 @@ interface EnvironmentVariables {
 // variables are checked in this order, and the first that is wrong is the one the error names.
 function readEnvironment(env: Record<string, string>): EnvironmentVariables {
   return {
-    HOOK_PATH: matching('HOOK_PATH', trimmed(env, 'HOOK_PATH') ?? '/tokenHook', /^\/[\w\-./]*$/, 'must be a path starting with /'),
+    HOOK_PATH: hookPath(env),
     PATIENTS_TABLE: trimmed(env, 'PATIENTS_TABLE', 'is required') ?? fail('PATIENTS_TABLE', 'is required'),
     USER_KEY: oneOf(env, 'USER_KEY', USER_KEY_KINDS, 'must be login or oktaId') ?? 'login',
     PATIENT_ID_PATTERN: atMost(env, 'PATIENT_ID_PATTERN', 1000) ?? DEFAULT_PATIENT_ID_PATTERN,
@@ -233,6 +236,11 @@ function trimmed(env: Record<string, string>, name: string, blank = 'must not be
   const value = env[name]?.trim();
   if (value === '') fail(name, blank);
   return value;
+}
+
+function hookPath(env: Record<string, string>): string {
+  const path = matching('HOOK_PATH', trimmed(env, 'HOOK_PATH') ?? '/tokenHook', /^\/[\w\-./]*$/, 'must be a path starting with /');
+  return path === HEALTH_PATH ? fail('HOOK_PATH', `must not be ${HEALTH_PATH}, the health check's path`) : path;
 }
 
 function matching<Value extends string | undefined>(name: string, value: Value, pattern: RegExp, reason: string): Value {

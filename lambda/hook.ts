@@ -1,12 +1,13 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createIssuerLoopWarning } from './auth/issuer-loop.ts';
-import type { HookConfig } from './config.ts';
+import { HEALTH_PATH, type HookConfig } from './config.ts';
 import {
   type Answer,
   buildCommands,
   commandsAnswer,
   eventTimeProblem,
   HookError,
+  healthAnswer,
   noContent,
   parseHookRequest,
   passesRotationCheck,
@@ -18,7 +19,7 @@ import {
 import { patientIdProblem, resolveUserKey } from './core/patient-record.ts';
 import type { CallerAuthenticator, CallerVerdict, PatientStore, StoredPatient } from './core/ports.ts';
 import { createUserHasher, describeError, type Logger, type RequestLog } from './observability.ts';
-import { type RequestDeadline, startRequestDeadline } from './request-deadline.ts';
+import { type RequestDeadline, startRequestDeadline, untilDeadline } from './request-deadline.ts';
 
 /** Okta refuses responses over 256 KB and sends requests far smaller; a bigger body is not Okta. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -84,10 +85,29 @@ export function createHookHandler({
     return { answer: commandsAnswer([]), reason: 'RotationCheckPassed' };
   }
 
+  /**
+   * GET /health, for Route 53's health checks: no credential, since it reads no patient and answers only
+   * whether this region's table answered one read (of a key no user can have) within the store's bound.
+   */
+  async function answerHealthCheck(method: string | undefined, deadline: RequestDeadline): Promise<Outcome> {
+    if (method !== 'GET' && method !== 'HEAD') {
+      return { answer: problem(405, 'method not allowed', { allow: 'GET, HEAD' }), reason: 'MethodNotAllowed' };
+    }
+    const signal = deadline.within(config.storeTimeoutMs);
+    try {
+      // Bounded here too, so a store that ignores its signal cannot hold the answer past the deadline.
+      await untilDeadline(store.checkReadable(signal), signal, 'the health check read');
+      return { answer: healthAnswer(true), reason: 'HealthCheckPassed' };
+    } catch (error) {
+      return { answer: healthAnswer(false), reason: 'HealthCheckFailed', error };
+    }
+  }
+
   async function decide(event: APIGatewayProxyEventV2, deadline: RequestDeadline): Promise<Outcome> {
     const http = event.requestContext?.http;
     // Behind a custom domain's API mapping or a named stage the path carries a prefix; the route API
     // Gateway matched does not. The local server sends `$default`, so the path decides there.
+    if (event.routeKey?.endsWith(` ${HEALTH_PATH}`) || http?.path === HEALTH_PATH) return answerHealthCheck(http?.method, deadline);
     const routed = event.routeKey === `POST ${config.hookPath}`;
     if (!routed && http?.path !== config.hookPath) return { answer: problem(404, 'not found'), reason: 'RouteNotFound' };
     if (http?.method !== 'POST') {

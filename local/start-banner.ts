@@ -1,3 +1,4 @@
+import { HEALTH_PATH } from '../lambda/config.ts';
 import { basicHeaderValue } from '../lambda/core/basic-auth.ts';
 import { LOCAL_DEFAULTS } from '../tools/cli/local-target.ts';
 
@@ -28,6 +29,7 @@ export function startBanner(env: Record<string, string | undefined>, url: string
   lines.push(
     'Try it:',
     `  curl -i ${url} -H 'authorization: ${authorization}' -H 'content-type: application/json' --data @examples/okta-example-patient.json`,
+    `  curl -i ${new URL(HEALTH_PATH, url).href}   (the health check: no credential; 503 while the store does not answer)`,
   );
   return lines;
 }

@@ -68,6 +68,7 @@ describe('loadConfig', () => {
     [{ PATIENTS_TABLE: 'p', HOOK_USERNAME: 'a:b', HOOK_PASSWORD: 'x' }, 'HOOK_USERNAME must not contain ":"'],
     [{ ...minimal, PATIENTS_TABLE: '  ' }, 'PATIENTS_TABLE is required'],
     [{ ...minimal, HOOK_PATH: '  ' }, 'HOOK_PATH must not be blank'],
+    [{ ...minimal, HOOK_PATH: '/health' }, "HOOK_PATH must not be /health, the health check's path"],
     [{ ...minimal, MAX_EVENT_AGE_SECONDS: '1.5' }, 'MAX_EVENT_AGE_SECONDS must be a whole number'],
     [{ ...minimal, ROTATION_GRACE_HOURS: 'Infinity' }, 'ROTATION_GRACE_HOURS must be a number of hours'],
   ])('refuses %j at start-up: %s', (env, message) => {

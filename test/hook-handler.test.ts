@@ -38,6 +38,8 @@ interface Row {
   event: HookEventOptions;
   /** What the in-memory store answers for jessie.smith (the example's user); throws for StoreFailure. */
   stored?: 'patient' | 'none' | 'invalid' | 'fails';
+  /** Whether the in-memory store answers the health check's read. */
+  readable?: false;
   credentials?: 'fail';
   hashUser?: 'throws';
   env?: Record<string, string>;
@@ -76,6 +78,8 @@ const ROWS: Row[] = [
   },
   { reason: 'RouteNotFound', status: 404, event: { body: body(patient()), authorization: AUTHORIZATION, path: '/elsewhere' } },
   { reason: 'MethodNotAllowed', status: 405, event: { authorization: AUTHORIZATION, method: 'GET' } },
+  { reason: 'HealthCheckPassed', status: 200, event: { method: 'GET', path: '/health' } },
+  { reason: 'HealthCheckFailed', status: 503, readable: false, event: { method: 'GET', path: '/health' } },
   { reason: 'BodyTooLarge', status: 413, event: { body: 'x'.repeat(MAX_BODY_BYTES + 1), authorization: AUTHORIZATION } },
   { reason: 'UnexpectedError', status: 204, hashUser: 'throws', event: { body: body(patient()), authorization: AUTHORIZATION } },
   {
@@ -92,6 +96,9 @@ async function answer(row: Row) {
       if (stored === 'fails') throw new Error('the in-memory store is down');
       if (stored === 'none') return undefined;
       return { patientId: stored === 'invalid' ? { N: '1235' } : '1235' };
+    },
+    async checkReadable() {
+      if (row.readable === false) throw new Error('the in-memory store is down');
     },
   };
   const output = capturedOutput();
@@ -136,5 +143,100 @@ describe('createHookHandler, reason by reason', () => {
     );
     expect(reasons.size).toBeGreaterThan(10);
     expect([...reasons].filter((reason) => !ROWS.some((row) => row.reason === reason))).toStrictEqual([]);
+  });
+});
+
+describe('GET /health', () => {
+  const healthy: PatientStore['checkReadable'] = async () => {};
+  const TABLE_ERROR = 'Requested resource not found: Table: patients-eu-west-1 not found';
+
+  function healthHook(checkReadable: PatientStore['checkReadable'], env: Record<string, string> = {}) {
+    const output = capturedOutput();
+    const handle = createHookHandler({
+      config: loadConfig({ ...LOCAL_DEFAULTS, ...env }),
+      store: {
+        findPatient: async () => {
+          throw new Error('the health check reads no patient');
+        },
+        checkReadable,
+      },
+      caller: createBasicCallerAuthenticator({
+        acceptedCredentials: async () => {
+          throw new Error('the health check asks for no credential');
+        },
+      }),
+      log: output.log,
+      requests: output.requests,
+    });
+    const ask = async (options: HookEventOptions = {}) => {
+      const answer = await handle(hookEvent({ method: 'GET', path: '/health', ...options }), { awsRequestId: 'in-memory' });
+      return { status: answer.statusCode, headers: answer.headers, body: answer.body };
+    };
+    const line = () => JSON.parse(output.logs.at(-1) as string) as Record<string, unknown>;
+    return { ask, line };
+  }
+
+  it('answers 200 {"status":"ok"} when the store answers its read, with no credential and whatever credential', async () => {
+    const hook = healthHook(healthy);
+    const ok = { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: '{"status":"ok"}' };
+    expect(await hook.ask()).toStrictEqual(ok);
+    expect(await hook.ask({ authorization: basicHeaderValue({ username: 'okta-hook', password: 'wrong' }) })).toStrictEqual(ok);
+    expect(await hook.ask({ method: 'HEAD' })).toStrictEqual(ok);
+  });
+
+  it('answers 503 {"status":"unavailable"} when the read fails, and keeps the error for the log line alone', async () => {
+    const hook = healthHook(async () => {
+      throw Object.assign(new Error(TABLE_ERROR), { code: 'ResourceNotFoundException' });
+    });
+    const answer = await hook.ask();
+    expect(answer).toStrictEqual({
+      status: 503,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: '{"status":"unavailable"}',
+    });
+    expect(hook.line()).toMatchObject({ level: 'ERROR', reason: 'HealthCheckFailed', status: 503, errorMessage: TABLE_ERROR });
+  });
+
+  it("answers 503 at the store's deadline when the read does not finish, even from a store that ignores its signal", async () => {
+    const hook = healthHook(() => new Promise<void>(() => {}), { STORE_TIMEOUT_MS: '50' });
+    expect((await hook.ask()).status).toBe(503);
+    expect(hook.line()).toMatchObject({ reason: 'HealthCheckFailed', errorCode: 'DeadlineExceeded' });
+  });
+
+  it("hands the store the request's deadline, which aborts the read", async () => {
+    const hook = healthHook(
+      (deadline) => new Promise<void>((_resolve, reject) => deadline.addEventListener('abort', () => reject(deadline.reason))),
+      {
+        STORE_TIMEOUT_MS: '50',
+      },
+    );
+    expect((await hook.ask()).status).toBe(503);
+    expect(hook.line()).toMatchObject({ reason: 'HealthCheckFailed', errorCode: 'DeadlineExceeded' });
+  });
+
+  it('refuses other methods with 405 and Allow', async () => {
+    const answer = await healthHook(healthy).ask({ method: 'POST', body: '{}' });
+    expect(answer).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' } });
+  });
+
+  it('is at /health whatever HOOK_PATH is, and at the route API Gateway matched behind a mapping prefix', async () => {
+    const hook = healthHook(healthy, { HOOK_PATH: '/hooks/okta' });
+    expect((await hook.ask()).status).toBe(200);
+    const mapped = hookEvent({ method: 'GET', path: '/patients/health' });
+    const handle = createHookHandler({
+      config: loadConfig({ ...LOCAL_DEFAULTS }),
+      store: { findPatient: async () => undefined, checkReadable: healthy },
+      caller: createBasicCallerAuthenticator({ acceptedCredentials: async () => [CREDENTIAL] }),
+      log: capturedOutput().log,
+      requests: capturedOutput().requests,
+    });
+    expect((await handle({ ...mapped, routeKey: 'GET /health' })).statusCode).toBe(200);
+    expect((await handle(mapped)).statusCode).toBe(404);
+  });
+
+  it('is not traffic: the NoTraffic alarm counts neither of its outcomes', async () => {
+    const { OKTA_CALL_OUTCOMES } = await import('../infra/hook-alarms.ts');
+    expect(OKTA_CALL_OUTCOMES).not.toContain('HealthCheckPassed');
+    expect(OKTA_CALL_OUTCOMES).not.toContain('HealthCheckFailed');
   });
 });

@@ -18,7 +18,7 @@ const pending: AcceptedCredential = { username: 'okta-hook', password: 'pending-
 const staticCredential: AcceptedCredential = { username: 'okta-hook', password: 'static-pw' };
 
 function hook() {
-  const store = { findPatient: vi.fn(async () => ({ patientId: '1235' })) };
+  const store = { findPatient: vi.fn(async () => ({ patientId: '1235' })), checkReadable: async () => {} };
   const output = capturedOutput();
   const handle = createHookHandler({
     config: loadConfig({ ...LOCAL_DEFAULTS }),

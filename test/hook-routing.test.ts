@@ -48,6 +48,11 @@ describe('the route check behind a custom domain mapping', () => {
     expect(JSON.parse(answer.body as string).commands[0].value[0].value).toBe('1235');
   });
 
+  it('answers the health check at its route, whatever prefix the path carries', async () => {
+    const answer = await handle({ ...mappedEvent('GET /health', '/patients/health', 'GET'), headers: {} });
+    expect(answer).toMatchObject({ statusCode: 200, body: '{"status":"ok"}' });
+  });
+
   it('still refuses another route with 404', async () => {
     expect((await handle(mappedEvent('$default', '/patients/tokenHook'))).statusCode).toBe(404);
   });

@@ -12,5 +12,6 @@ export function createInMemoryPatientStore(patients: Record<string, string>): Pa
     async findPatient(username) {
       return byUsername.get(username);
     },
+    async checkReadable() {},
   };
 }

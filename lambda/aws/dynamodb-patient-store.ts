@@ -1,3 +1,4 @@
+import { HEALTH_CHECK_KEY } from '../core/patient-record.ts';
 import type { PatientStore, StoredPatient } from '../core/ports.ts';
 import type { AwsJsonCall } from './aws-json-client.ts';
 
@@ -22,6 +23,19 @@ export function createDynamoDbPatientStore(call: AwsJsonCall, tableName: string,
         deadline,
       );
       return output.Item ? { patientId: patientIdAsStored(output.Item.patientId) } : undefined;
+    },
+    async checkReadable(deadline) {
+      // The key alone is projected: whatever is there (nothing, normally) is not read.
+      await call(
+        'GetItem',
+        {
+          TableName: tableName,
+          Key: { [keyAttribute]: { S: HEALTH_CHECK_KEY } },
+          ProjectionExpression: '#key',
+          ExpressionAttributeNames: { '#key': keyAttribute },
+        },
+        deadline,
+      );
     },
   };
 }

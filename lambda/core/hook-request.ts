@@ -155,6 +155,11 @@ export function problem(statusCode: number, message: string, headers: Record<str
   return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify({ message }) };
 }
 
+/** GET /health's answer: 200 or 503 and the status alone, so a caller without a credential learns nothing more. */
+export function healthAnswer(healthy: boolean): Answer {
+  return { statusCode: healthy ? 200 : 503, headers: JSON_HEADERS, body: JSON.stringify({ status: healthy ? 'ok' : 'unavailable' }) };
+}
+
 /** An error whose status and message are safe to send to the caller as they are. */
 export class HookError extends Error {
   constructor(

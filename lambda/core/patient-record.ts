@@ -53,6 +53,12 @@ export const TABLE_KEY_ATTRIBUTE: Readonly<Record<UserKeyKind, string>> = { logi
 // Okta logins are at most 100 characters and user ids 20; anything far longer cannot be a key in the table.
 export const MAX_USER_KEY_LENGTH = 256;
 
+/**
+ * The key the health check reads: the white space around it makes it no user's key (userKeyProblem), so
+ * no sign-in looks it up and no tool writes it. The read finds nothing; that the table answered is the check.
+ */
+export const HEALTH_CHECK_KEY = ' health check ';
+
 export type UserKeyProblem = 'ControlCharacter' | 'SurroundingWhiteSpace' | 'TooLong' | 'MalformedUnicode';
 
 export const USER_KEY_PROBLEM_TEXT: Readonly<Record<UserKeyProblem, string>> = {

@@ -16,6 +16,8 @@ export interface StoredPatient {
 /** Where patients live. The deadline aborts the lookup; the caller applies the failure policy. */
 export interface PatientStore {
   findPatient(userKey: string, deadline: AbortSignal): Promise<StoredPatient | undefined>;
+  /** For the health check: settles when the table answered a read (of HEALTH_CHECK_KEY), throws when it did not. */
+  checkReadable(deadline: AbortSignal): Promise<void>;
 }
 
 /** A staging label under which a Secrets Manager version's value is accepted. */

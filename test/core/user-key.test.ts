@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HookRequest } from '../../lambda/core/hook-request.ts';
-import { canonicalUserKey, resolveUserKey, userKeyProblem } from '../../lambda/core/patient-record.ts';
+import { canonicalUserKey, HEALTH_CHECK_KEY, resolveUserKey, userKeyProblem } from '../../lambda/core/patient-record.ts';
 import { LOOK_ALIKE_LOGINS } from '../support/look-alike-logins.ts';
 
 const request = (data: HookRequest['data']): HookRequest => ({ eventType: 'com.okta.oauth2.tokens.transform', data });
@@ -112,5 +112,11 @@ describe('userKeyProblem', () => {
   it('accepts exactly 256 characters and inner spaces', () => {
     expect(userKeyProblem('k'.repeat(256))).toBeUndefined();
     expect(userKeyProblem('kim sato@example.com')).toBeUndefined();
+  });
+
+  it("finds the health check's key to be no user's key, so no sign-in or tool reaches its row", () => {
+    expect(userKeyProblem(HEALTH_CHECK_KEY)).toBe('SurroundingWhiteSpace');
+    expect(canonicalUserKey(HEALTH_CHECK_KEY, 'login')).toBeUndefined();
+    expect(canonicalUserKey(HEALTH_CHECK_KEY, 'oktaId')).toBeUndefined();
   });
 });

@@ -39,6 +39,11 @@ describe('the npm start banner', () => {
     expect(text).toContain("-H 'authorization: Bearer <access token>'");
   });
 
+  it('shows the health check at /health, whatever the hook path', () => {
+    const text = startBanner(LOCAL_DEFAULTS, 'http://127.0.0.1:3000/hooks/okta', STORE).join('\n');
+    expect(text).toContain('  curl -i http://127.0.0.1:3000/health   (the health check: no credential');
+  });
+
   it('says where it listens, which store and table it uses, and what the table is keyed by', () => {
     expect(banner({}).split('\n').slice(0, 2)).toStrictEqual([
       `Okta token hook listening on ${HOOK_URL}`,

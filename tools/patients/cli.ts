@@ -1,6 +1,6 @@
 import { DEFAULT_PATIENT_ID_PATTERN } from '../../lambda/core/patient-record.ts';
 import { createOktaApi, type OktaApi } from '../../lambda/okta/management-api.ts';
-import { type CliIo, type ExitCode, runCommand, UsageError } from '../cli/run-command.ts';
+import { type CliIo, EXIT, type ExitCode, runCommand, UsageError } from '../cli/run-command.ts';
 import { oktaApiFromEnvironment } from '../okta/okta-environment.ts';
 import { DEFAULT_LOOKUP_CONCURRENCY, MAX_LOOKUP_CONCURRENCY } from '../okta/user-lookup.ts';
 import { runImport } from './import-command.ts';
@@ -8,6 +8,16 @@ import { runMigrate } from './migrate-command.ts';
 import { type PatientIdRule, patientIdRuleFrom, userKeyKindFrom } from './patient-fields.ts';
 import { checkTableKey, explainStoreError, openPatientsTable, type PatientsTable } from './patients-table-target.ts';
 import { runExport, runList } from './read-commands.ts';
+import {
+  awaitReplication,
+  DEFAULT_REPLICATION_TIMEOUT_SECONDS,
+  LOCAL_REPLICAS_VARIABLE,
+  MAX_REPLICATION_TIMEOUT_SECONDS,
+  type OnWritten,
+  openReplicas,
+  type Replica,
+  type WrittenItem,
+} from './replication.ts';
 import { runDelete, runGet, runPut } from './single-patient-commands.ts';
 
 export const PATIENTS_USAGE = `Usage: npm run patients -- <command> [options]
@@ -54,6 +64,15 @@ Import options:
   --okta-concurrency N         lookups in flight at once (default ${DEFAULT_LOOKUP_CONCURRENCY}, at most ${MAX_LOOKUP_CONCURRENCY}); a 429 from
                                Okta pauses all of them until its rate limit resets
 
+Replication (put, delete, import), for a global table written in its primary region:
+  --wait-replicated            after the write, wait until the table's replica in every other
+                               region (DescribeTable's Replicas) shows what was written (deletes
+                               too), read there with eventually consistent reads; exit 1 with
+                               one line naming the regions that did not catch up in time. With
+                               --local, the replicas are $${LOCAL_REPLICAS_VARIABLE}, e.g.
+                               eu-west-1=http://127.0.0.1:8001 (comma-separated)
+  --replication-timeout S      how long to keep reading the replicas, in seconds (default ${DEFAULT_REPLICATION_TIMEOUT_SECONDS}, at most ${MAX_REPLICATION_TIMEOUT_SECONDS})
+
 Migrate options (--local for the npm start store; the tables are on one endpoint):
   --dry-run                    print the items it would write, write nothing
   --concurrency N              puts in flight at once (default 8)
@@ -95,6 +114,8 @@ const OPTIONS = {
   to: { type: 'string' },
   'left-behind': { type: 'string' },
   out: { type: 'string' },
+  'wait-replicated': { type: 'boolean' },
+  'replication-timeout': { type: 'string' },
 } as const;
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
@@ -114,6 +135,8 @@ const OPTION_COMMANDS: Partial<Record<keyof typeof OPTIONS, readonly string[]>> 
   to: ['migrate'],
   'left-behind': ['migrate'],
   out: ['export'],
+  'wait-replicated': ['put', 'delete', 'import'],
+  'replication-timeout': ['put', 'delete', 'import'],
 };
 
 const MAX_CONCURRENCY = 32;
@@ -126,20 +149,23 @@ interface Context {
   oktaConcurrency: number;
   /** Set for --resolve-okta-ids. */
   okta?: { api: OktaApi; concurrency: number };
+  /** Told what a write command wrote. */
+  onWritten: OnWritten;
 }
 
 const COMMANDS: Record<string, { args: string[]; run: (table: PatientsTable, args: string[], context: Context) => Promise<ExitCode> }> = {
   put: {
     args: ['user', 'patientId'],
-    run: (table, [user, patientId], { io, patientIds }) => runPut(table, io, user as string, patientId as string, patientIds),
+    run: (table, [user, patientId], { io, patientIds, onWritten }) =>
+      runPut(table, io, user as string, patientId as string, patientIds, onWritten),
   },
   get: { args: ['user'], run: (table, [user], { io, patientIds }) => runGet(table, io, user as string, patientIds) },
-  delete: { args: ['user'], run: (table, [user], { io }) => runDelete(table, io, user as string) },
+  delete: { args: ['user'], run: (table, [user], { io, onWritten }) => runDelete(table, io, user as string, onWritten) },
   list: { args: [], run: (table, _args, { io, patientIds }) => runList(table, io, patientIds) },
   export: { args: ['file'], run: (table, [file], { io, patientIds }) => runExport(table, io, file as string, patientIds) },
   import: {
     args: ['file'],
-    run: (table, [file], { io, values, patientIds, concurrency, okta }) =>
+    run: (table, [file], { io, values, patientIds, concurrency, okta, onWritten }) =>
       runImport(table, io, {
         file: file as string,
         dryRun: values['dry-run'] ?? false,
@@ -149,6 +175,7 @@ const COMMANDS: Record<string, { args: string[]; run: (table: PatientsTable, arg
         concurrency,
         rules: { kind: table.keyKind, patientIds, resolveLogins: okta !== undefined },
         ...(okta ? { okta } : {}),
+        onWritten,
       }),
   },
 };
@@ -169,9 +196,13 @@ export function runPatientsCli(argv: readonly string[], io: CliIo): Promise<Exit
       const expected = [name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
       throw new UsageError(`${name} takes ${command.args.length || 'no'} argument${command.args.length === 1 ? '' : 's'}: ${expected}`);
     }
+    if (values['replication-timeout'] !== undefined && !values['wait-replicated'])
+      throw new UsageError('--replication-timeout goes with --wait-replicated');
+    const written: WrittenItem[] = [];
     const context: Context = {
       io,
       values,
+      onWritten: (items) => written.push(...items),
       patientIds: patientIdRuleFrom(values['patient-id-pattern'], io.env),
       concurrency: parseWholeNumber('--concurrency', values.concurrency, 8, MAX_CONCURRENCY),
       oktaConcurrency: parseWholeNumber(
@@ -190,14 +221,26 @@ export function runPatientsCli(argv: readonly string[], io: CliIo): Promise<Exit
       );
     }
     if (values['resolve-okta-ids']) context.okta = oktaFrom(io, context.oktaConcurrency);
+    const replicationTimeout = parseWholeNumber(
+      '--replication-timeout',
+      values['replication-timeout'],
+      DEFAULT_REPLICATION_TIMEOUT_SECONDS,
+      MAX_REPLICATION_TIMEOUT_SECONDS,
+    );
     const table = openPatientsTable(values, io.env, kind);
+    let replicas: Replica[] = [];
     try {
       await checkTableKey(table);
-      return await (COMMANDS[name] as (typeof COMMANDS)[string]).run(table, args, context);
+      // Before the write: a table whose replicas cannot be found is refused with nothing written.
+      if (values['wait-replicated']) replicas = await openReplicas(table, io.env);
+      const exit = await (COMMANDS[name] as (typeof COMMANDS)[string]).run(table, args, context);
+      if (exit !== EXIT.ok || !values['wait-replicated']) return exit;
+      return await awaitReplication(table, io, replicas, written, replicationTimeout);
     } catch (error) {
       throw explainStoreError(error, table);
     } finally {
       table.client.destroy();
+      for (const { client } of replicas) client.destroy();
     }
   });
 }

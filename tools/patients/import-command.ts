@@ -13,6 +13,7 @@ import {
   writeInBatches,
 } from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
+import type { OnWritten } from './replication.ts';
 import { type ImportPlan, planImport, RosterFileError, type RosterRow, readRosterFile } from './roster.ts';
 import { bindOktaUserIds, type RosterRules, type ValidatedRoster, validateRoster } from './roster-validation.ts';
 
@@ -27,6 +28,8 @@ export interface ImportOptions {
   rules: RosterRules;
   /** With rules.resolveLogins: where to look the logins up, and how many at a time. */
   okta?: { api: OktaApi; concurrency: number };
+  /** Told what was written: the puts and the deletes, once they are all done. */
+  onWritten: OnWritten;
 }
 
 /**
@@ -78,6 +81,10 @@ export async function runImport(table: PatientsTable, io: CliIo, options: Import
   if (plan.deletes.length > 0 && !options.yes && !(await confirmPrune(io, plan, file, table))) return EXIT.failed;
 
   await applyPlan(table, io, plan, options.concurrency);
+  options.onWritten([
+    ...[...plan.creates, ...plan.updates].map(({ key, patientId }) => ({ key, patientId })),
+    ...plan.deletes.map(({ key }) => ({ key })),
+  ]);
   const seconds = (performance.now() - started) / 1000;
   io.stdout.write(
     `${file} → ${table.description}: ${summarize(plan, roster, options)} ` +

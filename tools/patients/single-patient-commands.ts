@@ -3,8 +3,16 @@ import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { type FieldProblem, type PatientIdRule, patientIdFieldProblem, userKeyFieldProblem } from './patient-fields.ts';
 import { deletePatient, describeStoredPatientId, getPatientId, patientKey, putPatient } from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
+import type { OnWritten } from './replication.ts';
 
-export async function runPut(table: PatientsTable, io: CliIo, user: string, patientId: string, rule: PatientIdRule): Promise<ExitCode> {
+export async function runPut(
+  table: PatientsTable,
+  io: CliIo,
+  user: string,
+  patientId: string,
+  rule: PatientIdRule,
+  onWritten: OnWritten,
+): Promise<ExitCode> {
   const problems: FieldProblem[] = [];
   const keyProblem = userKeyFieldProblem(user, table.keyKind);
   if (keyProblem) problems.push(keyProblem);
@@ -13,6 +21,7 @@ export async function runPut(table: PatientsTable, io: CliIo, user: string, pati
   if (reportProblems(io, problems)) return EXIT.failed;
   const key = patientKey(user, table.keyKind);
   const previous = await putPatient(table, { key, patientId });
+  onWritten([{ key, patientId }]);
   const change =
     previous === undefined ? 'added' : previous === patientId ? 'unchanged' : `changed (was ${describeStoredPatientId(previous)})`;
   io.stdout.write(`${key} → ${patientId}: ${change}\n`);
@@ -43,10 +52,12 @@ export async function runGet(table: PatientsTable, io: CliIo, user: string, rule
 }
 
 /** Deleting someone who is not there is not an error: the table ends as asked. */
-export async function runDelete(table: PatientsTable, io: CliIo, user: string): Promise<ExitCode> {
+export async function runDelete(table: PatientsTable, io: CliIo, user: string, onWritten: OnWritten): Promise<ExitCode> {
   if (reportProblems(io, lookupProblems(user, table))) return EXIT.failed;
   const key = patientKey(user, table.keyKind);
   const previous = await deletePatient(table, key);
+  // Written or not, the table ends without the user, and so must every replica.
+  onWritten([{ key }]);
   io.stdout.write(
     previous.found ? `${key} deleted (was ${describeStoredPatientId(previous.patientId)})\n` : `${key} was not in ${table.description}\n`,
   );
