@@ -12,7 +12,8 @@ import { Construct } from 'constructs';
 export class DataKey extends Construct {
   readonly key: Key;
 
-  constructor(scope: Construct, id: string, { stageName }: { stageName: string }) {
+  /** `alias`: several regions (infra/regions.ts, dataKeyAlias), where the primary stack names this region's key by it. */
+  constructor(scope: Construct, id: string, { stageName, alias }: { stageName: string; alias?: string }) {
     super(scope, id);
     this.key = new Key(this, 'Key', {
       description: `Okta token hook (stage ${stageName}): secrets, logs and alarm topic at rest`,
@@ -20,6 +21,7 @@ export class DataKey extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
     });
+    if (alias) this.key.addAlias(alias);
     // CloudWatch Logs encrypts a log group with the key only for log groups of this account and region.
     this.key.addToResourcePolicy(
       new PolicyStatement({

@@ -21,7 +21,19 @@ export interface HookApiProps {
   logRetention: RetentionDays;
   /** The stack's data key (infra/data-key.ts), which encrypts the access log group. */
   encryptionKey: IKey;
+  /** Several regions: also `GET /health` to the same function, for Route 53's health checks. */
+  healthRoute?: boolean;
 }
+
+/** What Route 53's health checks ask for in each region (infra/regional-front-door.ts). */
+export const HEALTH_PATH = '/health';
+
+/** Why `GET /health` has no authorizer (cdk-nag AwsSolutions-APIG4). */
+export const HEALTH_NO_AUTHORIZER_REASON =
+  "Route 53's health checkers call GET /health from AWS's own addresses with no credential of any kind, and a " +
+  'route that answered them 401 would mark every region unhealthy. The answer tells only whether the region ' +
+  'can serve: no patient, no header and no secret is read from the request or written to the answer, and the ' +
+  "stage's throttling bounds what a stranger calling it can cost.";
 
 /**
  * One access-log line a request: who called, what was answered, how long it took. Built only from
@@ -114,13 +126,15 @@ export class HookApi extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
-    const [route] = this.api.addRoutes({
-      path: props.hookPath,
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('Hook', props.hookFunction),
-    });
+    const integration = new HttpLambdaIntegration('Hook', props.hookFunction);
+    const [route] = this.api.addRoutes({ path: props.hookPath, methods: [HttpMethod.POST], integration });
     if (route) {
       Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: NO_AUTHORIZER_REASON[props.authMode] });
+    }
+    if (props.healthRoute) {
+      for (const health of this.api.addRoutes({ path: HEALTH_PATH, methods: [HttpMethod.GET], integration })) {
+        Validations.of(health).acknowledge({ id: 'AwsSolutions-APIG4', reason: HEALTH_NO_AUTHORIZER_REASON });
+      }
     }
     this.hookUrl = `${this.stage.url}${props.hookPath.replace(/^\//, '')}`;
   }

@@ -19,6 +19,7 @@ import { bundleCode } from './bundle-code.ts';
 import { decryptThroughSecretsManager } from './data-key.ts';
 import { acknowledgeInHipaaAndNist, NO_DLQ_REASON, NO_VPC_REASON, ROTATION_CONCURRENCY_REASON } from './compliance.ts';
 import { createFunctionRole } from './function-role.ts';
+import { replicateSecret, type SecretReplication } from './regions.ts';
 
 export const HOOK_USERNAME = 'okta-hook';
 
@@ -37,6 +38,8 @@ export interface HookCredentialProps {
   okta?: OktaRotationTarget;
   /** The stack's data key (infra/data-key.ts): both secrets and the rotation log group are under it. */
   encryptionKey: IKey;
+  /** Several regions: the credential's replicas, which the rotation here keeps up to date. None when absent. */
+  replication?: SecretReplication;
 }
 
 /** Why the hook's credential has no rotation schedule without the Okta settings (cdk-nag AwsSolutions-SMG4). */
@@ -72,6 +75,7 @@ export class HookCredential extends Construct {
     this.secret = new Secret(this, 'Secret', {
       description: 'Basic credential Okta presents to the token inline hook (Authorization header)',
       encryptionKey: props.encryptionKey,
+      ...(props.replication ? { secretName: props.replication.secretName } : {}),
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ username: HOOK_USERNAME }),
         generateStringKey: 'password',
@@ -81,6 +85,7 @@ export class HookCredential extends Construct {
         requireEachIncludedType: true,
       },
     });
+    if (props.replication) replicateSecret(this.secret, props.replication);
 
     if (props.okta === undefined) {
       Validations.of(this.secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: MANUAL_ROTATION_REASON });

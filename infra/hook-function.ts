@@ -10,7 +10,6 @@ import {
   SystemLogLevel,
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ConfigError, loadConfig } from '../lambda/config.ts';
 import type { UserKeyKind } from '../lambda/core/patient-record.ts';
@@ -30,12 +29,22 @@ export const BATCH_GET_SECRET_VALUE_REASON =
   'nothing on its own: Secrets Manager checks secretsmanager:GetSecretValue for each secret in the batch, and ' +
   'the role has that only on the Basic credential and the user-hash key. It lets init read both in one round trip.';
 
+/**
+ * A secret as the function reads it: the id it asks Secrets Manager for, and the ARN its role may read.
+ * A secret of the stack is both its ARN; a local replica of another region's secret is asked for by name
+ * (infra/regions.ts, localReplicaArn).
+ */
+export interface SecretReference {
+  secretId: string;
+  arn: string;
+}
+
 /** How the function tells Okta from a stranger (`HOOK_AUTH`). */
 export type HookAuth =
   | {
       mode: 'basic';
       /** The Basic credential, `{"username", "password"}`. */
-      secret: ISecret;
+      secret: SecretReference;
       /** How long after a rotation the previous version is still accepted. */
       rotationGraceHours: number;
     }
@@ -63,7 +72,7 @@ export interface HookFunctionProps {
    * The HMAC key of the user hash in log lines, a plain-string secret. The function reads it at init
    * (`USER_HASH_KEY_SECRET_ID`): its value is in no template and in no function configuration.
    */
-  userHashKey: ISecret;
+  userHashKey: SecretReference;
   logRetention: RetentionDays;
   /** Concurrent executions reserved for the function (the `reservedConcurrency` setting); 0 reserves none. */
   reservedConcurrency: number;
@@ -112,9 +121,9 @@ export class HookFunction extends Construct {
       ...(props.maxEventAgeSeconds === undefined ? {} : { MAX_EVENT_AGE_SECONDS: String(props.maxEventAgeSeconds) }),
       // Where the key is, not the key: a value in the environment (a dynamic reference resolved at deploy
       // time) would be readable by whoever may read the function's configuration.
-      USER_HASH_KEY_SECRET_ID: props.userHashKey.secretArn,
+      USER_HASH_KEY_SECRET_ID: props.userHashKey.secretId,
       ...(auth.mode === 'basic'
-        ? { HOOK_SECRET_ID: auth.secret.secretArn, ROTATION_GRACE_HOURS: String(auth.rotationGraceHours) }
+        ? { HOOK_SECRET_ID: auth.secret.secretId, ROTATION_GRACE_HOURS: String(auth.rotationGraceHours) }
         : definedOnly({
             OAUTH_ISSUER: auth.issuer,
             OAUTH_AUDIENCE: auth.audience,
@@ -135,14 +144,12 @@ export class HookFunction extends Construct {
     // BatchGetSecretValue (Basic mode; OAuth mode reads the key alone). In OAuth mode the caller check reads
     // only the issuer's public keys, over HTTPS: no AWS permission.
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }));
-    role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.userHashKey.secretArn] }),
-    );
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.userHashKey.arn] }));
     if (auth.mode === 'basic') {
       role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-          resources: [auth.secret.secretArn],
+          resources: [auth.secret.arn],
         }),
       );
       // IAM has no resource type for BatchGetSecretValue: it is granted on "*" or not at all. On its own it

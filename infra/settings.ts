@@ -99,6 +99,25 @@ export interface TokenHookSettings {
    * to, so the roster survives the loss of the region. No copy when absent.
    */
   backupCopyVaultArn?: string;
+  /**
+   * The regions to deploy to, one stack each (docs/regions.md). None or one: a single stack, as ever.
+   * Two or more: a global patients table, secrets replicated to each region, and one custom domain
+   * (`domainName` in `hostedZoneId`) routed to the nearest healthy region.
+   */
+  regions?: string[];
+  /** Several regions: the region whose stack owns the global table and the secrets, and runs the rotation. Default the first. */
+  primaryRegion?: string;
+  /** Several regions: the one host name Okta calls in every region, e.g. `hook.example.com`. */
+  domainName?: string;
+  /** Several regions: the Route 53 public hosted zone that holds `domainName`. */
+  hostedZoneId?: string;
+  /** Several regions: the region whose health check is inverted, so Route 53 sends its sign-ins elsewhere (a drill). */
+  drainRegion?: string;
+  /**
+   * Several regions: the global table's name. Default `okta-token-hook-<stage>-patients` (`...-by-okta-id`
+   * for oktaId). Set it to an existing table's name to import that table (docs/regions.md).
+   */
+  patientsTableName?: string;
 }
 
 export type AuthMode = 'basic' | 'oauth';
@@ -142,7 +161,13 @@ type OptionalSetting =
   | 'oauthScope'
   | 'oauthClientId'
   | 'oktaOrgUrl'
-  | 'oktaHookId';
+  | 'oktaHookId'
+  | 'regions'
+  | 'primaryRegion'
+  | 'domainName'
+  | 'hostedZoneId'
+  | 'drainRegion'
+  | 'patientsTableName';
 
 export type ResolvedSettings = Required<Omit<TokenHookSettings, OptionalSetting | 'reservedConcurrency'>> &
   Pick<TokenHookSettings, Exclude<OptionalSetting, 'reservedConcurrency'>> & {
@@ -181,6 +206,7 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
   }
   const throttleRateLimit = settings.throttleRateLimit ?? DEFAULT_SETTINGS.throttleRateLimit;
   const okta = checkOktaSettings(settings);
+  const regions = checkRegionSettings(settings);
   return {
     stageName: settings.stageName,
     authMode: settings.authMode ?? DEFAULT_SETTINGS.authMode,
@@ -211,6 +237,7 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
       oauthClientId: settings.oauthClientId || undefined,
       oktaOrgUrl: okta?.orgUrl,
       oktaHookId: okta?.hookId,
+      ...regions,
     }),
   };
 }
@@ -249,6 +276,40 @@ function checkOktaSettings(settings: TokenHookSettings): { orgUrl: string; hookI
   return { orgUrl: url.origin, hookId };
 }
 
+/** The settings that only mean something with two regions or more. */
+const SEVERAL_REGION_SETTINGS = ['primaryRegion', 'domainName', 'hostedZoneId', 'drainRegion', 'patientsTableName'] as const;
+
+/**
+ * The region settings, checked: with two regions or more, a domain and its zone, and a primary and a
+ * drained region among the regions; with one or none, none of the others, which would do nothing.
+ */
+function checkRegionSettings(settings: TokenHookSettings): Pick<TokenHookSettings, 'regions' | (typeof SEVERAL_REGION_SETTINGS)[number]> {
+  const regions = settings.regions ?? [];
+  if (regions.length < 2) {
+    const given = SEVERAL_REGION_SETTINGS.filter((key) => settings[key]);
+    if (given.length > 0) throw new SettingsError(`${given.join(', ')} need two regions or more in "regions"`);
+    return regions.length === 1 ? { regions } : {};
+  }
+  const missing = (['domainName', 'hostedZoneId'] as const).filter((key) => !settings[key]);
+  if (missing.length > 0) {
+    throw new SettingsError(`"regions" with two regions or more needs domainName and hostedZoneId; missing: ${missing.join(', ')}`);
+  }
+  for (const key of ['primaryRegion', 'drainRegion'] as const) {
+    const region = settings[key];
+    if (region && !regions.includes(region)) throw new SettingsError(`"${key}" must be one of the regions: ${regions.join(', ')}`);
+  }
+  return {
+    regions,
+    primaryRegion: settings.primaryRegion || (regions[0] as string),
+    ...withoutUndefined({
+      domainName: settings.domainName,
+      hostedZoneId: settings.hostedZoneId,
+      drainRegion: settings.drainRegion || undefined,
+      patientsTableName: settings.patientsTableName || undefined,
+    }),
+  };
+}
+
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
@@ -281,6 +342,12 @@ const CONTEXT_KEYS = [
   'logRetentionDays',
   'backupRetentionDays',
   'backupCopyVaultArn',
+  'regions',
+  'primaryRegion',
+  'domainName',
+  'hostedZoneId',
+  'drainRegion',
+  'patientsTableName',
 ] as const;
 
 /**
@@ -343,7 +410,37 @@ export function settingsFromContext(node: Node): TokenHookSettings {
     logRetention: logRetentionDays as RetentionDays | undefined,
     backupRetentionDays: wholeNumber(read('backupRetentionDays'), 'backupRetentionDays', 1, 36_500),
     backupCopyVaultArn: backupVaultArn(read('backupCopyVaultArn'), 'backupCopyVaultArn'),
+    regions: regionList(read('regions'), 'regions'),
+    primaryRegion: regionList(read('primaryRegion'), 'primaryRegion', 1)?.[0],
+    drainRegion: regionList(read('drainRegion'), 'drainRegion', 1)?.[0],
+    domainName: matching(read('domainName'), 'domainName', DOMAIN_NAME, 'a host name such as hook.example.com'),
+    hostedZoneId: matching(read('hostedZoneId'), 'hostedZoneId', HOSTED_ZONE_ID, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'),
+    // DynamoDB's own rule for a table name.
+    patientsTableName: matching(read('patientsTableName'), 'patientsTableName', /^[A-Za-z0-9_.-]{3,255}$/, '3 to 255 of A-Z a-z 0-9 _ . -'),
   });
+}
+
+/** An AWS region code: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5... */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** A DNS host name of two labels or more, lower case, no trailing dot. */
+const DOMAIN_NAME = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+
+/** A comma-separated list of distinct region codes (`us-east-1,us-west-2`); `max` 1 for a single region. */
+function regionList(value: string | undefined, key: string, max = Number.POSITIVE_INFINITY): string[] | undefined {
+  if (value === undefined) return undefined;
+  const regions = value.split(',').map((region) => region.trim());
+  if (regions.length > max || !regions.every((region) => REGION.test(region))) {
+    throw new SettingsError(`context "${key}" must be ${max === 1 ? 'a region code' : 'region codes separated by commas'}, e.g. us-east-1`);
+  }
+  if (new Set(regions).size < regions.length) throw new SettingsError(`context "${key}" names a region twice`);
+  return regions;
+}
+
+function matching(value: string | undefined, key: string, pattern: RegExp, what: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!pattern.test(value)) throw new SettingsError(`context "${key}" must be ${what}`);
+  return value;
 }
 
 function backupVaultArn(value: string | undefined, key: string): string | undefined {

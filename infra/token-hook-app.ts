@@ -1,7 +1,7 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { COMPLIANCE_PACKS } from './compliance.ts';
 import type { TokenHookSettings } from './settings.ts';
-import { TokenHookStack, tokenHookStackName, type TokenHookStackProps } from './token-hook-stack.ts';
+import { regionalStackName, TokenHookStack, tokenHookStackName, type TokenHookStackProps } from './token-hook-stack.ts';
 
 /**
  * Adds a stage's stack to the app and checks the whole app with cdk-nag's AWS Solutions, HIPAA Security
@@ -14,12 +14,46 @@ export function addTokenHookStack(
   settings: TokenHookSettings,
   bundles: Pick<TokenHookStackProps, 'hookBundleDir' | 'rotationBundleDir'> = {},
 ): TokenHookStack {
-  const stack = new TokenHookStack(app, tokenHookStackName(settings.stageName), { ...settings, ...bundles });
+  // One region named: the same stack, pinned to it.
+  const [region] = settings.regions ?? [];
+  const env = region ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region } } : {};
+  const stack = new TokenHookStack(app, tokenHookStackName(settings.stageName), { ...settings, ...bundles, ...env });
+  checkWithCompliancePacks(app);
+  return stack;
+}
+
+/**
+ * Adds a stage's stacks: one, as addTokenHookStack, or with two regions or more one a region, each pinned
+ * to its region (a stack that holds replicas or a certificate for one region must know which). The primary
+ * region's stack comes last: its secret replicas are encrypted under the other regions' data keys, which
+ * their stacks make.
+ */
+export function addTokenHookStacks(
+  app: App,
+  settings: TokenHookSettings,
+  bundles: Pick<TokenHookStackProps, 'hookBundleDir' | 'rotationBundleDir'> = {},
+): TokenHookStack[] {
+  const regions = settings.regions ?? [];
+  if (regions.length < 2) return [addTokenHookStack(app, settings, bundles)];
+  const primaryRegion = settings.primaryRegion || (regions[0] as string);
+  const stackIn = (region: string) =>
+    new TokenHookStack(app, regionalStackName(settings.stageName, region), {
+      ...settings,
+      ...bundles,
+      env: { account: process.env.CDK_DEFAULT_ACCOUNT, region },
+    });
+  const others = regions.filter((region) => region !== primaryRegion).map(stackIn);
+  const primary = stackIn(primaryRegion);
+  for (const other of others) primary.addStackDependency(other, "the secret replicas are encrypted under each region's data key");
+  checkWithCompliancePacks(app);
+  return [primary, ...others];
+}
+
+function checkWithCompliancePacks(app: App): void {
   if (!checkedApps.has(app)) {
     checkedApps.add(app);
     Validations.of(app).addPlugins(...COMPLIANCE_PACKS.map((Pack) => new Pack(app)));
   }
-  return stack;
 }
 
 const checkedApps = new WeakSet<App>();

@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { BUNDLE_DIR, ROTATION_BUNDLE_DIR } from './bundles.ts';
 import { DataKey } from './data-key.ts';
@@ -6,12 +7,25 @@ import { HookAlarms } from './hook-alarms.ts';
 import { HookApi } from './hook-api.ts';
 import { HookDashboard } from './hook-dashboard.ts';
 import { HookCredential } from './hook-credential.ts';
-import { HOOK_PATH, HookFunction } from './hook-function.ts';
-import { TABLE_KEY_ATTRIBUTE } from '../lambda/core/patient-record.ts';
+import { HOOK_PATH, HookFunction, type SecretReference } from './hook-function.ts';
+import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/patient-record.ts';
 import { PatientsBackup } from './patients-backup.ts';
-import { PatientsTable } from './patients-table.ts';
+import { GlobalPatientsTable, PatientsTable } from './patients-table.ts';
+import { RegionalFrontDoor } from './regional-front-door.ts';
+import { ReplicationAlarms } from './replication-alarm.ts';
+import {
+  dataKeyAlias,
+  defaultPatientsTableName,
+  localReplicaArn,
+  type RegionalDeployment,
+  type ReplicatedSecret,
+  regionalDeployment,
+  replicaRegionsOf,
+  replicatedSecretName,
+  type SecretReplication,
+} from './regions.ts';
 import { RotationNotice } from './rotation-notice.ts';
-import { resolveSettings, type TokenHookSettings } from './settings.ts';
+import { type ResolvedSettings, resolveSettings, type TokenHookSettings } from './settings.ts';
 import { UserHashKey } from './user-hash-key.ts';
 
 export interface TokenHookStackProps extends StackProps, TokenHookSettings {
@@ -26,13 +40,20 @@ export function tokenHookStackName(stageName: string): string {
   return `OktaTokenHook-${stageName}`;
 }
 
+/** Several regions: the stack name of a stage in one region. */
+export function regionalStackName(stageName: string, region: string): string {
+  return `${tokenHookStackName(stageName)}-${region}`;
+}
+
 /**
  * Everything the Okta token inline hook needs in one account and region: the patients table, the key of
  * the user hash in the logs, the Basic credential (Basic mode only) with, given the Okta settings, its
  * rotation that updates Okta and the notice of each rotation, the function, the HTTP API, the alarms,
  * their topic and a dashboard. Physical names are set only where a name must be known (the access log
  * group under /aws/vendedlogs/, the dashboard), each with the stage in it; CloudFormation derives every
- * other, unique for every stage.
+ * other, unique for every stage. With several regions, one such stack a region (docs/regions.md); there
+ * the global table, the replicated secrets and the data key's alias are named too, as each region finds
+ * its replica by name.
  */
 export class TokenHookStack extends Stack {
   readonly hookUrl: string;
@@ -45,30 +66,27 @@ export class TokenHookStack extends Stack {
     const settings = resolveSettings(props);
     Tags.of(this).add('project', 'okta-token-hook');
     Tags.of(this).add('stage', settings.stageName);
+    // Several regions (docs/regions.md): the primary's stack holds what every region shares, with its
+    // replicas; the others read their local replicas.
+    const deployment = regionalDeployment(settings, props.env?.region);
+    const holdsSharedData = deployment === undefined || deployment.region === deployment.primaryRegion;
+    const replication = (secret: ReplicatedSecret): SecretReplication | undefined =>
+      deployment && {
+        secretName: replicatedSecretName(settings.stageName, secret),
+        regions: replicaRegionsOf(deployment),
+        keyAlias: dataKeyAlias(settings.stageName),
+      };
 
     // What the stack keeps at rest outside the table (secrets, logs, the alarm topic) is encrypted with it.
-    const dataKey = new DataKey(this, 'DataKey', { stageName: settings.stageName });
-    // A table's key cannot change: each kind of key has a table of its own, under a logical id of its own,
-    // so switching userKey reads the table filled for it. With keyMigration the stack holds both; without,
-    // the table not read is left in the account (RETAIN) until an operator deletes it.
-    const tables = {
-      login:
-        settings.userKey === 'login' || settings.keyMigration ? new PatientsTable(this, 'Patients', { userKey: 'login' }).table : undefined,
-      oktaId:
-        settings.userKey === 'oktaId' || settings.keyMigration
-          ? new PatientsTable(this, 'PatientsByOktaId', { userKey: 'oktaId' }).table
-          : undefined,
-    };
-    const table = tables[settings.userKey] as NonNullable<(typeof tables)[typeof settings.userKey]>;
-    const otherTable = tables[settings.userKey === 'login' ? 'oktaId' : 'login'];
-    const backup = new PatientsBackup(this, 'Backup', {
-      tables: [table, ...(otherTable ? [otherTable] : [])],
-      retentionDays: settings.backupRetentionDays,
-      ...(settings.backupCopyVaultArn ? { copyVaultArn: settings.backupCopyVaultArn } : {}),
+    const dataKey = new DataKey(this, 'DataKey', {
+      stageName: settings.stageName,
+      ...(deployment ? { alias: dataKeyAlias(settings.stageName) } : {}),
     });
+    const { table, otherTable, backup } = holdsSharedData ? this.patientsTables(settings, deployment) : { table: undefined };
+    const readTable = table ?? Table.fromTableName(this, 'PatientsReplica', (deployment as RegionalDeployment).patientsTableName);
     // OAuth mode: no shared secret at all, so nothing to store, rotate or hand to Okta.
     const credential =
-      settings.authMode === 'basic'
+      settings.authMode === 'basic' && holdsSharedData
         ? new HookCredential(this, 'Credential', {
             rotationBundleDir: props.rotationBundleDir ?? ROTATION_BUNDLE_DIR,
             encryptionKey: dataKey.key,
@@ -77,30 +95,40 @@ export class TokenHookStack extends Stack {
             ...(settings.oktaOrgUrl && settings.oktaHookId
               ? { okta: { orgUrl: settings.oktaOrgUrl, hookId: settings.oktaHookId, auth: settings.oktaAuth } }
               : {}),
+            ...withReplication(replication('hook-credential')),
           })
         : undefined;
     // Both modes: the key that keeps logins out of the logs' user hashes.
-    const userHashKey = new UserHashKey(this, 'UserHashKey', { encryptionKey: dataKey.key });
+    const userHashKey = holdsSharedData
+      ? new UserHashKey(this, 'UserHashKey', { encryptionKey: dataKey.key, ...withReplication(replication('user-hash-key')) })
+      : undefined;
+    // A secret of this stack by its ARN; another region's by its local replica's name.
+    const secretOf = (own: { secretArn: string } | undefined, secret: ReplicatedSecret): SecretReference => {
+      if (own) return { secretId: own.secretArn, arn: own.secretArn };
+      const name = replicatedSecretName(settings.stageName, secret);
+      return { secretId: name, arn: localReplicaArn(this, name) };
+    };
     const hook = new HookFunction(this, 'Hook', {
       encryptionKey: dataKey.key,
       bundleDir: props.hookBundleDir ?? BUNDLE_DIR,
-      table,
-      auth: credential
-        ? { mode: 'basic', secret: credential.secret, rotationGraceHours: settings.rotationGraceHours }
-        : {
-            mode: 'oauth',
-            issuer: settings.oauthIssuer,
-            audience: settings.oauthAudience,
-            scope: settings.oauthScope,
-            clientId: settings.oauthClientId,
-          },
+      table: readTable,
+      auth:
+        settings.authMode === 'basic'
+          ? { mode: 'basic', secret: secretOf(credential?.secret, 'hook-credential'), rotationGraceHours: settings.rotationGraceHours }
+          : {
+              mode: 'oauth',
+              issuer: settings.oauthIssuer,
+              audience: settings.oauthAudience,
+              scope: settings.oauthScope,
+              clientId: settings.oauthClientId,
+            },
       userKey: settings.userKey,
       patientIdPattern: settings.patientIdPattern,
       claimName: settings.claimName,
       claimTokens: settings.claimTokens,
       failureMode: settings.failureMode,
       ...(settings.maxEventAgeSeconds === undefined ? {} : { maxEventAgeSeconds: settings.maxEventAgeSeconds }),
-      userHashKey: userHashKey.secret,
+      userHashKey: secretOf(userHashKey?.secret, 'user-hash-key'),
       logRetention: settings.logRetention,
       reservedConcurrency: settings.reservedConcurrency,
     });
@@ -113,7 +141,9 @@ export class TokenHookStack extends Stack {
       throttleRateLimit: settings.throttleRateLimit,
       throttleBurstLimit: settings.throttleBurstLimit,
       logRetention: settings.logRetention,
+      healthRoute: deployment !== undefined,
     });
+    const frontDoor = deployment && new RegionalFrontDoor(this, 'FrontDoor', { deployment, api: api.api, stage: api.stage });
     const alarms = new HookAlarms(this, 'Alarms', {
       encryptionKey: dataKey.key,
       hookFunction: hook.function,
@@ -124,6 +154,9 @@ export class TokenHookStack extends Stack {
       ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
       noTrafficAlarmHours: settings.noTrafficAlarmHours,
     });
+    if (deployment && table) {
+      new ReplicationAlarms(this, 'ReplicationAlarms', { table, replicaRegions: replicaRegionsOf(deployment), topic: alarms.topic });
+    }
     const dashboard = new HookDashboard(this, 'Dashboard', {
       hookFunction: hook.function,
       apiStage: api.stage,
@@ -139,12 +172,24 @@ export class TokenHookStack extends Stack {
         stageName: settings.stageName,
       });
     }
-    this.hookUrl = api.hookUrl;
+    this.hookUrl = deployment ? `https://${deployment.domainName}${HOOK_PATH}` : api.hookUrl;
 
     new CfnOutput(this, 'HookUrl', {
-      description: 'Okta: Workflow > Inline Hooks > Add Inline Hook > Token > URL',
-      value: api.hookUrl,
+      description: deployment
+        ? 'Okta: Workflow > Inline Hooks > Add Inline Hook > Token > URL; the same in every region, Route 53 picks the region'
+        : 'Okta: Workflow > Inline Hooks > Add Inline Hook > Token > URL',
+      value: this.hookUrl,
     });
+    if (frontDoor) {
+      new CfnOutput(this, 'RegionalHookUrl', {
+        description: `This region's own URL (${this.region}), past Route 53: for trying one region, never for Okta`,
+        value: api.hookUrl,
+      });
+      new CfnOutput(this, 'HealthCheckId', {
+        description: 'The Route 53 health check of this region: aws route53 get-health-check-status --health-check-id <id>',
+        value: frontDoor.healthCheck.healthCheckId,
+      });
+    }
     new CfnOutput(this, 'DashboardUrl', {
       description: 'The CloudWatch dashboard: answers by reason, latency, cold starts, failures, throttles',
       value: dashboard.url,
@@ -168,13 +213,15 @@ export class TokenHookStack extends Stack {
       });
     }
     new CfnOutput(this, 'PatientsTableName', {
-      description: `The patients table (${TABLE_KEY_ATTRIBUTE[settings.userKey]} -> patientId)`,
-      value: table.tableName,
+      description: `The patients table (${TABLE_KEY_ATTRIBUTE[settings.userKey]} -> patientId)${table ? '' : ": this region's replica"}`,
+      value: readTable.tableName,
     });
-    new CfnOutput(this, 'BackupVaultName', {
-      description: 'The AWS Backup vault holding the daily recovery points of the patients table (docs/operations.md)',
-      value: backup.vault.backupVaultName,
-    });
+    if (backup) {
+      new CfnOutput(this, 'BackupVaultName', {
+        description: 'The AWS Backup vault holding the daily recovery points of the patients table (docs/operations.md)',
+        value: backup.vault.backupVaultName,
+      });
+    }
     if (otherTable) {
       new CfnOutput(this, 'OtherPatientsTableName', {
         description: `keyMigration: the patients table the hook does not read (keyed by ${TABLE_KEY_ATTRIBUTE[settings.userKey === 'login' ? 'oktaId' : 'login']})`,
@@ -208,6 +255,43 @@ export class TokenHookStack extends Stack {
       });
     }
   }
+
+  /**
+   * The patients tables this stack holds and their daily backup. A table's key cannot change: each kind of
+   * key has a table of its own, under a logical id of its own, so switching userKey reads the table filled
+   * for it. With keyMigration the stack holds both; without, the table not read is left in the account
+   * (RETAIN) until an operator deletes it. Several regions: each is a global table with its replicas.
+   */
+  private patientsTables(
+    settings: ResolvedSettings,
+    deployment: RegionalDeployment | undefined,
+  ): { table: ITable; otherTable: ITable | undefined; backup: PatientsBackup } {
+    const tableOf = (id: string, userKey: UserKeyKind): ITable =>
+      deployment
+        ? new GlobalPatientsTable(this, id, {
+            userKey,
+            tableName: userKey === settings.userKey ? deployment.patientsTableName : defaultPatientsTableName(settings.stageName, userKey),
+            replicaRegions: replicaRegionsOf(deployment),
+          }).table
+        : new PatientsTable(this, id, { userKey }).table;
+    const tables = {
+      login: settings.userKey === 'login' || settings.keyMigration ? tableOf('Patients', 'login') : undefined,
+      oktaId: settings.userKey === 'oktaId' || settings.keyMigration ? tableOf('PatientsByOktaId', 'oktaId') : undefined,
+    };
+    const table = tables[settings.userKey] as ITable;
+    const otherTable = tables[settings.userKey === 'login' ? 'oktaId' : 'login'];
+    const backup = new PatientsBackup(this, 'Backup', {
+      tables: [table, ...(otherTable ? [otherTable] : [])],
+      retentionDays: settings.backupRetentionDays,
+      ...(settings.backupCopyVaultArn ? { copyVaultArn: settings.backupCopyVaultArn } : {}),
+    });
+    return { table, otherTable, backup };
+  }
+}
+
+/** Several regions: the shared data's replication when there is one, as the props of its construct. */
+function withReplication(replication: SecretReplication | undefined): { replication?: SecretReplication } {
+  return replication ? { replication } : {};
 }
 
 /** The props that are the Stack's own, without the hook's settings. */
@@ -242,6 +326,12 @@ function stackPropsOf(props: TokenHookStackProps): StackProps {
     logRetention: _logRetention,
     backupRetentionDays: _backupRetentionDays,
     backupCopyVaultArn: _backupCopyVaultArn,
+    regions: _regions,
+    primaryRegion: _primaryRegion,
+    domainName: _domainName,
+    hostedZoneId: _hostedZoneId,
+    drainRegion: _drainRegion,
+    patientsTableName: _patientsTableName,
     ...stackProps
   } = props;
   return stackProps;

@@ -3,6 +3,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeInHipaaAndNist } from './compliance.ts';
+import { replicateSecret, type SecretReplication } from './regions.ts';
 
 /** Letters and digits AWS generates for the key; the function wants at least 32 (USER_HASH_KEY_MIN_LENGTH). */
 export const USER_HASH_KEY_LENGTH = 48;
@@ -24,10 +25,11 @@ export const NO_ROTATION_REASON =
 export class UserHashKey extends Construct {
   readonly secret: Secret;
 
-  constructor(scope: Construct, id: string, { encryptionKey }: { encryptionKey: IKey }) {
+  constructor(scope: Construct, id: string, { encryptionKey, replication }: { encryptionKey: IKey; replication?: SecretReplication }) {
     super(scope, id);
     this.secret = new Secret(this, 'Secret', {
       encryptionKey,
+      ...(replication ? { secretName: replication.secretName } : {}),
       description: 'HMAC key of the user hash in the Okta token hook logs (USER_HASH_KEY_SECRET_ID); not a credential',
       generateSecretString: {
         passwordLength: USER_HASH_KEY_LENGTH,
@@ -36,6 +38,7 @@ export class UserHashKey extends Construct {
       },
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    if (replication) replicateSecret(this.secret, replication);
     Validations.of(this.secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: NO_ROTATION_REASON });
     acknowledgeInHipaaAndNist(this.secret, 'SecretsManagerRotationEnabled', NO_ROTATION_REASON);
   }
