@@ -6,6 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterPattern, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { HEALTH_PATH } from '../lambda/config.ts';
 import { METRICS_NAMESPACE } from '../lambda/observability.ts';
 import { Construct } from 'constructs';
 import type { AuthMode } from './settings.ts';
@@ -24,9 +25,6 @@ export interface HookApiProps {
   /** Several regions: also `GET /health` to the same function, for Route 53's health checks. */
   healthRoute?: boolean;
 }
-
-/** What Route 53's health checks ask for in each region (infra/regional-front-door.ts). */
-export const HEALTH_PATH = '/health';
 
 /** Why `GET /health` has no authorizer (cdk-nag AwsSolutions-APIG4). */
 export const HEALTH_NO_AUTHORIZER_REASON =

@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ConfigError, loadConfig } from '../lambda/config.ts';
+import { ConfigError, DEFAULT_HOOK_PATH, loadConfig } from '../lambda/config.ts';
 import type { UserKeyKind } from '../lambda/core/patient-record.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { bundleCode } from './bundle-code.ts';
@@ -19,9 +19,6 @@ import { decryptThroughSecretsManager } from './data-key.ts';
 import { acknowledgeInHipaaAndNist, NO_DLQ_REASON, NO_VPC_REASON } from './compliance.ts';
 import { createFunctionRole } from './function-role.ts';
 import { SettingsError } from './settings.ts';
-
-/** The one path the function answers on; the API's route is built from the same constant. */
-export const HOOK_PATH = '/tokenHook';
 
 /** Why the hook's role may call BatchGetSecretValue on "*" (cdk-nag AwsSolutions-IAM5). */
 export const BATCH_GET_SECRET_VALUE_REASON =
@@ -110,7 +107,7 @@ export class HookFunction extends Construct {
     super(scope, id);
     const { auth } = props;
     const environment: Record<string, string> = {
-      HOOK_PATH,
+      HOOK_PATH: DEFAULT_HOOK_PATH,
       PATIENTS_TABLE: props.table.tableName,
       USER_KEY: props.userKey,
       PATIENT_ID_PATTERN: props.patientIdPattern,

@@ -3,7 +3,7 @@ import { ApiMapping, DomainName, type HttpApi, type HttpStage } from 'aws-cdk-li
 import { Certificate, CertificateValidation } from 'aws-cdk-lib/aws-certificatemanager';
 import { CnameRecord, HealthCheck, HealthCheckType, HostedZone } from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { HEALTH_PATH } from './hook-api.ts';
+import { HEALTH_PATH } from '../lambda/config.ts';
 import type { RegionalDeployment } from './regions.ts';
 
 /**

@@ -7,7 +7,8 @@ import { HookAlarms } from './hook-alarms.ts';
 import { HookApi } from './hook-api.ts';
 import { HookDashboard } from './hook-dashboard.ts';
 import { HookCredential } from './hook-credential.ts';
-import { HOOK_PATH, HookFunction, type SecretReference } from './hook-function.ts';
+import { DEFAULT_HOOK_PATH } from '../lambda/config.ts';
+import { HookFunction, type SecretReference } from './hook-function.ts';
 import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/patient-record.ts';
 import { PatientsBackup } from './patients-backup.ts';
 import { GlobalPatientsTable, PatientsTable } from './patients-table.ts';
@@ -137,7 +138,7 @@ export class TokenHookStack extends Stack {
       stageName: settings.stageName,
       authMode: settings.authMode,
       hookFunction: hook.function,
-      hookPath: HOOK_PATH,
+      hookPath: DEFAULT_HOOK_PATH,
       throttleRateLimit: settings.throttleRateLimit,
       throttleBurstLimit: settings.throttleBurstLimit,
       logRetention: settings.logRetention,
@@ -172,7 +173,7 @@ export class TokenHookStack extends Stack {
         stageName: settings.stageName,
       });
     }
-    this.hookUrl = deployment ? `https://${deployment.domainName}${HOOK_PATH}` : api.hookUrl;
+    this.hookUrl = deployment ? `https://${deployment.domainName}${DEFAULT_HOOK_PATH}` : api.hookUrl;
 
     new CfnOutput(this, 'HookUrl', {
       description: deployment

@@ -5,6 +5,9 @@ import type { LogLevel } from './observability.ts';
 
 export type FailureMode = 'open' | 'closed';
 
+/** Where Okta calls the hook unless HOOK_PATH says otherwise. */
+export const DEFAULT_HOOK_PATH = '/tokenHook';
+
 /** Where the health check answers (GET, no credential), whatever HOOK_PATH is; Route 53 asks it (infra/). */
 export const HEALTH_PATH = '/health';
 
@@ -239,7 +242,7 @@ function trimmed(env: Record<string, string>, name: string, blank = 'must not be
 }
 
 function hookPath(env: Record<string, string>): string {
-  const path = matching('HOOK_PATH', trimmed(env, 'HOOK_PATH') ?? '/tokenHook', /^\/[\w\-./]*$/, 'must be a path starting with /');
+  const path = matching('HOOK_PATH', trimmed(env, 'HOOK_PATH') ?? DEFAULT_HOOK_PATH, /^\/[\w\-./]*$/, 'must be a path starting with /');
   return path === HEALTH_PATH ? fail('HOOK_PATH', `must not be ${HEALTH_PATH}, the health check's path`) : path;
 }
 

@@ -3,8 +3,8 @@ import { App, Token, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
-import { HEALTH_NO_AUTHORIZER_REASON, HEALTH_PATH } from '../../infra/hook-api.ts';
-import { HOOK_PATH } from '../../infra/hook-function.ts';
+import { HEALTH_NO_AUTHORIZER_REASON } from '../../infra/hook-api.ts';
+import { DEFAULT_HOOK_PATH as HOOK_PATH, HEALTH_PATH } from '../../lambda/config.ts';
 import {
   HEALTH_CHECK_FAILURE_THRESHOLD,
   HEALTH_CHECK_INTERVAL_SECONDS,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_HOOK_PATH } from '../../lambda/config.ts';
 import type { HookRequest } from '../../lambda/core/hook-request.ts';
 import { resolveUserKey, type UserKeyKind } from '../../lambda/core/patient-record.ts';
 import { describeJsonSyntaxError } from '../../lambda/json-syntax.ts';
@@ -163,7 +164,7 @@ function readRequestFile(path: string, name: string): HookRequestBody {
 }
 
 function hookUrl(flag: string | undefined, env: Record<string, string | undefined>): string {
-  const url = flag ?? `http://127.0.0.1:${env.PORT || 3000}${env.HOOK_PATH || '/tokenHook'}`;
+  const url = flag ?? `http://127.0.0.1:${env.PORT || 3000}${env.HOOK_PATH || DEFAULT_HOOK_PATH}`;
   try {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
