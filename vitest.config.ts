@@ -44,8 +44,6 @@ const INFRA = ['test/infra/**/*.test.ts', 'test/build/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    // The load test compares heap sizes after a full collection (test/reliability/load.test.ts).
-    execArgv: ['--expose-gc'],
     // Most system files wait on servers and child processes rather than compute, so two workers help
     // even on two cores (vitest's default there is one).
     maxWorkers: Math.max(2, availableParallelism() - 1),
