@@ -44,6 +44,9 @@ const LOAD = ['test/integration/npm-start-burst.test.ts', 'test/reliability/load
 const INFRA = ['test/infra/**/*.test.ts', 'test/build/**/*.test.ts'];
 
 export default defineConfig({
+  // The last run's durations, which the sequencer orders by, kept in this checkout: node_modules may be
+  // another checkout's (a git worktree's link), and so would its timings be.
+  cacheDir: '.vitest-cache',
   test: {
     // Most system files wait on servers and child processes rather than compute, so two workers help
     // even on two cores (vitest's default there is one).
