@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/support/longest-first.sequencer.ts';
 
 /**
  * The pure tests: no server, no child process, no synth, no build. `npm run test:unit` runs only these,
@@ -43,9 +44,10 @@ const LOAD = ['test/integration/npm-start-burst.test.ts', 'test/reliability/load
 const INFRA = ['test/infra/**/*.test.ts', 'test/build/**/*.test.ts'];
 
 export default defineConfig({
+  // The last run's durations, which the sequencer orders by, kept in this checkout: node_modules may be
+  // another checkout's (a git worktree's link), and so would its timings be.
+  cacheDir: '.vitest-cache',
   test: {
-    // The load test compares heap sizes after a full collection (test/reliability/load.test.ts).
-    execArgv: ['--expose-gc'],
     // Most system files wait on servers and child processes rather than compute, so two workers help
     // even on two cores (vitest's default there is one).
     maxWorkers: Math.max(2, availableParallelism() - 1),
@@ -56,15 +58,18 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // The long poles start first, whichever project they are in (test/support/longest-first.sequencer.ts).
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
-      // First and on one worker: importing the core twice costs more than running these tests at all.
-      { extends: true, test: { name: 'unit', include: UNIT, maxWorkers: 1, sequence: { groupOrder: 0 } } },
+      // Alone (npm run test:unit) on one worker, where importing the core twice costs more than running these
+      // tests at all; in the whole suite they fill the gaps the long files leave.
+      { extends: true, test: { name: 'unit', include: UNIT, sequence: { groupOrder: 0 } } },
       {
         extends: true,
         test: {
           name: 'infra',
           include: INFRA,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 0 },
           // npm run build's bundles, built once for the files that test them (test/build, test/infra/bundle-asset).
           globalSetup: ['test/support/build-bundle.global.ts'],
         },
@@ -75,7 +80,7 @@ export default defineConfig({
           name: 'system',
           include: ['test/**/*.test.ts'],
           exclude: [...UNIT, ...INFRA, ...LOAD],
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 0 },
           // Scans what the integration and reliability suites write for secrets and patient data.
           setupFiles: ['test/support/scan-output.setup.ts'],
         },
@@ -86,7 +91,7 @@ export default defineConfig({
           name: 'load',
           include: LOAD,
           maxWorkers: 1,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 1 },
           setupFiles: ['test/support/scan-output.setup.ts'],
         },
       },

@@ -38,13 +38,16 @@ const RETRYABLE_CODES = new Set([
   'InternalServiceError',
 ]);
 
+/** How many times one call is tried, the first attempt included, unless the caller says otherwise. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
 export type AwsJsonCall = <Output>(operation: string, input: object, signal: AbortSignal) => Promise<Output>;
 
 /**
  * The AWS JSON protocol over one keep-alive connection pool, signed with SigV4. Throttling, 5xx and
  * network faults are retried with jittered back-off, but never past the caller's signal.
  */
-export function createAwsJsonClient({ service, env, credentials, maxAttempts = 3 }: AwsJsonClientOptions): AwsJsonCall {
+export function createAwsJsonClient({ service, env, credentials, maxAttempts = DEFAULT_MAX_ATTEMPTS }: AwsJsonClientOptions): AwsJsonCall {
   const endpoint = resolveEndpoint(service, env);
   const region = resolveRegion(env);
   const { contentType, targetPrefix } = PROTOCOL[service];

@@ -32,11 +32,16 @@ beforeAll(() => {
   // Both auth modes in one app, synthesized once, Basic with and without the Okta settings (automatic
   // rotation or none). With an alarm email, so the optional SNS topic and the rotation notice are checked
   // too. Synth throws on any finding.
-  synthesized = tokenHookApp([
-    { stageName: 'nag', alarmEmail: 'ops@example.com', ...OKTA },
-    { ...OAUTH, stageName: 'nag-oauth', alarmEmail: 'ops@example.com' },
-    { stageName: 'nag-manual', alarmEmail: 'ops@example.com' },
-  ]);
+  // CDK's own CloudFormation validation runs here as in `cdk synth`, and its report is checked below.
+  synthesized = tokenHookApp(
+    [
+      { stageName: 'nag', alarmEmail: 'ops@example.com', ...OKTA },
+      { ...OAUTH, stageName: 'nag-oauth', alarmEmail: 'ops@example.com' },
+      { stageName: 'nag-manual', alarmEmail: 'ops@example.com' },
+    ],
+    undefined,
+    { cloudFormationValidation: true },
+  );
   assembly = synthesized.app.synth();
 });
 

@@ -41,12 +41,22 @@ export interface Synthesized {
   stacks: TokenHookStack[];
 }
 
+export interface SynthOptions {
+  /**
+   * Run CDK's built-in CloudFormation validation too, as `cdk synth` does. Off by default: it only warns
+   * (test/infra/cdk-nag.test.ts is where its report is checked) and starting its engine costs seconds of CPU
+   * in every worker that synthesizes. The cdk-nag packs run on every synth either way.
+   */
+  cloudFormationValidation?: boolean;
+}
+
 /** An app like infra/app.ts, with one stack per settings; synthesize it with Template.fromStack. */
 export function tokenHookApp(
   settings: TokenHookSettings[],
   bundles: Pick<TokenHookStackProps, 'hookBundleDir' | 'rotationBundleDir'> = stubBundles(),
+  { cloudFormationValidation = false }: SynthOptions = {},
 ): Synthesized {
-  const app = new App({ context: cdkJsonContext() });
+  const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: cloudFormationValidation });
   const stacks = settings.map((each) => addTokenHookStack(app, each, bundles));
   return { app, stacks };
 }

@@ -13,7 +13,13 @@ import { CURRENT_SINCE_TAG } from '../../lambda/aws/secrets-manager-credentials.
 import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-auth.ts';
 import { describeError } from '../../lambda/observability.ts';
 import { rotateBasicCredential } from '../../lambda/rotation/rotate-basic-credential.ts';
+import { createBasicCallerAuthenticator } from '../../lambda/auth/basic-caller.ts';
+import { loadConfig } from '../../lambda/config.ts';
+import type { PatientStore } from '../../lambda/core/ports.ts';
+import { createHookHandler } from '../../lambda/hook.ts';
+import { REQUEST_BUDGET_MS } from '../../lambda/request-deadline.ts';
 import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
+import { LOCAL_DEFAULTS } from '../../tools/cli/local-target.ts';
 import { createApiGatewayServer } from '../../local/api-gateway-server.ts';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { captureLine, treatAsSecret } from '../support/captured-output.ts';
@@ -532,16 +538,40 @@ describe('every answer within 1 s', () => {
   });
 
   it('the credential read and the store lookup share one budget: a slow read leaves the store less time', async () => {
-    const server = await secretsManager(OLD, T0 - 30 * DAY);
-    server.fault({ delayMs: 250 });
-    const blackHole = await startBlackHole();
-    cleanup.push(() => blackHole.close());
-    const hook = await hookOverHttp(server, { STORE_TIMEOUT_MS: '800' }, blackHole.url);
-    const started = performance.now();
-    // The store never answers: alone, its 800 ms would take the answer past 1 s after a 250 ms read.
-    expect(await signIn(hook, basicHeaderValue(OLD))).toMatchObject({ status: 204 });
-    expect(performance.now() - started).toBeLessThan(1000);
-    expect(lastLogOf(hook)).toMatchObject({ reason: 'StoreFailure', errorCode: 'DeadlineExceeded' });
+    // The hook itself with in-memory ports, on a fake clock: the read takes 250 ms, the store never
+    // answers. Alone, its 800 ms would end 1050 ms in; with one budget it is cut at the request's 900 ms.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const output = capturedOutput();
+    let lookup: AbortSignal | undefined;
+    const store: PatientStore = {
+      findPatient: (_userKey, deadline) =>
+        new Promise((_resolve, reject) => {
+          lookup = deadline;
+          deadline.addEventListener('abort', () => reject(deadline.reason), { once: true });
+        }),
+    };
+    const readTakes = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const handle = createHookHandler({
+      config: loadConfig({ ...LOCAL_DEFAULTS, STORE_TIMEOUT_MS: '800' }),
+      store,
+      caller: createBasicCallerAuthenticator({
+        acceptedCredentials: async () => {
+          await readTakes(250);
+          return [{ ...OLD, version: { id: 'v1', stage: 'AWSCURRENT' } }];
+        },
+      }),
+      log: output.log,
+      requests: output.requests,
+    });
+    const answer = handle(hookEvent({ body: PATIENT_REQUEST, authorization: basicHeaderValue(OLD) }));
+    await vi.advanceTimersByTimeAsync(250);
+    expect(lookup?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(REQUEST_BUDGET_MS - 250 - 1);
+    expect(lookup?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(lookup?.aborted).toBe(true);
+    expect((await answer).statusCode).toBe(204);
+    expect(JSON.parse(output.logs.at(-1) as string)).toMatchObject({ reason: 'StoreFailure', errorCode: 'DeadlineExceeded' });
   });
 
   it.each([

@@ -1,5 +1,4 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicHeaderValue } from '../../lambda/core/basic-auth.ts';
 import { SAMPLE_PATIENTS } from '../../local/patients-table.ts';
@@ -8,11 +7,6 @@ import { LOCAL_AUTHORIZATION, type LocalHook, startLocalHook } from '../support/
 
 const REQUESTS = 2000;
 const CONCURRENCY = 50;
-const WARM_UP = 200;
-// What the run may leave behind after a full collection, besides the log and metric lines the harness
-// keeps on purpose: V8's code and feedback, pools (measured: about 1.5 MB). Keeping one request's event
-// or answer (a few KB) for each of the 2,000 requests would be well over this.
-const HEAP_MARGIN_BYTES = 3 * 1024 * 1024;
 
 interface Expected {
   status: number;
@@ -80,26 +74,12 @@ describe('load: 2,000 requests, 50 at a time, through the local server', () => {
     await hook.close();
   });
 
-  it('answers every request rightly, and the heap returns to where it started', async () => {
-    expect(typeof global.gc, 'run with --expose-gc (vitest.config.ts execArgv)').toBe('function');
-    await run(hook, agent, WARM_UP);
-    const before = await settledHeap();
-    const linesBefore = hook.logs.length;
-
-    const started = performance.now();
+  // No heap check: a heap size after a collection is V8's and the machine's as much as the hook's, so it
+  // could not fail for the hook alone.
+  it('answers every request rightly, each with its one log line', async () => {
     const wrong = await run(hook, agent, REQUESTS);
-    const elapsedMs = performance.now() - started;
-    const after = await settledHeap();
-
     expect(wrong).toStrictEqual([]);
-    expect(hook.logs).toHaveLength(WARM_UP + REQUESTS);
-    const keptLines = hook.logs.slice(linesBefore).reduce((bytes, line) => bytes + line.length, 0);
-    const growth = after - before - keptLines;
-    console.info(
-      `load: ${REQUESTS} requests in ${(elapsedMs / 1000).toFixed(2)} s; heap ${mb(before)} MB before, ${mb(after)} MB after, ` +
-        `of which ${mb(keptLines)} MB are the captured log lines: ${mb(growth)} MB left`,
-    );
-    expect(growth).toBeLessThan(HEAP_MARGIN_BYTES);
+    expect(hook.logs).toHaveLength(REQUESTS);
   });
 });
 
@@ -136,14 +116,3 @@ function post(agent: Agent, url: string, authorization: string, body: string): P
     request.end(body);
   });
 }
-
-/** heapUsed after full collections, once pending callbacks (sockets, timers) have run. */
-async function settledHeap(): Promise<number> {
-  for (let round = 0; round < 3; round++) {
-    await sleep(20);
-    global.gc?.();
-  }
-  return process.memoryUsage().heapUsed;
-}
-
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
