@@ -65,7 +65,8 @@ export function tokenHookApp(
 export function regionalTokenHookApp(
   settings: TokenHookSettings[],
   bundles: Pick<TokenHookStackProps, 'hookBundleDir' | 'rotationBundleDir'> = stubBundles(),
+  { cloudFormationValidation = false }: SynthOptions = {},
 ): Synthesized {
-  const app = new App({ context: cdkJsonContext() });
+  const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: cloudFormationValidation });
   return { app, stacks: settings.flatMap((each) => addTokenHookStacks(app, each, bundles)) };
 }

@@ -549,6 +549,7 @@ describe('every answer within 1 s', () => {
           lookup = deadline;
           deadline.addEventListener('abort', () => reject(deadline.reason), { once: true });
         }),
+      checkReadable: async () => {},
     };
     const readTakes = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     const handle = createHookHandler({
