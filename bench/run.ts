@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
+import { type CliIo, EXIT, type ExitCode, processIo } from '../tools/cli/run-command.ts';
 import { buildBundle, BUNDLE_FILE, METAFILE } from '../infra/bundles.ts';
 import { type BundleResult, kb, measureBundle } from './measure/bundle.ts';
 import {
@@ -48,18 +49,22 @@ machine quiet). Exit 1 when a goal is missed.
   BENCH_QUICK=1          a smoke run: 3 s of load, fewer cold runs
   BENCH_NO_HYPERFINE=1   time cold starts with the built-in child-process loop even if hyperfine is on PATH`;
 
-/** --save or --help; anything else is one line and exit 2. */
-function benchOptions(argv: string[]): { save: boolean; help: boolean } {
+/** --save, or --help and the exit code to stop with; anything else is one line and exit 2. */
+export function benchCommandLine(argv: readonly string[], io: CliIo): { save: boolean } | ExitCode {
   try {
     const { values } = parseArgs({
-      args: argv,
+      args: [...argv],
       options: { save: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     });
-    return { save: values.save ?? false, help: values.help ?? false };
+    if (values.help) {
+      io.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    return { save: values.save ?? false };
   } catch (error) {
-    console.error(`error: ${(error as Error).message.split('. ')[0]}; npm run bench -- --help shows the usage`);
-    process.exit(2);
+    io.stderr.write(`error: ${(error as Error).message.split('. ')[0]}; npm run bench -- --help shows the usage\n`);
+    return EXIT.usage;
   }
 }
 
@@ -252,11 +257,9 @@ function printReport(results: Results, saved: boolean): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { save, help } = benchOptions(process.argv.slice(2));
-  if (help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const commandLine = benchCommandLine(process.argv.slice(2), processIo());
+  if (typeof commandLine === 'number') process.exit(commandLine);
+  const { save } = commandLine;
   const results = await main();
   // Only on request: the file holds the published figures, and a smoke or busy-machine run is not one.
   if (save) writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
