@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchCommandLine } from '../../bench/run.ts';
+import { benchCommandLine } from '../../bench/command-line.ts';
 import { demoCommandLine } from '../../demo/demo-command-line.ts';
 import { runMeasureImportCommand } from '../../local/measure-import-command.ts';
 import { startCommandLine } from '../../local/start-command-line.ts';
