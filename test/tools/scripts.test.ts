@@ -4,11 +4,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { benchCommandLine } from '../../bench/command-line.ts';
 import { demoCommandLine } from '../../demo/demo-command-line.ts';
 import { runMeasureImportCommand } from '../../local/measure-import-command.ts';
 import { startCommandLine } from '../../local/start-command-line.ts';
+import { loadLocalSettings } from '../../tools/cli/local-settings.ts';
 import type { CliIo } from '../../tools/cli/run-command.ts';
 import { runExecuteCommand } from '../../tools/okta/execute-command.ts';
 import { runRegisterCommand } from '../../tools/okta/register-command.ts';
@@ -122,8 +123,8 @@ describe('every npm script', () => {
   });
 });
 
-describe('a script, as a process', () => {
-  it.concurrent('prints the whole usage for --help before it exits 0, and nothing on stderr', async ({ expect }) => {
+describe('a script, as a process', { concurrent: true }, () => {
+  it('prints the whole usage for --help before it exits 0, and nothing on stderr', async ({ expect }) => {
     const help = await run('start', ['--help']);
     expect(help).toMatchObject({ code: 0, stderr: '' });
     const inProcess = capturedIo();
@@ -131,9 +132,7 @@ describe('a script, as a process', () => {
     expect(help.stdout).toBe(inProcess.out());
   });
 
-  it.concurrent('okta:secret says what to do when no region is found, in one line without the SDK warning, and exits 1', async ({
-    expect,
-  }) => {
+  it('okta:secret says what to do when no region is found, in one line without the SDK warning, and exits 1', async ({ expect }) => {
     const noAws = mkdtempSync(join(tmpdir(), 'no-aws-'));
     try {
       const result = await run('okta:secret', ['--secret-id', 'token-hook-credential'], {
@@ -156,11 +155,9 @@ describe('a script, as a process', () => {
     }
   });
 
-  describe('.env', () => {
+  it('reads .env in its folder, without overriding a variable already set', async ({ expect }) => {
     const folder = mkdtempSync(join(tmpdir(), 'dot-env-'));
-    afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-    it.concurrent('reaches the tools, without overriding a variable already set', async ({ expect }) => {
+    try {
       const [inFile, alreadySet] = [await freePort(), await freePort()];
       writeFileSync(join(folder, '.env'), `OKTA_ORG_URL=http://127.0.0.1:${inFile}\nOKTA_API_TOKEN=from-dot-env\n`);
       // The token comes from the file alone: without it, okta:execute stops at once with a usage error naming it.
@@ -169,24 +166,22 @@ describe('a script, as a process', () => {
         env: { OKTA_ORG_URL: `http://127.0.0.1:${alreadySet}`, OKTA_API_TOKEN: undefined, OKTA_ACCESS_TOKEN: undefined },
       });
       expect(result).toMatchObject({ code: 1, stderr: `error: cannot reach http://127.0.0.1:${alreadySet}: ECONNREFUSED\n` });
-    });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
 
-    it.concurrent('is optional, and git-ignored', async ({ expect }) => {
-      const empty = mkdtempSync(join(tmpdir(), 'no-dot-env-'));
-      try {
-        expect(
-          await run('okta:execute', [], {
-            cwd: empty,
-            env: { OKTA_ORG_URL: undefined, OKTA_API_TOKEN: undefined, OKTA_ACCESS_TOKEN: undefined },
-          }),
-        ).toMatchObject({
-          code: 2,
-          stderr: 'error: OKTA_ORG_URL is required, e.g. https://dev-123456.okta.com; npm run okta:execute -- --help shows the usage\n',
-        });
-      } finally {
-        rmSync(empty, { recursive: true, force: true });
-      }
-      expect(readFileSync(join(PACKAGE, '.gitignore'), 'utf8').split('\n')).toContain('.env');
-    });
+describe('.env', () => {
+  it('is optional, and git-ignored', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'no-dot-env-'));
+    try {
+      const before = { ...process.env };
+      loadLocalSettings(join(empty, '.env'));
+      expect({ ...process.env }, 'no file, nothing set and nothing thrown').toStrictEqual(before);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+    expect(readFileSync(join(PACKAGE, '.gitignore'), 'utf8').split('\n')).toContain('.env');
   });
 });
