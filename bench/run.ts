@@ -6,9 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
+import { processIo } from '../tools/cli/run-command.ts';
+import { benchCommandLine } from './command-line.ts';
 import { buildBundle, BUNDLE_FILE, METAFILE } from '../infra/bundles.ts';
 import { type BundleResult, kb, measureBundle } from './measure/bundle.ts';
 import {
@@ -38,30 +39,6 @@ export const GOALS = {
 } as const;
 
 const RESULTS_FILE = fileURLToPath(new URL('./results.json', import.meta.url));
-
-const USAGE = `usage: npm run bench [-- --save]
-
-Builds the bundle, then measures its size, cold load, cold first answer, warm handler time and the
-local service under load, and prints them with their methods and goals (a few minutes; keep the
-machine quiet). Exit 1 when a goal is missed.
-  --save                 write the figures to bench/results.json, the published ones (commit it)
-  BENCH_QUICK=1          a smoke run: 3 s of load, fewer cold runs
-  BENCH_NO_HYPERFINE=1   time cold starts with the built-in child-process loop even if hyperfine is on PATH`;
-
-/** --save or --help; anything else is one line and exit 2. */
-function benchOptions(argv: string[]): { save: boolean; help: boolean } {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { save: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    });
-    return { save: values.save ?? false, help: values.help ?? false };
-  } catch (error) {
-    console.error(`error: ${(error as Error).message.split('. ')[0]}; npm run bench -- --help shows the usage`);
-    process.exit(2);
-  }
-}
 
 interface Results {
   when: string;
@@ -252,11 +229,9 @@ function printReport(results: Results, saved: boolean): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { save, help } = benchOptions(process.argv.slice(2));
-  if (help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const commandLine = benchCommandLine(process.argv.slice(2), processIo());
+  if (typeof commandLine === 'number') process.exit(commandLine);
+  const { save } = commandLine;
   const results = await main();
   // Only on request: the file holds the published figures, and a smoke or busy-machine run is not one.
   if (save) writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);

@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import dynalite from 'dynalite';
 import type { DynamoDbProcessMessage } from './dynamodb-process.ts';
 
 export interface EmbeddedDynamoDb {
@@ -42,6 +41,8 @@ export async function startEmbeddedDynamoDb({
   dataDir,
 }: EmbeddedDynamoDbOptions = {}): Promise<EmbeddedDynamoDb> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // Loaded here, not with the module: npm start only starts the process that runs this, and need not load it.
+  const { default: dynalite } = await import('dynalite');
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir ? { path: dataDir } : {}) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -6,27 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { EXIT, UsageError } from '../tools/cli/run-command.ts';
-import { demoSettings, type LocalSettings, OKTA_DEFAULT_APP_PORT, type OktaSettings } from '../demo/demo-settings.ts';
+import { EXIT, processIo, UsageError } from '../tools/cli/run-command.ts';
+import { demoCommandLine } from '../demo/demo-command-line.ts';
+import { demoSettings, type LocalSettings, type OktaSettings } from '../demo/demo-settings.ts';
 import { type HookProcess, startHookProcess } from '../demo/hook-process.ts';
 import { MintReports } from '../demo/mint-reports.ts';
 import { checkPortFree, listenLocally } from '../local/ports.ts';
 import { DEMO_USERS } from '../demo/users.ts';
 import { createWebApp, type WebApp } from '../demo/web-app.ts';
 import { loadLocalSettings } from '../tools/cli/local-settings.ts';
-
-const USAGE = `usage: npm run demo
-
-Starts, on 127.0.0.1, the hook as npm start runs it, a local OpenID provider that calls it as Okta does,
-and a web app whose "My profile" page lists the ID token's claims; prints the app's URL and the users
-to sign in as. Ctrl-C stops it all. It takes no arguments: settings come from the environment.
-  DEMO_PORT, DEMO_ISSUER_PORT, DEMO_HOOK_PORT   the app's, the provider's and the hook's ports
-                                                (default: any free one; 0 says so too)
-  OKTA_ISSUER, OKTA_CLIENT_ID [, OKTA_CLIENT_SECRET]
-                                                sign in through this Okta org instead (the app
-                                                alone, on DEMO_PORT, default ${OKTA_DEFAULT_APP_PORT})
-  Every npm start setting (LOCAL_DATA_DIR, DYNAMODB_PORT, USER_KEY, CLAIM_NAME, ...) applies to the hook.
-docs/demo.md says more. Exit codes: 0 stopped by Ctrl-C, 1 failed, 2 usage error or a taken port.`;
 
 loadLocalSettings();
 const say = (line: string) => console.log(line);
@@ -35,13 +23,8 @@ const fail = (error: unknown): never => {
   process.exit(error instanceof UsageError ? EXIT.usage : EXIT.failed);
 };
 
-const [firstArgument] = process.argv.slice(2);
-if (firstArgument === '--help' || firstArgument === '-h') {
-  say(USAGE);
-  process.exit(EXIT.ok);
-}
-if (firstArgument !== undefined)
-  fail(new UsageError(`it takes no arguments, "${firstArgument}" was given: settings come from the environment (npm run demo -- --help)`));
+const commandLineExit = demoCommandLine(process.argv.slice(2), processIo());
+if (commandLineExit !== undefined) process.exit(commandLineExit);
 
 const settings = (() => {
   try {

@@ -4,19 +4,9 @@ import { describeExit } from '../local/embedded-dynamodb.ts';
 import { localHookEnvironment, prepareLocalStore } from '../local/local-environment.ts';
 import { checkPortFree, listenLocally, portSetting } from '../local/ports.ts';
 import { startBanner } from '../local/start-banner.ts';
-import { EXIT, UsageError } from '../tools/cli/run-command.ts';
+import { startCommandLine } from '../local/start-command-line.ts';
+import { EXIT, processIo, UsageError } from '../tools/cli/run-command.ts';
 import { loadLocalSettings } from '../tools/cli/local-settings.ts';
-
-const USAGE = `usage: npm start
-
-Runs the hook's Lambda handler on http://127.0.0.1:$PORT (default 3000) behind the same API Gateway
-event Lambda gets, with an embedded DynamoDB store on $DYNAMODB_PORT (default 8000) whose data stays in
-$LOCAL_DATA_DIR (default .data/dynamodb), and the sample patients when it creates the table. Ctrl-C
-stops it. It takes no arguments: settings come from the environment (and .env), as the Lambda's do:
-  PORT, DYNAMODB_PORT, LOCAL_DATA_DIR, AWS_ENDPOINT_URL_DYNAMODB (another store), HOOK_USERNAME,
-  HOOK_PASSWORD (default admin / supersecret), USER_KEY, CLAIM_NAME, FAILURE_MODE, LOG_LEVEL, ...
-Exit codes: 0 stopped by Ctrl-C, 1 failed or its store stopped, 2 usage error, a taken port or a store
-held by another npm start.`;
 
 loadLocalSettings();
 // A taken port or a store held by another npm start: one line that says what to change, not a stack trace.
@@ -24,13 +14,8 @@ const fail = (error: unknown): never => {
   console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(error instanceof UsageError ? EXIT.usage : EXIT.failed);
 };
-const [firstArgument] = process.argv.slice(2);
-if (firstArgument === '--help' || firstArgument === '-h') {
-  console.log(USAGE);
-  process.exit(EXIT.ok);
-}
-if (firstArgument !== undefined)
-  fail(new UsageError(`it takes no arguments, "${firstArgument}" was given: settings come from the environment (npm start -- --help)`));
+const commandLineExit = startCommandLine(process.argv.slice(2), processIo());
+if (commandLineExit !== undefined) process.exit(commandLineExit);
 const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.data/dynamodb');
 let hookPort = 0;
 try {

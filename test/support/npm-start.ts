@@ -58,7 +58,7 @@ export function startNpmStart(env: Record<string, string>): NpmStart {
   };
 }
 
-/** Kills every npm start this file started and has not stopped (for afterEach). */
+/** Kills every npm start this file started and has not stopped (for afterEach, or afterAll when tests run side by side). */
 export function killNpmStarts(): void {
   for (const child of running) child.kill('SIGKILL');
 }

@@ -71,6 +71,24 @@ export async function runCommand<O extends Options>(
   }
 }
 
+/**
+ * The command line of a command that takes no arguments, its settings coming from the environment (npm
+ * start, npm run demo): --help prints the usage and any argument is a one-line usage error, each ending
+ * the run with the exit code returned; undefined when the command line is empty and the command goes on.
+ */
+export function checkNoArguments(argv: readonly string[], io: CliIo, spec: { command: string; usage: string }): ExitCode | undefined {
+  const [first] = argv;
+  if (first === undefined) return undefined;
+  if (first === '--help' || first === '-h') {
+    io.stdout.write(`${spec.usage}\n`);
+    return EXIT.ok;
+  }
+  io.stderr.write(
+    `${spec.command}: it takes no arguments, "${first}" was given: settings come from the environment (${spec.command} -- --help)\n`,
+  );
+  return EXIT.usage;
+}
+
 /** The running process as a CliIo: its streams, environment, and a terminal prompt when there is one. */
 export function processIo(): CliIo {
   return {
