@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_HOOK_PATH } from '../lambda/config.ts';
 import { createApiGatewayServer } from '../local/api-gateway-server.ts';
 import { describeExit } from '../local/embedded-dynamodb.ts';
 import { localHookEnvironment, prepareLocalStore } from '../local/local-environment.ts';
@@ -35,7 +36,7 @@ const port = await listenLocally(server, hookPort, 'PORT').catch(async (error: u
   await store.embedded?.close();
   return fail(error);
 });
-const url = `http://127.0.0.1:${port}${process.env.HOOK_PATH ?? '/tokenHook'}`;
+const url = `http://127.0.0.1:${port}${process.env.HOOK_PATH ?? DEFAULT_HOOK_PATH}`;
 const storeLine = store.embedded
   ? `embedded DynamoDB at ${store.endpoint} (process ${store.embedded.pid}), data in ${dataDir}`
   : store.endpoint;
