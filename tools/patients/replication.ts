@@ -32,7 +32,9 @@ export const LOCAL_REPLICAS_VARIABLE = 'LOCAL_DYNAMODB_REPLICAS';
 
 export const DEFAULT_REPLICATION_TIMEOUT_SECONDS = 60;
 export const MAX_REPLICATION_TIMEOUT_SECONDS = 900;
-const POLL_MS = 1000;
+// Replication usually takes under a second: the first re-reads come soon, then a round a second.
+const FIRST_POLL_MS = 100;
+const MAX_POLL_MS = 1000;
 // A read that takes longer is given up for this round (and counted as not caught up yet).
 const READ_TIMEOUT_MS = 5000;
 // DynamoDB's limit for one BatchGetItem call, and how many of them a replica is read with at once.
@@ -76,8 +78,8 @@ interface Lagging {
 }
 
 /**
- * Reads each replica until it shows every written item as written, a round of reads a second, until
- * the first round that ends past `timeoutMs`: the regions that did not catch up by then, none when all
+ * Reads each replica until it shows every written item as written (the waits between rounds grow from
+ * 0.1 s to a second), until the first round that ends past `timeoutMs`: the regions that did not catch up by then, none when all
  * did. A failed read counts as not caught up yet (a region can be briefly unreachable), and is named
  * when it was the last.
  */
@@ -92,7 +94,7 @@ async function waitForReplicas(
     replicas.map(async ({ region, client }): Promise<Lagging | undefined> => {
       let pending = [...items];
       let lastError: string | undefined;
-      for (;;) {
+      for (let poll = FIRST_POLL_MS; ; poll = Math.min(poll * 2, MAX_POLL_MS)) {
         try {
           pending = await notShownYet(client, table, pending);
           lastError = undefined;
@@ -102,7 +104,7 @@ async function waitForReplicas(
         if (pending.length === 0) return undefined;
         const wait = endsAt - performance.now();
         if (wait <= 0) return { region, missing: pending.length, ...(lastError ? { lastError } : {}) };
-        await sleep(Math.min(POLL_MS, wait));
+        await sleep(Math.min(poll, wait));
       }
     }),
   );

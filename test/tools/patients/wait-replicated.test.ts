@@ -95,7 +95,7 @@ async function patients(
   return { code, out: io.out(), err: io.err() };
 }
 
-describe('--wait-replicated', () => {
+describe.concurrent('--wait-replicated', () => {
   it('put: waits until the replica shows the patient id, then says where it is', async () => {
     const table = await freshTable();
     const run = await patients(['put', 'kim.sato@example.com', '6789', '--table', table, '--wait-replicated'], {
