@@ -59,8 +59,8 @@ export interface ReplicaWait {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const REPLICA_ATTEMPTS = 10;
-const REPLICA_DELAY_MS = 3_000;
+export const REPLICA_ATTEMPTS = 10;
+export const REPLICA_DELAY_MS = 3_000;
 
 export function createRotationHandler(
   client: SecretsManagerClient,
