@@ -19,7 +19,7 @@ import { bundleCode } from './bundle-code.ts';
 import { decryptThroughSecretsManager } from './data-key.ts';
 import { acknowledgeInHipaaAndNist, NO_DLQ_REASON, NO_VPC_REASON, ROTATION_CONCURRENCY_REASON } from './compliance.ts';
 import { createFunctionRole } from './function-role.ts';
-import { replicateSecret, type SecretReplication } from './regions.ts';
+import { replicaArn, replicateSecret, type SecretReplication } from './regions.ts';
 
 export const HOOK_USERNAME = 'okta-hook';
 
@@ -128,6 +128,8 @@ export class HookCredential extends Construct {
         OKTA_HOOK_ID: okta.hookId,
         OKTA_AUTH: okta.auth,
         OKTA_CREDENTIAL_SECRET_ID: this.oktaCredential.secretArn,
+        // Several regions: setSecret gives Okta the new value only once each of these holds it (docs/regions.md).
+        ...(props.replication ? { REPLICA_REGIONS: props.replication.regions.join(',') } : {}),
       },
     });
     this.rotationFunction = rotationFunction;
@@ -139,6 +141,16 @@ export class HookCredential extends Construct {
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.oktaCredential.secretArn] }),
     );
     role.addToPrincipalPolicy(decryptThroughSecretsManager(props.encryptionKey));
+    // Several regions: whether each replica holds the pending version yet (its labels only: no value, no key).
+    const { replication } = props;
+    if (replication) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:DescribeSecret'],
+          resources: replication.regions.map((region) => replicaArn(this, replication.secretName, region)),
+        }),
+      );
+    }
 
     // Adds exactly what rotation needs to the function's role: DescribeSecret, GetSecretValue,
     // PutSecretValue and UpdateSecretVersionStage on this secret, and GetRandomPassword.

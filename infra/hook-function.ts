@@ -29,7 +29,7 @@ export const BATCH_GET_SECRET_VALUE_REASON =
 /**
  * A secret as the function reads it: the id it asks Secrets Manager for, and the ARN its role may read.
  * A secret of the stack is both its ARN; a local replica of another region's secret is asked for by name
- * (infra/regions.ts, localReplicaArn).
+ * (infra/regions.ts, replicaArn).
  */
 export interface SecretReference {
   secretId: string;

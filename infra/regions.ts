@@ -83,16 +83,17 @@ export function replicateSecret(secret: Secret, { regions, keyAlias }: SecretRep
 }
 
 /**
- * The ARN of the local replica of a secret that another region's stack created: the same name and
- * random six-character suffix as the primary's, in this stack's region. The suffix is known only to the
- * primary's stack, so IAM matches it with six `?`, which match exactly six characters: the full ARN of
- * this one secret in this one region, and no other secret whose name starts alike.
+ * The ARN of a secret's replica in `region` (default this stack's): the primary's name and random
+ * six-character suffix, in that region. The suffix is known only to the primary's stack, and there only
+ * once deployed, so IAM matches it with six `?`, which match exactly six characters: the full ARN of this
+ * one secret in this one region, and no other secret whose name starts alike.
  */
-export function localReplicaArn(scope: IConstruct, secretName: string): string {
+export function replicaArn(scope: IConstruct, secretName: string, region?: string): string {
   return Stack.of(scope).formatArn({
     service: 'secretsmanager',
     resource: 'secret',
     resourceName: `${secretName}-??????`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    ...(region ? { region } : {}),
   });
 }

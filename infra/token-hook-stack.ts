@@ -17,7 +17,7 @@ import { ReplicationAlarms } from './replication-alarm.ts';
 import {
   dataKeyAlias,
   defaultPatientsTableName,
-  localReplicaArn,
+  replicaArn,
   type RegionalDeployment,
   type ReplicatedSecret,
   regionalDeployment,
@@ -107,7 +107,7 @@ export class TokenHookStack extends Stack {
     const secretOf = (own: { secretArn: string } | undefined, secret: ReplicatedSecret): SecretReference => {
       if (own) return { secretId: own.secretArn, arn: own.secretArn };
       const name = replicatedSecretName(settings.stageName, secret);
-      return { secretId: name, arn: localReplicaArn(this, name) };
+      return { secretId: name, arn: replicaArn(this, name) };
     };
     const hook = new HookFunction(this, 'Hook', {
       encryptionKey: dataKey.key,

@@ -87,7 +87,9 @@ export function createHookHandler({
 
   /**
    * GET /health, for Route 53's health checks: no credential, since it reads no patient and answers only
-   * whether this region's table answered one read (of a key no user can have) within the store's bound.
+   * whether this region can serve Okta: its table answered one read (of a key no user can have) within the
+   * store's bound, and it holds (or could read) what it checks Okta's calls with, as a region that cannot
+   * would refuse every one of them.
    */
   async function answerHealthCheck(method: string | undefined, deadline: RequestDeadline): Promise<Outcome> {
     if (method !== 'GET' && method !== 'HEAD') {
@@ -96,7 +98,7 @@ export function createHookHandler({
     const signal = deadline.within(config.storeTimeoutMs);
     try {
       // Bounded here too, so a store that ignores its signal cannot hold the answer past the deadline.
-      await untilDeadline(store.checkReadable(signal), signal, 'the health check read');
+      await untilDeadline(Promise.all([store.checkReadable(signal), caller.checkReady?.(signal)]), signal, 'the health check read');
       return { answer: healthAnswer(true), reason: 'HealthCheckPassed' };
     } catch (error) {
       return { answer: healthAnswer(false), reason: 'HealthCheckFailed', error };

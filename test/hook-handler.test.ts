@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBasicCallerAuthenticator } from '../lambda/auth/basic-caller.ts';
 import { loadConfig } from '../lambda/config.ts';
 import { basicHeaderValue } from '../lambda/core/basic-auth.ts';
-import type { PatientStore } from '../lambda/core/ports.ts';
+import type { CredentialSource, PatientStore } from '../lambda/core/ports.ts';
 import { rotationCheckEventId } from '../lambda/core/hook-request.ts';
 import { createHookHandler, MAX_BODY_BYTES } from '../lambda/hook.ts';
 import { loadFixture } from './support/fixtures.ts';
@@ -150,7 +150,11 @@ describe('GET /health', () => {
   const healthy: PatientStore['checkReadable'] = async () => {};
   const TABLE_ERROR = 'Requested resource not found: Table: patients-eu-west-1 not found';
 
-  function healthHook(checkReadable: PatientStore['checkReadable'], env: Record<string, string> = {}) {
+  function healthHook(
+    checkReadable: PatientStore['checkReadable'],
+    env: Record<string, string> = {},
+    acceptedCredentials: CredentialSource['acceptedCredentials'] = async () => [CREDENTIAL],
+  ) {
     const output = capturedOutput();
     const handle = createHookHandler({
       config: loadConfig({ ...LOCAL_DEFAULTS, ...env }),
@@ -160,11 +164,8 @@ describe('GET /health', () => {
         },
         checkReadable,
       },
-      caller: createBasicCallerAuthenticator({
-        acceptedCredentials: async () => {
-          throw new Error('the health check asks for no credential');
-        },
-      }),
+      // What the region holds to check Okta's calls with; the request's own credential plays no part.
+      caller: createBasicCallerAuthenticator({ acceptedCredentials }),
       log: output.log,
       requests: output.requests,
     });
@@ -195,6 +196,20 @@ describe('GET /health', () => {
       body: '{"status":"unavailable"}',
     });
     expect(hook.line()).toMatchObject({ level: 'ERROR', reason: 'HealthCheckFailed', status: 503, errorMessage: TABLE_ERROR });
+  });
+
+  it("answers 503 when the region cannot check Okta's credential (its replica of the Basic secret unreadable): it would refuse Okta's every call", async () => {
+    const hook = healthHook(healthy, {}, async () => {
+      throw Object.assign(new Error('User is not authorized to perform secretsmanager:GetSecretValue'), { code: 'AccessDeniedException' });
+    });
+    expect(await hook.ask()).toMatchObject({ status: 503, body: '{"status":"unavailable"}' });
+    expect(hook.line()).toMatchObject({ level: 'ERROR', reason: 'HealthCheckFailed', status: 503, errorCode: 'AccessDeniedException' });
+  });
+
+  it("answers 503 at the deadline when the Basic credential's read does not finish", async () => {
+    const hook = healthHook(healthy, { STORE_TIMEOUT_MS: '50' }, () => new Promise(() => {}));
+    expect((await hook.ask()).status).toBe(503);
+    expect(hook.line()).toMatchObject({ reason: 'HealthCheckFailed', errorCode: 'DeadlineExceeded' });
   });
 
   it("answers 503 at the store's deadline when the read does not finish, even from a store that ignores its signal", async () => {

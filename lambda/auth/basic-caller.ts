@@ -48,6 +48,9 @@ export function createBasicCallerAuthenticator(credentials: CredentialSource): C
     async prepare() {
       await (credentials.prepare ? credentials.prepare() : credentials.acceptedCredentials(new AbortController().signal));
     },
+    async checkReady(deadline) {
+      await credentials.acceptedCredentials(deadline);
+    },
   };
 }
 

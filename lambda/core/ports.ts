@@ -66,6 +66,11 @@ export interface CallerAuthenticator {
   authenticate(authorization: string | undefined, deadline: AbortSignal): Promise<CallerVerdict>;
   /** Work worth doing during init, so the first request does not wait for it. May throw: requests retry it. */
   prepare(): Promise<void>;
+  /**
+   * For the health check: settles when a caller could be checked now, throws when not (the Basic
+   * credential neither held nor readable). Reads only what a caller's check would read. Absent: always.
+   */
+  checkReady?(deadline: AbortSignal): Promise<void>;
 }
 
 export type CallerVerdict =

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   DescribeSecretCommand,
   GetRandomPasswordCommand,
@@ -26,6 +27,10 @@ import { executeHook, type OktaHookTarget, oktaHookTarget, oktaRotationEnvironme
  *
  * Without an Okta target the steps leave Okta alone (setSecret does nothing, testSecret only checks the
  * pending value): the Secrets Manager side on its own. The deployed function always has one.
+ *
+ * With replica regions (docs/regions.md) Okta may call any region's hook, which reads its local replica:
+ * setSecret gives Okta the pending value only once every replica holds that version staged AWSPENDING,
+ * and otherwise fails, leaving Okta as it is.
  */
 export interface RotationEvent {
   Step: string;
@@ -38,12 +43,46 @@ export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finish
 /** Okta as the deployed function reaches it: settings from the environment, credential from its secret, read per step. */
 export type OktaTargetSource = () => Promise<OktaHookTarget>;
 
-export function createRotationHandler(client: SecretsManagerClient, okta?: OktaTargetSource): (event: RotationEvent) => Promise<void> {
+/** A region holding a replica of the secret, and a client of its own Secrets Manager. */
+export interface ReplicaRegion {
+  region: string;
+  client: SecretsManagerClient;
+}
+
+/** The replica regions setSecret waits for, and how. */
+export interface ReplicaWait {
+  regions: ReplicaRegion[];
+  /** How many times each region is asked before setSecret gives up. Default 10. */
+  attempts?: number;
+  /** The wait between asks. Default 3 s: 30 s in all, inside the function's minute, far past a replication's usual seconds. */
+  delayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const REPLICA_ATTEMPTS = 10;
+export const REPLICA_DELAY_MS = 3_000;
+
+export function createRotationHandler(
+  client: SecretsManagerClient,
+  okta?: OktaTargetSource,
+  replicas?: ReplicaWait,
+): (event: RotationEvent) => Promise<void> {
   // Only the steps that reach Okta read its credential: createSecret and finishSecret work without it.
   return async (event) => {
     const reachesOkta = okta !== undefined && (event.Step === 'setSecret' || event.Step === 'testSecret');
-    await rotateBasicCredential(client, event, reachesOkta ? await okta() : undefined);
+    await rotateBasicCredential(client, event, reachesOkta ? await okta() : undefined, replicas);
   };
+}
+
+/** REPLICA_REGIONS, comma-separated (the stack sets it with several regions): each with a client of its own. */
+function replicaWaitFromEnvironment(env: Record<string, string | undefined>): ReplicaWait | undefined {
+  const regions = (env.REPLICA_REGIONS ?? '')
+    .split(',')
+    .map((region) => region.trim())
+    .filter(Boolean);
+  return regions.length === 0
+    ? undefined
+    : { regions: regions.map((region) => ({ region, client: new SecretsManagerClient({ region }) })) };
 }
 
 /** The Okta target from OKTA_ORG_URL, OKTA_HOOK_ID, OKTA_AUTH and the Okta credential secret OKTA_CREDENTIAL_SECRET_ID. */
@@ -57,7 +96,12 @@ export function oktaTargetFromEnvironment(client: SecretsManagerClient, env: Rec
   };
 }
 
-export async function rotateBasicCredential(client: SecretsManagerClient, event: RotationEvent, okta?: OktaHookTarget): Promise<void> {
+export async function rotateBasicCredential(
+  client: SecretsManagerClient,
+  event: RotationEvent,
+  okta?: OktaHookTarget,
+  replicas?: ReplicaWait,
+): Promise<void> {
   const { SecretId: secretId, ClientRequestToken: token } = event;
   const step = checkStep(event.Step);
   const metadata = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
@@ -72,7 +116,7 @@ export async function rotateBasicCredential(client: SecretsManagerClient, event:
   if (!stages.includes('AWSPENDING')) throw new Error(`version ${token} is not staged as AWSPENDING`);
 
   if (step === 'createSecret') await createPendingVersion(client, secretId, token);
-  else if (step === 'setSecret') await setPendingInOkta(client, secretId, token, okta);
+  else if (step === 'setSecret') await setPendingInOkta(client, { secretId, name: metadata.Name }, token, okta, replicas);
   else if (step === 'testSecret') await checkPendingVersion(client, secretId, token, okta);
   else await promotePendingVersion(client, secretId, token, versions);
 }
@@ -107,20 +151,60 @@ async function createPendingVersion(client: SecretsManagerClient, secretId: stri
   log('createSecret', 'pending version created');
 }
 
-/** Okta's PUT replaces the hook with the same body each time: safe to repeat. */
+/**
+ * Okta's PUT replaces the hook with the same body each time: safe to repeat. With replica regions, only
+ * once each replica holds the pending version: from the PUT on Okta sends it, to whichever region Route 53
+ * picks, and a region whose replica lacks it would refuse Okta's every call.
+ */
 async function setPendingInOkta(
   client: SecretsManagerClient,
-  secretId: string,
+  secret: { secretId: string; name: string | undefined },
   token: string,
   okta: OktaHookTarget | undefined,
+  replicas: ReplicaWait | undefined,
 ): Promise<void> {
   if (okta === undefined) {
     log('setSecret', 'no Okta target: Okta is left as it is');
     return;
   }
-  const pending = await readVersion(client, secretId, { VersionId: token, VersionStage: 'AWSPENDING' });
+  // A replica has the primary's name in its own region (the secret's ARN names the primary's region).
+  if (replicas) await waitForReplicas(replicas, secret.name ?? secret.secretId, token);
+  const pending = await readVersion(client, secret.secretId, { VersionId: token, VersionStage: 'AWSPENDING' });
   await setHookCredential(okta, pending);
   log('setSecret', `Okta inline hook ${okta.hookId} now sends the pending credential`);
+}
+
+/** Asks each replica region until its replica shows `token` staged AWSPENDING; throws naming the regions that never did. */
+async function waitForReplicas(replicas: ReplicaWait, name: string, token: string): Promise<void> {
+  const { attempts = REPLICA_ATTEMPTS, delayMs = REPLICA_DELAY_MS, sleep = delay } = replicas;
+  let lagging: Array<ReplicaRegion & { why?: string }> = replicas.regions;
+  for (let attempt = 1; ; attempt++) {
+    const answers = await Promise.all(lagging.map(async (replica) => ({ ...replica, ...(await pendingIn(replica, name, token)) })));
+    lagging = answers.filter((answer) => !answer.holds);
+    if (lagging.length === 0) {
+      log('setSecret', `the pending version has reached ${replicas.regions.map(({ region }) => region).join(', ')}`);
+      return;
+    }
+    if (attempt >= attempts) {
+      const regions = lagging.map(({ region, why }) => (why ? `${region} (${why})` : region)).join(', ');
+      throw new Error(
+        `setSecret: the pending version has not reached ${regions} after ${attempts} looks ${delayMs / 1000} s apart, ` +
+          'so Okta is left as it is: the hook there could not accept it. AWSCURRENT stays; ' +
+          "see the secret's ReplicationStatus (aws secretsmanager describe-secret) and docs/regions.md.",
+      );
+    }
+    await sleep(delayMs);
+  }
+}
+
+/** A region that cannot be asked (down, or refusing) is one the pending version has not reached; why is the error's name. */
+async function pendingIn({ client }: ReplicaRegion, name: string, token: string): Promise<{ holds: boolean; why?: string }> {
+  try {
+    const metadata = await client.send(new DescribeSecretCommand({ SecretId: name }));
+    return { holds: metadata.VersionIdsToStages?.[token]?.includes('AWSPENDING') ?? false };
+  } catch (error) {
+    return { holds: false, why: error instanceof Error ? error.name : 'error' };
+  }
 }
 
 /**
@@ -234,4 +318,8 @@ function log(step: RotationStep, message: string): void {
 }
 
 const sharedClient = new SecretsManagerClient({});
-export const handler = createRotationHandler(sharedClient, oktaTargetFromEnvironment(sharedClient, process.env));
+export const handler = createRotationHandler(
+  sharedClient,
+  oktaTargetFromEnvironment(sharedClient, process.env),
+  replicaWaitFromEnvironment(process.env),
+);

@@ -166,6 +166,28 @@ describe('a two-region deployment', () => {
     ).toStrictEqual(['HookFunction']);
   });
 
+  it('lets the rotation ask each replica region whether the pending version has reached it, and nothing more there', () => {
+    const primary = 'OktaTokenHook-multi-us-east-1';
+    const [, rotation] = resourcesOf(primary, 'AWS::Lambda::Function').find(([id]) => id.startsWith('CredentialRotationFunction')) as [
+      string,
+      Resource,
+    ];
+    expect(rotation.Properties.Environment.Variables.REPLICA_REGIONS).toBe('us-west-2');
+    const [, policy] = resourcesOf(primary, 'AWS::IAM::Policy').find(([id]) => id.startsWith('CredentialRotationRoleDefaultPolicy')) as [
+      string,
+      Resource,
+    ];
+    const inOtherRegions = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .map((statement) => ({ actions: [statement.Action].flat(), resources: [statement.Resource].flat().map(text) }))
+      .filter(({ resources }) => resources.some((resource) => resource.includes(':us-west-2:')));
+    expect(inOtherRegions).toStrictEqual([
+      {
+        actions: ['secretsmanager:DescribeSecret'],
+        resources: [`arn:aws:secretsmanager:us-west-2:<AWS::AccountId>:secret:${replicatedSecretName('multi', 'hook-credential')}-??????`],
+      },
+    ]);
+  });
+
   it('in OAuth mode replicates only the user-hash key: OAuth needs nothing per region', () => {
     const secrets = resourcesOf('OktaTokenHook-multi-oauth-eu-west-1', 'AWS::SecretsManager::Secret');
     expect(secrets.map(([, secret]) => [secret.Properties.Name, secret.Properties.ReplicaRegions])).toStrictEqual([

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDynamoDbProcess } from '../../local/embedded-dynamodb.ts';
 import { prepareLocalStore } from '../../local/local-environment.ts';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager.ts';
 import { type HookReply, type LocalHook, sendToHook, startLocalHook } from '../support/local-hook.ts';
 
 // GET /health over HTTP, as npm start serves it: the local API Gateway, the handler wired from the
@@ -75,5 +76,53 @@ describe('GET /health over HTTP', () => {
     expectOnlyStatus(reply, 'unavailable');
     // Refused, so answered without waiting for the deadline.
     expect(lastRequestLine()).toMatchObject({ level: 'ERROR', reason: 'HealthCheckFailed', status: 503, errorCode: 'ECONNREFUSED' });
+  });
+});
+
+describe('GET /health over HTTP, with the Basic credential in Secrets Manager', () => {
+  const CREDENTIAL = { username: 'okta-hook', password: 'health-check-credential-0123456789abcdef' };
+  let store: EmbeddedDynamoDbProcess;
+  let secrets: FakeSecretsManager;
+  const hooks: LocalHook[] = [];
+  beforeAll(async () => {
+    store = (await prepareLocalStore({ DYNAMODB_PORT: '0' })).embedded as EmbeddedDynamoDbProcess;
+    secrets = await startFakeSecretsManager(CREDENTIAL);
+  });
+  afterAll(async () => {
+    for (const hook of hooks) await hook.close();
+    await secrets?.close();
+    await store?.close();
+  });
+  /** A function instance as Lambda starts it: init reads the credential, then requests come. */
+  const startInstance = async () => {
+    const hook = await startLocalHook({
+      env: { HOOK_SECRET_ID: secrets.arn, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint },
+      storeEndpoint: store.endpoint,
+      init: true,
+    });
+    hooks.push(hook);
+    return hook;
+  };
+  const health = (hook: LocalHook) => sendToHook(hook, undefined, { path: '/health', method: 'GET', authorization: null });
+
+  it('answers 200 from the credential it holds, asking Secrets Manager nothing more', async () => {
+    const hook = await startInstance();
+    const callsAfterInit = secrets.calls.length;
+    for (let round = 0; round < 3; round++) expect((await health(hook)).status).toBe(200);
+    expect(secrets.calls.slice(callsAfterInit)).toStrictEqual([]);
+  });
+
+  it("answers 503 while the credential cannot be read, as this instance would refuse Okta's every call", async () => {
+    secrets.fault({ status: 500 });
+    try {
+      const hook = await startInstance();
+      const reply = await health(hook);
+      expect(reply.status).toBe(503);
+      expect(reply.text).toBe(JSON.stringify({ status: 'unavailable' }));
+      const line = hook.logs.map((each) => JSON.parse(each) as Record<string, unknown>).findLast((each) => each.reason !== undefined);
+      expect(line).toMatchObject({ level: 'ERROR', reason: 'HealthCheckFailed', status: 503, errorCode: 'InternalServiceError' });
+    } finally {
+      secrets.fault(undefined);
+    }
   });
 });

@@ -26,6 +26,8 @@ const STEPS: RotationStep[] = ['createSecret', 'setSecret', 'testSecret', 'finis
 // The hook signs its Secrets Manager calls for us-east-1 (local defaults), the rotation for FAKE_SECRET_REGION:
 // a fault can pick the hook's calls alone.
 const HOOK_REGION = 'us-east-1';
+// Two regions (docs/regions.md): the region of the secret's replica, whose hook reads the replica.
+const REPLICA_REGION = 'us-west-2';
 const PATIENT_REQUEST = JSON.stringify(loadFixture('okta-example-patient'));
 
 let store: EmbeddedDynamoDb;
@@ -52,6 +54,10 @@ afterEach(async () => {
 
 interface World {
   sm: FakeSecretsManager;
+  /** With a replica region: the replica, which the hook reads, and which follows the primary only at `replicate()`. */
+  replica?: FakeSecretsManager;
+  /** What Secrets Manager's replication does: the replica takes the primary's versions, labels and tags. */
+  replicate(): void;
   okta: FakeOkta;
   hook: LocalHook;
   hookId: string;
@@ -72,24 +78,41 @@ async function world({
   requireDpop = false,
   registeredKey = publicJwk,
   okta: oktaCredential,
+  replica: replicaLag,
 }: {
   requireDpop?: boolean;
   registeredKey?: JWK;
   okta?: object;
+  /** A replica region whose hook Okta calls, and whether its replica catches up while the rotation waits for it. */
+  replica?: 'catches up while waited for' | 'never catches up';
 } = {}): Promise<World> {
   const sm = await startFakeSecretsManager(OLD, { name: 'OktaHookCredential' });
+  const replica = replicaLag ? await startFakeSecretsManager(OLD, { name: sm.name }) : undefined;
+  const replicate = () => {
+    if (!replica) return;
+    replica.versions.clear();
+    for (const [id, version] of sm.versions) replica.versions.set(id, structuredClone(version));
+    replica.tags.clear();
+    for (const [key, value] of sm.tags) replica.tags.set(key, value);
+    replica.lastChangedAt = sm.lastChangedAt;
+  };
+  replicate();
   const oktaSecret = await startFakeSecretsManager(JSON.stringify(oktaCredential ?? { clientId: CLIENT_ID, privateKeyJwk }), {
     name: 'OktaServiceCredential',
   });
   // Strict about a 204 from execute (Okta does not document it): the rotation check must not need one.
   const okta = await startFakeOkta({ executeNoContent: 'refused' });
   okta.addServiceApp({ clientId: CLIENT_ID, publicJwk: registeredKey, scopes: [INLINE_HOOKS_SCOPE], requireDpop });
+  // With a replica region, the hook Okta calls is that region's, reading the replica by its name.
   const hook = await startLocalHook({
-    env: { HOOK_SECRET_ID: sm.arn, AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint },
+    env: replica
+      ? { HOOK_SECRET_ID: replica.name, AWS_ENDPOINT_URL_SECRETS_MANAGER: replica.endpoint }
+      : { HOOK_SECRET_ID: sm.arn, AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint },
     storeEndpoint: store.endpoint,
   });
   cleanup.push(
     () => sm.close(),
+    async () => replica?.close(),
     () => oktaSecret.close(),
     () => okta.close(),
     () => hook.close(),
@@ -110,10 +133,10 @@ async function world({
       },
     },
   });
-  const sdk = (endpoint: string) => {
+  const sdk = (endpoint: string, region = FAKE_SECRET_REGION) => {
     const client = new SecretsManagerClient({
       endpoint,
-      region: FAKE_SECRET_REGION,
+      region,
       credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
       maxAttempts: 1,
     });
@@ -129,8 +152,17 @@ async function world({
   // As deployed, but Okta's execute is tried again after 50 ms, not 6 s.
   const target = async () => ({ ...(await fromEnvironment()), executeRetryDelayMs: 50 });
   const valueOfVersion = (versionId: string) => JSON.parse(sm.versions.get(versionId)?.secretString ?? 'null') as BasicCredential;
+  // As deployed, but asked again at once, not after 3 s: the wait is where the lagging replica catches up, or not.
+  const replicas = replica && {
+    regions: [{ region: REPLICA_REGION, client: sdk(replica.endpoint, REPLICA_REGION) }],
+    sleep: async () => {
+      if (replicaLag === 'catches up while waited for') replicate();
+    },
+  };
   return {
     sm,
+    ...(replica ? { replica } : {}),
+    replicate,
     okta,
     hook,
     hookId: stored.id,
@@ -142,6 +174,7 @@ async function world({
         client,
         { Step: step, SecretId: sm.arn, ClientRequestToken: token },
         reachesOkta ? await target() : undefined,
+        replicas,
       );
       if (step === 'createSecret') {
         const created = valueOfVersion(token);
@@ -362,6 +395,41 @@ describe('a rotation step that fails leaves AWSCURRENT as it was and Okta sendin
     await w.step('createSecret', token);
     await expect(w.step('setSecret', token)).rejects.toThrow(/authenticates with OAuth 2.0: only a hook with HTTP header authentication/);
     expect(w.okta.writes().filter((request) => request.method === 'PUT')).toStrictEqual([]);
+  });
+});
+
+describe('a rotation with a replica region, whose hook Okta may call (docs/regions.md)', () => {
+  it("setSecret gives Okta the pending credential only once the replica holds it, so that region's hook accepts what Okta sends", async () => {
+    const w = await world({ replica: 'catches up while waited for' });
+    const replica = w.replica as FakeSecretsManager;
+    const token = w.sm.startRotation();
+    await w.step('createSecret', token);
+    // Replication lags: the pending version is in the primary region alone.
+    expect(replica.versions.has(token)).toBe(false);
+    await w.step('setSecret', token);
+    expect(w.oktaSends()).toBe(basicHeaderValue(w.valueOf(token)));
+    expect(await w.hookAnswers(w.oktaSends())).toBe(200);
+    // The rotation asked the replica's own region, by the name the replicas share.
+    const asked = replica.calls.filter((call) => call.operation === 'DescribeSecret' && call.region === REPLICA_REGION);
+    expect(asked.map((call) => call.input.SecretId)).toStrictEqual([w.sm.name, w.sm.name]);
+    for (const step of ['testSecret', 'finishSecret'] as const) await w.step(step, token);
+    w.replicate();
+    expect(await w.hookAnswers(w.oktaSends())).toBe(200);
+    expect(replica.calls.filter((call) => call.region !== REPLICA_REGION && call.region !== HOOK_REGION)).toStrictEqual([]);
+  });
+
+  it('setSecret fails, naming the region, and leaves Okta sending the current credential while the replica never gets the pending version', async () => {
+    const w = await world({ replica: 'never catches up' });
+    const oldId = w.stageHolder('AWSCURRENT') as string;
+    const token = w.sm.startRotation();
+    await w.step('createSecret', token);
+    await expect(w.step('setSecret', token)).rejects.toThrow(
+      new RegExp(`setSecret: the pending version has not reached ${REPLICA_REGION} .*Okta is left as it is`),
+    );
+    expect(w.okta.writes().filter((request) => request.method === 'PUT')).toStrictEqual([]);
+    expect(w.oktaSends()).toBe(basicHeaderValue(OLD));
+    expect(await w.hookAnswers(w.oktaSends())).toBe(200);
+    expect(w.stageHolder('AWSCURRENT')).toBe(oldId);
   });
 });
 
