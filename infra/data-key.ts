@@ -1,7 +1,7 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 
 /**
  * The stack's own KMS key (a customer managed key, rotated yearly) for what it keeps at rest outside the
@@ -64,5 +64,23 @@ export function decryptThroughSecretsManager(key: IKey): PolicyStatement {
     actions: ['kms:Decrypt'],
     resources: [key.keyArn],
     conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+  });
+}
+
+/**
+ * What a role that writes a replicated secret's value needs so Secrets Manager can carry each new version to
+ * the replica in `region`, which is under that region's data key: Secrets Manager encrypts it there on the
+ * writer's behalf (docs/regions.md). IAM names a key for Encrypt only by its key ARN, which the primary's
+ * stack cannot know, so the statement takes any key of that region and account and lets through only the one
+ * with `keyAlias`, and only when that region's Secrets Manager asks.
+ */
+export function encryptReplicaThroughSecretsManager(scope: IConstruct, region: string, keyAlias: string): PolicyStatement {
+  return new PolicyStatement({
+    actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+    resources: [Stack.of(scope).formatArn({ service: 'kms', region, resource: 'key', resourceName: '*' })],
+    conditions: {
+      StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` },
+      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': keyAlias },
+    },
   });
 }

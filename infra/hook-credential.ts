@@ -1,4 +1,4 @@
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   ApplicationLogLevel,
   Architecture,
@@ -16,7 +16,7 @@ import { CURRENT_SINCE_TAG, PASSWORD_LENGTH } from '../lambda/aws/secrets-manage
 import type { OktaAuthKind } from '../lambda/okta/service-app.ts';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { bundleCode } from './bundle-code.ts';
-import { decryptThroughSecretsManager } from './data-key.ts';
+import { decryptThroughSecretsManager, encryptReplicaThroughSecretsManager } from './data-key.ts';
 import { acknowledgeInHipaaAndNist, NO_DLQ_REASON, NO_VPC_REASON, ROTATION_CONCURRENCY_REASON } from './compliance.ts';
 import { createFunctionRole } from './function-role.ts';
 import { replicaArn, replicateSecret, type SecretReplication } from './regions.ts';
@@ -53,6 +53,14 @@ export const OKTA_CREDENTIAL_ROTATION_REASON =
   "The Okta credential secret holds the service app's private key (or an Okta API token) that Okta issues and checks: " +
   'a new key is registered in Okta first (Admin Console, the app, Public keys) and then put here, so Secrets Manager ' +
   'cannot rotate it on its own. The secret is created empty and only the rotation function may read it.';
+
+/** Why the rotation role may use "every key" of a replica region, narrowed by conditions (cdk-nag AwsSolutions-IAM5). */
+export const REPLICA_KEY_REASON =
+  "Secrets Manager encrypts each new version of the credential's replica under that region's data key, on the " +
+  "rotation role's behalf. The primary region's stack knows that key only by its alias, and IAM names a key for " +
+  'Encrypt and GenerateDataKey only by its key ARN, so the resource is every key of the account in that region; ' +
+  "the conditions let through only the key with the stage's alias (kms:ResourceAliases), and only when that " +
+  "region's Secrets Manager asks (kms:ViaService).";
 
 /**
  * The Basic credential Okta sends, `{"username": "okta-hook", "password": <generated>}`. AWS generates
@@ -150,6 +158,15 @@ export class HookCredential extends Construct {
           resources: replication.regions.map((region) => replicaArn(this, replication.secretName, region)),
         }),
       );
+      // Secrets Manager carries each new version to the replicas, encrypting it there under each region's data key
+      // on this role's behalf (docs/regions.md): without these the rotation never gets past setSecret.
+      for (const region of replication.regions) {
+        role.addToPrincipalPolicy(encryptReplicaThroughSecretsManager(this, region, replication.keyAlias));
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:${Stack.of(this).partition}:kms:${region}:<AWS::AccountId>:key/*]`,
+          reason: REPLICA_KEY_REASON,
+        });
+      }
     }
 
     // Adds exactly what rotation needs to the function's role: DescribeSecret, GetSecretValue,

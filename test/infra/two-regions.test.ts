@@ -4,6 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { HEALTH_NO_AUTHORIZER_REASON } from '../../infra/hook-api.ts';
+import { REPLICA_KEY_REASON } from '../../infra/hook-credential.ts';
 import { DEFAULT_HOOK_PATH as HOOK_PATH, HEALTH_PATH } from '../../lambda/config.ts';
 import {
   HEALTH_CHECK_FAILURE_THRESHOLD,
@@ -42,14 +43,20 @@ const OAUTH_TWO: TokenHookSettings = {
 };
 
 // Every kind of deployment in one app, synthesized once (with the cdk-nag packs, which throw on a finding):
-// two of two regions, one naming a single region, and one naming none, as today.
+// two of two regions, one naming a single region, and two naming none, as today (one of them rotating).
 let synthesized: Synthesized;
 let assembly: CloudAssembly;
 const stacks: Record<string, TokenHookStack> = {};
 const templates: Record<string, TemplateJson> = {};
 
 beforeAll(() => {
-  synthesized = regionalTokenHookApp([BASIC, OAUTH_TWO, { stageName: 'one', regions: ['eu-west-1'] }, { stageName: 'plain' }]);
+  synthesized = regionalTokenHookApp([
+    BASIC,
+    OAUTH_TWO,
+    { stageName: 'one', regions: ['eu-west-1'] },
+    { stageName: 'plain' },
+    { stageName: 'rotating', ...OKTA },
+  ]);
   assembly = synthesized.app.synth();
   for (const stack of synthesized.stacks) {
     stacks[stack.stackName] = stack;
@@ -85,6 +92,23 @@ function hookGrants(name: string): { actions: string[]; resource: string }[] {
   }));
 }
 
+type Statement = { actions: string[]; resources: string[]; conditions?: Record<string, unknown> };
+
+/** What the rotation function's role may do, statement by statement, with resources as text. */
+function rotationGrants(name: string): Statement[] {
+  const [, policy] = resourcesOf(name, 'AWS::IAM::Policy').find(([id]) => id.startsWith('CredentialRotationRoleDefaultPolicy')) as [
+    string,
+    Resource,
+  ];
+  return (
+    policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> }[]
+  ).map((statement) => ({
+    actions: [statement.Action].flat(),
+    resources: [statement.Resource].flat().map(text),
+    ...(statement.Condition ? { conditions: statement.Condition } : {}),
+  }));
+}
+
 const hookEnvironment = (name: string): Record<string, unknown> => {
   const [, hook] = resourcesOf(name, 'AWS::Lambda::Function').find(([id]) => id.startsWith('HookFunction')) as [string, Resource];
   return hook.Properties.Environment.Variables;
@@ -109,6 +133,7 @@ describe('a two-region deployment', () => {
       ['OktaTokenHook-multi-oauth-us-west-2', 'us-west-2'],
       ['OktaTokenHook-one', 'eu-west-1'],
       ['OktaTokenHook-plain', 'the profile’s'],
+      ['OktaTokenHook-rotating', 'the profile’s'],
     ]);
     expect(stacks['OktaTokenHook-multi-us-east-1']!.dependencies).toStrictEqual([stacks['OktaTokenHook-multi-us-west-2']]);
     expect(stacks['OktaTokenHook-multi-oauth-eu-west-1']!.dependencies).toStrictEqual([stacks['OktaTokenHook-multi-oauth-us-west-2']]);
@@ -166,26 +191,45 @@ describe('a two-region deployment', () => {
     ).toStrictEqual(['HookFunction']);
   });
 
-  it('lets the rotation ask each replica region whether the pending version has reached it, and nothing more there', () => {
+  it('lets the rotation ask each replica region whether the pending version has reached it, and have it encrypted there, nothing more', () => {
     const primary = 'OktaTokenHook-multi-us-east-1';
     const [, rotation] = resourcesOf(primary, 'AWS::Lambda::Function').find(([id]) => id.startsWith('CredentialRotationFunction')) as [
       string,
       Resource,
     ];
     expect(rotation.Properties.Environment.Variables.REPLICA_REGIONS).toBe('us-west-2');
-    const [, policy] = resourcesOf(primary, 'AWS::IAM::Policy').find(([id]) => id.startsWith('CredentialRotationRoleDefaultPolicy')) as [
-      string,
-      Resource,
-    ];
-    const inOtherRegions = (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
-      .map((statement) => ({ actions: [statement.Action].flat(), resources: [statement.Resource].flat().map(text) }))
-      .filter(({ resources }) => resources.some((resource) => resource.includes(':us-west-2:')));
+    const inOtherRegions = rotationGrants(primary).filter(({ resources }) =>
+      resources.some((resource) => resource.includes(':us-west-2:')),
+    );
     expect(inOtherRegions).toStrictEqual([
       {
         actions: ['secretsmanager:DescribeSecret'],
         resources: [`arn:aws:secretsmanager:us-west-2:<AWS::AccountId>:secret:${replicatedSecretName('multi', 'hook-credential')}-??????`],
       },
+      // Secrets Manager encrypts each new version there under that region's data key, as the role that wrote it.
+      // IAM names a key only by its ARN, unknown here: any key of the region, if it has the alias, through Secrets Manager.
+      {
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: ['arn:aws:kms:us-west-2:<AWS::AccountId>:key/*'],
+        conditions: {
+          StringEquals: { 'kms:ViaService': 'secretsmanager.us-west-2.amazonaws.com' },
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': dataKeyAlias('multi') },
+        },
+      },
     ]);
+    // The resource is every key of the account in the replica region, and no key of the primary's or another account's.
+    const keyPattern = (inOtherRegions[1]?.resources[0] ?? '').replace('<AWS::AccountId>', '123456789012');
+    const key = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(iamMatches(keyPattern, key)).toBe(true);
+    expect(iamMatches(keyPattern, key.replace(':us-west-2:', ':us-east-1:'))).toBe(false);
+    expect(iamMatches(keyPattern, key.replace('123456789012', '210987654321'))).toBe(false);
+  });
+
+  it("gives the primary's rotation role in its own region exactly what a single region's has", () => {
+    const inPrimaryRegion = rotationGrants('OktaTokenHook-multi-us-east-1').filter(
+      ({ resources }) => !resources.some((resource) => resource.includes(':us-west-2:')),
+    );
+    expect(inPrimaryRegion).toStrictEqual(rotationGrants('OktaTokenHook-rotating'));
   });
 
   it('in OAuth mode replicates only the user-hash key: OAuth needs nothing per region', () => {
@@ -376,6 +420,20 @@ describe('a single region', () => {
 });
 
 describe('cdk-nag', () => {
+  /** The cdk-nag rules acknowledged in a stack: where, which, and why. */
+  const acknowledgedIn = (stackName: string) =>
+    stacks[stackName]!.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+            path: construct.node.path.replace(`${stackName}/`, ''),
+            id: id.replace(/^annotation::/i, ''),
+            reason,
+          })),
+        ),
+    );
+
   it('finds nothing unacknowledged in any stack of the app, in the AWS Solutions, HIPAA Security and NIST 800-53 rev. 5 packs', () => {
     for (const Pack of [AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks]) {
       expect(new Pack().validateScope(synthesized.app)).toStrictEqual({ success: true, violations: [] });
@@ -383,18 +441,6 @@ describe('cdk-nag', () => {
   });
 
   it('acknowledges only the health route’s missing authorizer beyond what a single-region stack acknowledges', () => {
-    const acknowledgedIn = (stackName: string) =>
-      stacks[stackName]!.node.findAll().flatMap((construct) =>
-        construct.node.metadata
-          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-          .flatMap((entry) =>
-            Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
-              path: construct.node.path.replace(`${stackName}/`, ''),
-              id: id.replace(/^annotation::/i, ''),
-              reason,
-            })),
-          ),
-      );
     const single = acknowledgedIn('OktaTokenHook-plain');
     const secondary = acknowledgedIn('OktaTokenHook-multi-us-west-2');
     const health = secondary.filter((entry) => entry.path === 'Api/Api/GET--health');
@@ -404,6 +450,16 @@ describe('cdk-nag', () => {
     expect(secondary.filter((entry) => !health.includes(entry)).map(key)).toStrictEqual(
       single.map(key).filter((entry) => !/^(Backup|Credential|UserHashKey)\//.test(entry)),
     );
+  });
+
+  it("acknowledges the wildcard resources of the primary's rotation role one by one: GetRandomPassword's, and each replica region's keys", () => {
+    const wildcards = acknowledgedIn('OktaTokenHook-multi-us-east-1').filter(
+      ({ path, id }) => path === 'Credential/RotationRole' && id.startsWith('AwsSolutions-IAM5'),
+    );
+    expect(wildcards.map(({ id, reason }) => [id, reason === REPLICA_KEY_REASON])).toStrictEqual([
+      ['AwsSolutions-IAM5[Resource::arn:aws:kms:us-west-2:<AWS::AccountId>:key/*]', true],
+      ['AwsSolutions-IAM5[Resource::*]', false],
+    ]);
   });
 
   it('raises no CDK warning or error on any stack', () => {
