@@ -23,6 +23,15 @@ export function postOnce(url: URL, headers: Record<string, string>, body: string
 }
 
 /**
+ * Leaves a connection to the URL's host open in the keep-alive pool, for the next `postOnce` there: a GET
+ * of the root, which AWS service endpoints answer without reading anything (DynamoDB with a health line,
+ * unsigned, not billed). During init, so the first request does not wait for the TCP and TLS handshakes.
+ */
+export async function openConnection(url: URL, signal: AbortSignal): Promise<void> {
+  await exchange('GET', new URL('/', url), {}, undefined, signal, keptAlive(url));
+}
+
+/**
  * GETs a URL on a connection of its own and reads the whole answer, or rejects when the signal aborts.
  * For reads far apart (a key set, hourly): a kept-alive socket would be long closed by the server by then,
  * and a Lambda frozen in between learns that only when its request fails.
