@@ -99,7 +99,17 @@ export interface TokenHookSettings {
    * to, so the roster survives the loss of the region. No copy when absent.
    */
   backupCopyVaultArn?: string;
+  /**
+   * How Okta reaches the function: `httpApi` (default), an API Gateway HTTP API with throttling at the edge
+   * and an access log; or `functionUrl`, a Lambda function URL (auth type NONE: the hook checks Okta
+   * itself either way), which has no per-request charge, throttles by reserved concurrency only and has
+   * no access log (docs/operations.md, "Front door").
+   */
+  frontDoor?: FrontDoor;
 }
+
+export const FRONT_DOORS = ['httpApi', 'functionUrl'] as const;
+export type FrontDoor = (typeof FRONT_DOORS)[number];
 
 export type AuthMode = 'basic' | 'oauth';
 
@@ -127,6 +137,7 @@ export const DEFAULT_SETTINGS = {
   // Point-in-time recovery reaches back 35 days: the daily recovery points cover at least as long.
   backupRetentionDays: 35,
   noTrafficAlarmHours: 24,
+  frontDoor: 'httpApi',
 } as const satisfies Omit<Required<TokenHookSettings>, 'stageName' | OptionalSetting>;
 
 /** Settings that have no default: absent means "none" (no topic, no replay window, no OAuth issuer...). */
@@ -197,6 +208,7 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
     logRetention: settings.logRetention ?? DEFAULT_SETTINGS.logRetention,
     backupRetentionDays: settings.backupRetentionDays ?? DEFAULT_SETTINGS.backupRetentionDays,
     noTrafficAlarmHours: settings.noTrafficAlarmHours ?? DEFAULT_SETTINGS.noTrafficAlarmHours,
+    frontDoor: settings.frontDoor ?? DEFAULT_SETTINGS.frontDoor,
     // Every request the stage lets through, for as long as one may take.
     reservedConcurrency: settings.reservedConcurrency ?? Math.ceil(throttleRateLimit * ANSWER_DEADLINE_SECONDS),
     ...withoutUndefined({
@@ -281,6 +293,7 @@ const CONTEXT_KEYS = [
   'logRetentionDays',
   'backupRetentionDays',
   'backupCopyVaultArn',
+  'frontDoor',
 ] as const;
 
 /**
@@ -343,6 +356,7 @@ export function settingsFromContext(node: Node): TokenHookSettings {
     logRetention: logRetentionDays as RetentionDays | undefined,
     backupRetentionDays: wholeNumber(read('backupRetentionDays'), 'backupRetentionDays', 1, 36_500),
     backupCopyVaultArn: backupVaultArn(read('backupCopyVaultArn'), 'backupCopyVaultArn'),
+    frontDoor: oneOf(read('frontDoor'), FRONT_DOORS, 'frontDoor'),
   });
 }
 

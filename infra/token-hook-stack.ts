@@ -1,9 +1,10 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, type Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BUNDLE_DIR, ROTATION_BUNDLE_DIR } from './bundles.ts';
 import { DataKey } from './data-key.ts';
 import { HookAlarms } from './hook-alarms.ts';
 import { HookApi } from './hook-api.ts';
+import { HookFunctionUrl } from './hook-function-url.ts';
 import { HookDashboard } from './hook-dashboard.ts';
 import { HookCredential } from './hook-credential.ts';
 import { HOOK_PATH, HookFunction } from './hook-function.ts';
@@ -29,7 +30,8 @@ export function tokenHookStackName(stageName: string): string {
 /**
  * Everything the Okta token inline hook needs in one account and region: the patients table, the key of
  * the user hash in the logs, the Basic credential (Basic mode only) with, given the Okta settings, its
- * rotation that updates Okta and the notice of each rotation, the function, the HTTP API, the alarms,
+ * rotation that updates Okta and the notice of each rotation, the function, its front door (the HTTP API or
+ * a function URL), the alarms,
  * their topic and a dashboard. Physical names are set only where a name must be known (the access log
  * group under /aws/vendedlogs/, the dashboard), each with the stage in it; CloudFormation derives every
  * other, unique for every stage.
@@ -104,21 +106,27 @@ export class TokenHookStack extends Stack {
       logRetention: settings.logRetention,
       reservedConcurrency: settings.reservedConcurrency,
     });
-    const api = new HookApi(this, 'Api', {
-      encryptionKey: dataKey.key,
-      stageName: settings.stageName,
-      authMode: settings.authMode,
-      hookFunction: hook.function,
-      hookPath: HOOK_PATH,
-      throttleRateLimit: settings.throttleRateLimit,
-      throttleBurstLimit: settings.throttleBurstLimit,
-      logRetention: settings.logRetention,
-    });
+    // The front door: the HTTP API (throttling at the edge, an access log) or, for the lowest cost, a function URL.
+    const api =
+      settings.frontDoor === 'httpApi'
+        ? new HookApi(this, 'Api', {
+            encryptionKey: dataKey.key,
+            stageName: settings.stageName,
+            authMode: settings.authMode,
+            hookFunction: hook.function,
+            hookPath: HOOK_PATH,
+            throttleRateLimit: settings.throttleRateLimit,
+            throttleBurstLimit: settings.throttleBurstLimit,
+            logRetention: settings.logRetention,
+          })
+        : undefined;
+    const frontDoor =
+      api ?? new HookFunctionUrl(this, 'FunctionUrl', { hookFunction: hook.function, hookPath: HOOK_PATH, authMode: settings.authMode });
+    const apiMetrics = api ? { stage: api.stage, throttled: (period: Duration) => api.metricThrottled(period) } : undefined;
     const alarms = new HookAlarms(this, 'Alarms', {
       encryptionKey: dataKey.key,
       hookFunction: hook.function,
-      apiStage: api.stage,
-      apiThrottled: (period) => api.metricThrottled(period),
+      ...(apiMetrics ? { api: apiMetrics } : {}),
       ...(credential?.rotationFunction ? { rotationFunction: credential.rotationFunction } : {}),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
@@ -126,8 +134,7 @@ export class TokenHookStack extends Stack {
     });
     const dashboard = new HookDashboard(this, 'Dashboard', {
       hookFunction: hook.function,
-      apiStage: api.stage,
-      apiThrottled: (period) => api.metricThrottled(period),
+      ...(apiMetrics ? { api: apiMetrics } : {}),
       alarms: alarms.alarms,
     });
     if (credential?.rotationFunction) {
@@ -139,11 +146,11 @@ export class TokenHookStack extends Stack {
         stageName: settings.stageName,
       });
     }
-    this.hookUrl = api.hookUrl;
+    this.hookUrl = frontDoor.hookUrl;
 
     new CfnOutput(this, 'HookUrl', {
       description: 'Okta: Workflow > Inline Hooks > Add Inline Hook > Token > URL',
-      value: api.hookUrl,
+      value: frontDoor.hookUrl,
     });
     new CfnOutput(this, 'DashboardUrl', {
       description: 'The CloudWatch dashboard: answers by reason, latency, cold starts, failures, throttles',
@@ -157,10 +164,12 @@ export class TokenHookStack extends Stack {
       description: 'The hook function logs: aws logs tail <name> --follow --format short',
       value: hook.logGroup.logGroupName,
     });
-    new CfnOutput(this, 'ApiAccessLogGroupName', {
-      description: "The HTTP API's access log: one line a request, with Lambda's request id as integrationRequestId",
-      value: api.accessLogs.logGroupName,
-    });
+    if (api) {
+      new CfnOutput(this, 'ApiAccessLogGroupName', {
+        description: "The HTTP API's access log: one line a request, with Lambda's request id as integrationRequestId",
+        value: api.accessLogs.logGroupName,
+      });
+    }
     if (credential?.logGroup) {
       new CfnOutput(this, 'RotationLogGroupName', {
         description: 'The rotation function logs: one line a step, never a credential',
@@ -242,6 +251,7 @@ function stackPropsOf(props: TokenHookStackProps): StackProps {
     logRetention: _logRetention,
     backupRetentionDays: _backupRetentionDays,
     backupCopyVaultArn: _backupCopyVaultArn,
+    frontDoor: _frontDoor,
     ...stackProps
   } = props;
   return stackProps;
