@@ -17,7 +17,6 @@ import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../lambda/observability.ts';
-import { SERVICE_NAME } from '../lambda/wiring.ts';
 
 export interface HookAlarmsProps {
   hookFunction: IFunction;
@@ -47,12 +46,11 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * Where the function's own outcome counts land: its one Embedded Metric Format line a request counts a
- * metric named by the reason (and `ColdStart` on an instance's first), in this namespace, with the
- * dimensions `Service` and `FunctionName` (lambda/observability.ts, lambda/wiring.ts). The
- * function name tells stages in one account apart.
+ * metric named by the reason (and `ColdStart` on an instance's first), in this namespace, with the one
+ * dimension `FunctionName` (lambda/observability.ts, lambda/wiring.ts), which tells stages in one
+ * account apart.
  */
 export const HOOK_METRICS_NAMESPACE = METRICS_NAMESPACE;
-export const HOOK_METRICS_SERVICE = SERVICE_NAME;
 
 /**
  * The outcomes of a call that passed the credential check (lambda/hook.ts): what Okta's own calls produce,
@@ -75,7 +73,7 @@ export function hookOutcomeMetric(fn: IFunction, metricName: string, period: Dur
   return new Metric({
     namespace: HOOK_METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { Service: HOOK_METRICS_SERVICE, FunctionName: fn.functionName },
+    dimensionsMap: { FunctionName: fn.functionName },
     statistic: 'Sum',
     period,
   });

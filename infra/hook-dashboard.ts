@@ -3,7 +3,7 @@ import { type Alarm, AlarmStatusWidget, Dashboard, GraphWidget, MathExpression, 
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { COLD_START_METRIC } from '../lambda/observability.ts';
-import { type ApiMetrics, HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, hookOutcomeMetric } from './hook-alarms.ts';
+import { type ApiMetrics, HOOK_METRICS_NAMESPACE, hookOutcomeMetric } from './hook-alarms.ts';
 
 export interface HookDashboardProps {
   hookFunction: IFunction;
@@ -39,8 +39,8 @@ export class HookDashboard extends Construct {
     const sum = { period: PERIOD, statistic: Stats.SUM };
     const answersByReason = new MathExpression({
       expression:
-        `SEARCH('{${HOOK_METRICS_NAMESPACE},Service,FunctionName} Service="${HOOK_METRICS_SERVICE}" ` +
-        `FunctionName="${fn.functionName}" NOT MetricName="${COLD_START_METRIC}"', 'Sum', ${PERIOD.toSeconds()})`,
+        `SEARCH('{${HOOK_METRICS_NAMESPACE},FunctionName} FunctionName="${fn.functionName}" ` +
+        `NOT MetricName="${COLD_START_METRIC}"', 'Sum', ${PERIOD.toSeconds()})`,
       usingMetrics: {},
       label: '',
       period: PERIOD,
