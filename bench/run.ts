@@ -11,6 +11,7 @@ import type { Metafile } from 'esbuild';
 import { startEmbeddedDynamoDbProcess } from '../local/embedded-dynamodb.ts';
 import { buildBundle, BUNDLE_FILE, METAFILE } from '../infra/bundles.ts';
 import { type BundleResult, kb, measureBundle } from './measure/bundle.ts';
+import { sampleColdImports } from './measure/cold-cpu.ts';
 import {
   bundleFirstAnswer,
   bundleLoad,
@@ -32,7 +33,7 @@ import { startFakeSecretsManager } from '../test/support/fake-secrets-manager.ts
 import { findHyperfine } from './support/process-timer.ts';
 import { BENCH_CREDENTIAL } from './support/requests.ts';
 import { seedPatients } from '../test/support/seeded-store.ts';
-import { round } from './support/stats.ts';
+import { mad, median, round } from './support/stats.ts';
 
 // The goals, each against the floor or the empty node of the same run.
 export const GOALS = {
@@ -83,8 +84,9 @@ interface Results {
   floorBytes: number;
   coldLoad: ColdResult;
   floorColdLoad: ColdResult;
-  /** The bundle's cold load over the floor's: both over the empty node, medians, same rounds. */
+  /** The bundle's cold load over the floor's, CPU time: both over the empty node, medians, same rounds. */
   coldLoadOverFloorMs: number;
+  coldLoadCpu: { method: string; runs: number; emptyNodeMs: number; floorOverMs: number; bundleOverMs: number; madMs: number[] };
   coldFirstAnswer: ColdResult;
   coldLoadWithSecretAtInit: ColdResult;
   secretAtInitCheck: InitSecretCheck;
@@ -116,6 +118,7 @@ async function main(): Promise<Results> {
   const secrets = await startFakeSecretsManager(BENCH_CREDENTIAL, BENCH_SECRET);
   let coldLoad: ColdResult;
   let floorColdLoad: ColdResult;
+  let coldLoadCpu: Results['coldLoadCpu'];
   let coldFirstAnswer: ColdResult;
   let warmCalls: WarmCallsResult;
   let floorWarmCalls: WarmCallsResult;
@@ -124,6 +127,18 @@ async function main(): Promise<Results> {
   try {
     await seedPatients(store.endpoint);
     const env = coldEnvironment(store.endpoint);
+    // The goal's figure: CPU time, which other work on the machine moves least (wall time is printed beside it).
+    const [emptyCpu = [], floorCpu = [], bundleCpu = []] = (await sampleColdImports([FLOOR_FILE, BUNDLE_FILE], env, cold.runs)).map(
+      (series) => series.map((sample) => sample.cpuMs),
+    );
+    coldLoadCpu = {
+      method: `CPU time (user + system, process.cpuUsage() at the end of the import) of the same three imports, ${cold.runs} runs each in the same rounds after 3 warm-up rounds, the order rotated and reversed round by round (bench/measure/cold-cpu.ts); medians`,
+      runs: cold.runs,
+      emptyNodeMs: round(median(emptyCpu)),
+      floorOverMs: round(median(floorCpu) - median(emptyCpu)),
+      bundleOverMs: round(median(bundleCpu) - median(emptyCpu)),
+      madMs: [emptyCpu, floorCpu, bundleCpu].map((series) => round(mad(series))),
+    };
     [floorColdLoad, coldLoad] = (await measureColdMany(
       emptyNode(env),
       [
@@ -170,7 +185,7 @@ async function main(): Promise<Results> {
   say(`load: npm start under autocannon, 100 connections, ${durationS} s`);
   const load = await measureLoad({ connections: 100, durationS, warmupS: quick ? 1 : 2 });
 
-  const coldLoadOverFloorMs = round(coldLoad.overBaselineMs - floorColdLoad.overBaselineMs);
+  const coldLoadOverFloorMs = round(coldLoadCpu.bundleOverMs - coldLoadCpu.floorOverMs);
   const warmCpuOverFloor = round(warmCalls.cpuUsPerCall / floorWarmCalls.cpuUsPerCall, 2);
   const accessLog = accessLogLine();
   const cost = costPerMillion({
@@ -181,7 +196,7 @@ async function main(): Promise<Results> {
   const atMost = (goal: string, value: number, limit: number) => ({ goal, value, limit, met: value <= limit });
   const goals = [
     { goal: 'entry file (minified) < 40 KB', value: bundle.bytes, limit: GOALS.entryBytes, met: bundle.bytes < GOALS.entryBytes },
-    atMost('cold load over the floor <= 3 ms', coldLoadOverFloorMs, GOALS.coldLoadOverFloorMs),
+    atMost('cold load over the floor <= 3 ms (CPU)', coldLoadOverFloorMs, GOALS.coldLoadOverFloorMs),
     atMost('warm CPU a call <= 1.5 x the floor', warmCpuOverFloor, GOALS.warmCpuOverFloor),
     atMost('log bytes a patient request <= 400', warmCalls.logBytesPerCall, GOALS.logBytesPerPatientRequest),
     atMost('cost behind the HTTP API <= $1.50 a million', cost.httpApi.total, GOALS.httpApiDollarsPerMillion),
@@ -212,6 +227,7 @@ async function main(): Promise<Results> {
     coldLoad,
     floorColdLoad,
     coldLoadOverFloorMs,
+    coldLoadCpu,
     coldFirstAnswer,
     coldLoadWithSecretAtInit,
     secretAtInitCheck,
@@ -244,7 +260,7 @@ function printReport(results: Results, saved: boolean): void {
     [
       '2',
       'Cold load over the floor',
-      `${signed(results.coldLoadOverFloorMs)} ms (bundle +${coldLoad.overBaselineMs} ms, floor +${floorColdLoad.overBaselineMs} ms over ${coldLoad.baselineMedianMs} ms empty node)`,
+      `${signed(results.coldLoadOverFloorMs)} ms CPU (bundle +${results.coldLoadCpu.bundleOverMs}, floor +${results.coldLoadCpu.floorOverMs} over ${results.coldLoadCpu.emptyNodeMs} ms empty node); wall +${coldLoad.overBaselineMs} / +${floorColdLoad.overBaselineMs} ms`,
       `<= +3 ms: ${mark(goal(1).met)}`,
     ],
     ['2b', 'Cold load, secret read at init', over(withSecret), 'AWS-like init (info)'],
@@ -297,7 +313,7 @@ function printReport(results: Results, saved: boolean): void {
     `     by package: ${bundle.byPackage.map((c) => `${c.name} ${kb(c.bytes)}`).join(', ')}; built-ins: ${bundle.builtins.join(', ')}`,
   );
   out.push(
-    `  2  ${coldLoad.method} (spread, MAD: ${coldLoad.candidateMadMs} / ${coldLoad.baselineMadMs} ms); floor: ${floorColdLoad.method}`,
+    `  2  ${results.coldLoadCpu.method} (spread, MAD: ${results.coldLoadCpu.madMs.join(' / ')} ms); wall: ${coldLoad.method} (MAD ${coldLoad.candidateMadMs} / ${coldLoad.baselineMadMs} ms); floor: ${floorColdLoad.method}`,
   );
   out.push(`  2b ${withSecret.method}`);
   out.push(`  3  ${coldFirstAnswer.method} (spread, MAD: ${coldFirstAnswer.candidateMadMs} / ${coldFirstAnswer.baselineMadMs} ms)`);
