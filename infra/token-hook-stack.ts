@@ -30,11 +30,10 @@ export function tokenHookStackName(stageName: string): string {
 /**
  * Everything the Okta token inline hook needs in one account and region: the patients table, the key of
  * the user hash in the logs, the Basic credential (Basic mode only) with, given the Okta settings, its
- * rotation that updates Okta and the notice of each rotation, the function, its front door (the HTTP API or
- * a function URL), the alarms,
- * their topic and a dashboard. Physical names are set only where a name must be known (the access log
- * group under /aws/vendedlogs/, the dashboard), each with the stage in it; CloudFormation derives every
- * other, unique for every stage.
+ * rotation that updates Okta and the notice of each rotation, the function, its front door (the HTTP API
+ * or a function URL), the alarms, their topic and a dashboard. Physical names are set only where a name
+ * must be known (the access log group under /aws/vendedlogs/, the dashboard), each with the stage in it;
+ * CloudFormation derives every other, unique for every stage.
  */
 export class TokenHookStack extends Stack {
   readonly hookUrl: string;
