@@ -8,37 +8,16 @@
  *
  * Three figures a bundle, each a median over the empty node's median: the wall time of the process
  * (what bench/run.ts reports), the time from process start to the end of the import as the process sees
- * it (performance.now(), no exit), and the CPU time the process used (user + system, process.cpuUsage()).
- * The CPU figure moves least when other work shares the machine. Spread: median absolute deviation.
+ * it (performance.now(), no exit), and the CPU time the process used (user + system, process.cpuUsage()),
+ * sampled by bench/measure/cold-cpu.ts as `npm run bench` does. Spread: median absolute deviation.
  */
-import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { kb } from './measure/bundle.ts';
+import { type ColdSample, sampleColdImports } from './measure/cold-cpu.ts';
 import { coldEnvironment } from './measure/cold-start.ts';
 import { mad, median, round } from './support/stats.ts';
-
-interface Sample {
-  wallMs: number;
-  readyMs: number;
-  cpuMs: number;
-}
-
-// Printed by every child after its import: what it took from its own point of view.
-const REPORT =
-  'const u = process.cpuUsage(); process.stdout.write(JSON.stringify({ readyMs: performance.now(), cpuMs: (u.user + u.system) / 1000 }));';
-
-function runOnce(script: string, env: Record<string, string>): Promise<Sample> {
-  const started = performance.now();
-  return new Promise((done, fail) => {
-    execFile(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) return fail(new Error(`${String(error)}\n${stderr}`));
-      const wallMs = performance.now() - started;
-      done({ wallMs, ...(JSON.parse(stdout) as Omit<Sample, 'wallMs'>) });
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const bundles = process.argv.slice(2).map((argument) => {
@@ -49,26 +28,19 @@ async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? 30);
   // Loading makes no store call; the endpoint only completes the function's environment.
   const env = coldEnvironment('http://127.0.0.1:9');
-  const scripts = ['', ...bundles.map(({ file }) => `await import(${JSON.stringify(pathToFileURL(file).href)});`)].map(
-    (load) => `${load} ${REPORT}`,
+  const samples = await sampleColdImports(
+    bundles.map(({ file }) => file),
+    env,
+    runs,
   );
-  const samples: Sample[][] = scripts.map(() => []);
-  const order = scripts.map((_, index) => index);
-  for (let round = -3; round < runs; round++) {
-    const rotated = order.map((_, k) => order[(k + round + 3) % order.length] as number);
-    for (const index of round % 2 === 0 ? rotated : rotated.reverse()) {
-      const sample = await runOnce(scripts[index] as string, env);
-      if (round >= 0) samples[index]?.push(sample);
-    }
-  }
-  const figure = (values: Sample[], key: keyof Sample, base?: number) => {
+  const figure = (values: ColdSample[], key: keyof ColdSample, base?: number) => {
     const series = values.map((sample) => sample[key]);
     const centre = median(series);
     const shown = base === undefined ? `${round(centre)}` : `+${round(centre - base)}`;
     return `${shown} ms (MAD ${round(mad(series))})`.padStart(22);
   };
   const [baseline = [], ...candidates] = samples;
-  const base = (key: keyof Sample) => median(baseline.map((sample) => sample[key]));
+  const base = (key: keyof ColdSample) => median(baseline.map((sample) => sample[key]));
   console.log(`${runs} runs each after 3 warm-up rounds; all commands in every round, order rotated and reversed round by round`);
   console.log(`${''.padEnd(18)} ${'entry file'.padStart(10)} ${'wall'.padStart(22)} ${'import done'.padStart(22)} ${'CPU'.padStart(22)}`);
   console.log(

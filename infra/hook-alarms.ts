@@ -17,14 +17,11 @@ import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../lambda/observability.ts';
-import { SERVICE_NAME } from '../lambda/wiring.ts';
 
 export interface HookAlarmsProps {
   hookFunction: IFunction;
-  /** The API stage Okta calls; its 5xx are failures the function never answers itself. */
-  apiStage: IHttpStage;
-  /** The API's 429s, counted from its access log (HookApi.metricThrottled). */
-  apiThrottled: (period: Duration) => IMetric;
+  /** The HTTP API Okta calls, if it calls one (not behind a function URL), with its alarms. */
+  api?: ApiMetrics;
   /** Basic mode: the credential's rotation function. OAuth mode has none. */
   rotationFunction?: IFunction;
   /** Subscribed to the alarm topic. */
@@ -37,16 +34,23 @@ export interface HookAlarmsProps {
   encryptionKey: IKey;
 }
 
+/** What the alarms and the dashboard read of the HTTP API front door. */
+export interface ApiMetrics {
+  /** The stage Okta calls; its 5xx are failures the function never answers itself. */
+  stage: IHttpStage;
+  /** The API's 429s, counted from its access log (HookApi.metricThrottled). */
+  throttled: (period: Duration) => Metric;
+}
+
 const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * Where the function's own outcome counts land: its one Embedded Metric Format line a request counts a
- * metric named by the reason (and `ColdStart` on an instance's first), in this namespace, with the
- * dimensions `Service` and `FunctionName` (lambda/observability.ts, lambda/wiring.ts). The
- * function name tells stages in one account apart.
+ * metric named by the reason (and `ColdStart` on an instance's first), in this namespace, with the one
+ * dimension `FunctionName` (lambda/observability.ts, lambda/wiring.ts), which tells stages in one
+ * account apart.
  */
 export const HOOK_METRICS_NAMESPACE = METRICS_NAMESPACE;
-export const HOOK_METRICS_SERVICE = SERVICE_NAME;
 
 /**
  * The outcomes of a call that passed the credential check (lambda/hook.ts): what Okta's own calls produce,
@@ -69,7 +73,7 @@ export function hookOutcomeMetric(fn: IFunction, metricName: string, period: Dur
   return new Metric({
     namespace: HOOK_METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { Service: HOOK_METRICS_SERVICE, FunctionName: fn.functionName },
+    dimensionsMap: { FunctionName: fn.functionName },
     statistic: 'Sum',
     period,
   });
@@ -156,16 +160,8 @@ export class HookAlarms extends Construct {
   constructor(scope: Construct, id: string, props: HookAlarmsProps) {
     super(scope, id);
     const fn = props.hookFunction;
-    // Most alarms: `threshold` or more in one five-minute window; no request, no data point: quiet is healthy.
     const countAlarm = (alarmId: string, description: string, metric: IMetric, threshold = 1) =>
-      new Alarm(this, alarmId, {
-        alarmDescription: description,
-        metric,
-        threshold,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
+      countAlarmIn(this, alarmId, description, metric, threshold);
     const sum = { period: FIVE_MINUTES, statistic: 'Sum' };
     this.alarms = [
       countAlarm(
@@ -187,51 +183,7 @@ export class HookAlarms extends Construct {
       ...OUTCOME_ALARMS.map(({ id: alarmId, metricName, threshold, description }) =>
         countAlarm(alarmId, description, hookOutcomeMetric(fn, metricName), threshold),
       ),
-      countAlarm(
-        'ApiServerErrors',
-        'API Gateway answered 5xx on the hook route (the function failed, timed out or could not be invoked): ' +
-          'Okta minted tokens without the claim.',
-        props.apiStage.metricServerError(sum),
-      ),
-      // No 429, no log line matches, no data point: quiet is healthy.
-      countAlarm(
-        'ApiThrottled',
-        'API Gateway answered 429 (stage or account throttling): Okta does not retry and minted those tokens without ' +
-          'the claim. Okta sends more than throttleRateLimit allows, or a caller that is not Okta floods the URL.',
-        props.apiThrottled(FIVE_MINUTES),
-      ),
-      new Alarm(this, 'ApiClientErrorRate', {
-        alarmDescription:
-          `${API_CLIENT_ERROR_RATE_THRESHOLD}% or more of the API's answers were 4xx in two of three 5-minute windows ` +
-          '(401, 400, 404, 413 or 429): Okta does not retry a 4xx and mints without the claim. Look for a changed ' +
-          'hook URL or credential in Okta, or a request shape the hook refuses; see the dashboard by reason.',
-        metric: new MathExpression({
-          // Below 20 requests a window, a few scanner probes would be a large share: no alarm on those.
-          expression: 'IF(requests >= 20, 100 * clientErrors / requests, 0)',
-          usingMetrics: { clientErrors: props.apiStage.metricClientError(sum), requests: props.apiStage.metricCount(sum) },
-          period: FIVE_MINUTES,
-          label: '4xx share of answers (%)',
-        }),
-        threshold: API_CLIENT_ERROR_RATE_THRESHOLD,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        // No requests, no share: silence is NoTraffic's to report, not this alarm's.
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'ApiSlowP99', {
-        alarmDescription:
-          `The API's p99 latency is above ${API_LATENCY_P99_THRESHOLD_MS / 1000} s in two of three 5-minute windows ` +
-          "(Okta gives up at 3 s and mints without the claim). It includes cold starts, which the function's own " +
-          'duration does not.',
-        metric: props.apiStage.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
-        threshold: API_LATENCY_P99_THRESHOLD_MS,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        // No requests, no latency: nothing was slow.
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      ...(props.api ? this.apiAlarms(props.api) : []),
     ];
     if (props.noTrafficAlarmHours > 0) {
       const hours = props.noTrafficAlarmHours;
@@ -307,4 +259,69 @@ export class HookAlarms extends Construct {
       alarm.addOkAction(action);
     }
   }
+
+  /** The HTTP API's own: 5xx, 429, a high share of 4xx, slow answers (cold starts included). */
+  private apiAlarms(api: ApiMetrics): Alarm[] {
+    const sum = { period: FIVE_MINUTES, statistic: 'Sum' };
+    const countAlarm = (alarmId: string, description: string, metric: IMetric) => countAlarmIn(this, alarmId, description, metric);
+    return [
+      countAlarm(
+        'ApiServerErrors',
+        'API Gateway answered 5xx on the hook route (the function failed, timed out or could not be invoked): ' +
+          'Okta minted tokens without the claim.',
+        api.stage.metricServerError(sum),
+      ),
+      // No 429, no log line matches, no data point: quiet is healthy.
+      countAlarm(
+        'ApiThrottled',
+        'API Gateway answered 429 (stage or account throttling): Okta does not retry and minted those tokens without ' +
+          'the claim. Okta sends more than throttleRateLimit allows, or a caller that is not Okta floods the URL.',
+        api.throttled(FIVE_MINUTES),
+      ),
+      new Alarm(this, 'ApiClientErrorRate', {
+        alarmDescription:
+          `${API_CLIENT_ERROR_RATE_THRESHOLD}% or more of the API's answers were 4xx in two of three 5-minute windows ` +
+          '(401, 400, 404, 413 or 429): Okta does not retry a 4xx and mints without the claim. Look for a changed ' +
+          'hook URL or credential in Okta, or a request shape the hook refuses; see the dashboard by reason.',
+        metric: new MathExpression({
+          // Below 20 requests a window, a few scanner probes would be a large share: no alarm on those.
+          expression: 'IF(requests >= 20, 100 * clientErrors / requests, 0)',
+          usingMetrics: { clientErrors: api.stage.metricClientError(sum), requests: api.stage.metricCount(sum) },
+          period: FIVE_MINUTES,
+          label: '4xx share of answers (%)',
+        }),
+        threshold: API_CLIENT_ERROR_RATE_THRESHOLD,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        // No requests, no share: silence is NoTraffic's to report, not this alarm's.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'ApiSlowP99', {
+        alarmDescription:
+          `The API's p99 latency is above ${API_LATENCY_P99_THRESHOLD_MS / 1000} s in two of three 5-minute windows ` +
+          "(Okta gives up at 3 s and mints without the claim). It includes cold starts, which the function's own " +
+          'duration does not.',
+        metric: api.stage.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
+        threshold: API_LATENCY_P99_THRESHOLD_MS,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        // No requests, no latency: nothing was slow.
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+  }
+}
+
+/** Most alarms: `threshold` or more in one five-minute window; no request, no data point: quiet is healthy. */
+function countAlarmIn(scope: Construct, alarmId: string, description: string, metric: IMetric, threshold = 1): Alarm {
+  return new Alarm(scope, alarmId, {
+    alarmDescription: description,
+    metric,
+    threshold,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
 }

@@ -34,26 +34,23 @@ export const HEALTH_NO_AUTHORIZER_REASON =
   "stage's throttling bounds what a stranger calling it can cost.";
 
 /**
- * One access-log line a request: who called, what was answered, how long it took. Built only from
- * `$context` variables that hold neither the body nor any header, so no credential and no patient
- * data can reach these logs. `integrationRequestId` is Lambda's request id for the invocation (the
- * `requestId` of the function's own line); `apiId` names the API in the 429 metric (infra/hook-alarms.ts).
+ * One access-log line a request, with only what an operator reads there: the answer's status (the 429
+ * count below, `stats ... by status`), why the function could not answer (`integrationError`), the
+ * caller's address (who floods the URL), the latency Okta saw, and Lambda's request id
+ * (`integrationRequestId`, the `requestId` of the function's own line, which holds the outcome and its
+ * duration). `apiId` names the API in the 429 metric (infra/hook-alarms.ts). Built only from `$context`
+ * variables that hold neither the body nor any header, so no credential and no patient data can reach
+ * these logs. Every field is billed on every request (bench/README.md, cost).
  */
 export const ACCESS_LOG_FIELDS = {
+  // API Gateway's own id: a stage's access log must have it (CDK refuses one without).
   requestId: '$context.requestId',
   integrationRequestId: '$context.awsEndpointRequestId',
   apiId: '$context.apiId',
-  requestTime: '$context.requestTime',
   sourceIp: '$context.identity.sourceIp',
-  routeKey: '$context.routeKey',
   status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
   responseLatency: '$context.responseLatency',
-  integrationStatus: '$context.integrationStatus',
-  integrationLatency: '$context.integrationLatency',
   integrationError: '$context.integrationErrorMessage',
-  error: '$context.error.message',
 } as const;
 
 /**

@@ -1,16 +1,14 @@
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
-import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { type Alarm, AlarmStatusWidget, Dashboard, GraphWidget, MathExpression, type Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, AlarmStatusWidget, Dashboard, GraphWidget, MathExpression, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { COLD_START_METRIC } from '../lambda/observability.ts';
-import { HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, hookOutcomeMetric } from './hook-alarms.ts';
+import { type ApiMetrics, HOOK_METRICS_NAMESPACE, hookOutcomeMetric } from './hook-alarms.ts';
 
 export interface HookDashboardProps {
   hookFunction: IFunction;
-  apiStage: IHttpStage;
-  /** The API's 429s, counted from its access log (HookApi.metricThrottled). */
-  apiThrottled: (period: Duration) => Metric;
+  /** The HTTP API front door; behind a function URL, the function's own figures only. */
+  api?: ApiMetrics;
   alarms: Alarm[];
 }
 
@@ -32,7 +30,7 @@ export class HookDashboard extends Construct {
   constructor(scope: Construct, id: string, props: HookDashboardProps) {
     super(scope, id);
     const fn = props.hookFunction;
-    const stage = props.apiStage;
+    const stage = props.api?.stage;
     // Dashboard names are per account, not per region: the region keeps two deployments of a stage apart.
     const dashboardName = `${Stack.of(this).stackName}-${Aws.REGION}`;
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName, defaultInterval: Duration.hours(24) });
@@ -41,8 +39,8 @@ export class HookDashboard extends Construct {
     const sum = { period: PERIOD, statistic: Stats.SUM };
     const answersByReason = new MathExpression({
       expression:
-        `SEARCH('{${HOOK_METRICS_NAMESPACE},Service,FunctionName} Service="${HOOK_METRICS_SERVICE}" ` +
-        `FunctionName="${fn.functionName}" NOT MetricName="${COLD_START_METRIC}"', 'Sum', ${PERIOD.toSeconds()})`,
+        `SEARCH('{${HOOK_METRICS_NAMESPACE},FunctionName} FunctionName="${fn.functionName}" ` +
+        `NOT MetricName="${COLD_START_METRIC}"', 'Sum', ${PERIOD.toSeconds()})`,
       usingMetrics: {},
       label: '',
       period: PERIOD,
@@ -59,8 +57,12 @@ export class HookDashboard extends Construct {
       new GraphWidget({
         title: 'API latency (Okta gives up at 3 s)',
         left: [
-          stage.metricLatency({ period: PERIOD, statistic: 'p50', label: 'API p50' }),
-          stage.metricLatency({ period: PERIOD, statistic: 'p99', label: 'API p99' }),
+          ...(stage
+            ? [
+                stage.metricLatency({ period: PERIOD, statistic: 'p50', label: 'API p50' }),
+                stage.metricLatency({ period: PERIOD, statistic: 'p99', label: 'API p99' }),
+              ]
+            : []),
           fn.metricDuration({ period: PERIOD, statistic: 'p99', label: 'function p99' }),
         ],
         leftYAxis: { min: 0, label: 'ms', showUnits: false },
@@ -70,7 +72,7 @@ export class HookDashboard extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Requests and cold starts',
-        left: [stage.metricCount({ ...sum, label: 'API requests' })],
+        left: [stage ? stage.metricCount({ ...sum, label: 'API requests' }) : fn.metricInvocations({ ...sum, label: 'invocations' })],
         right: [hookOutcomeMetric(fn, COLD_START_METRIC).with({ label: 'cold starts' })],
         width: 8,
       }),
@@ -82,9 +84,13 @@ export class HookDashboard extends Construct {
       new GraphWidget({
         title: 'Throttles and errors',
         left: [
-          props.apiThrottled(PERIOD).with({ label: 'API 429' }),
-          stage.metricClientError({ ...sum, label: 'API 4xx (429 included)' }),
-          stage.metricServerError({ ...sum, label: 'API 5xx' }),
+          ...(props.api && stage
+            ? [
+                props.api.throttled(PERIOD).with({ label: 'API 429' }),
+                stage.metricClientError({ ...sum, label: 'API 4xx (429 included)' }),
+                stage.metricServerError({ ...sum, label: 'API 5xx' }),
+              ]
+            : []),
           fn.metricThrottles({ ...sum, label: 'Lambda throttles' }),
           fn.metricErrors({ ...sum, label: 'Lambda errors' }),
         ],

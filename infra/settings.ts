@@ -118,7 +118,17 @@ export interface TokenHookSettings {
    * for oktaId). Set it to an existing table's name to import that table (docs/regions.md).
    */
   patientsTableName?: string;
+  /**
+   * How Okta reaches the function: `httpApi` (default), an API Gateway HTTP API with throttling at the edge
+   * and an access log; or `functionUrl`, a Lambda function URL (auth type NONE: the hook checks Okta
+   * itself either way), which has no per-request charge, throttles by reserved concurrency only and has
+   * no access log (docs/operations.md, "Front door").
+   */
+  frontDoor?: FrontDoor;
 }
+
+export const FRONT_DOORS = ['httpApi', 'functionUrl'] as const;
+export type FrontDoor = (typeof FRONT_DOORS)[number];
 
 export type AuthMode = 'basic' | 'oauth';
 
@@ -146,6 +156,7 @@ export const DEFAULT_SETTINGS = {
   // Point-in-time recovery reaches back 35 days: the daily recovery points cover at least as long.
   backupRetentionDays: 35,
   noTrafficAlarmHours: 24,
+  frontDoor: 'httpApi',
 } as const satisfies Omit<Required<TokenHookSettings>, 'stageName' | OptionalSetting>;
 
 /** Settings that have no default: absent means "none" (no topic, no replay window, no OAuth issuer...). */
@@ -223,6 +234,7 @@ export function resolveSettings(settings: TokenHookSettings): ResolvedSettings {
     logRetention: settings.logRetention ?? DEFAULT_SETTINGS.logRetention,
     backupRetentionDays: settings.backupRetentionDays ?? DEFAULT_SETTINGS.backupRetentionDays,
     noTrafficAlarmHours: settings.noTrafficAlarmHours ?? DEFAULT_SETTINGS.noTrafficAlarmHours,
+    frontDoor: settings.frontDoor ?? DEFAULT_SETTINGS.frontDoor,
     // Every request the stage lets through, for as long as one may take.
     reservedConcurrency: settings.reservedConcurrency ?? Math.ceil(throttleRateLimit * ANSWER_DEADLINE_SECONDS),
     ...withoutUndefined({
@@ -290,6 +302,9 @@ function checkRegionSettings(settings: TokenHookSettings): Pick<TokenHookSetting
     if (given.length > 0) throw new SettingsError(`${given.join(', ')} need two regions or more in "regions"`);
     return regions.length === 1 ? { regions } : {};
   }
+  if (settings.frontDoor === 'functionUrl') {
+    throw new SettingsError('"regions" with two regions or more needs frontDoor=httpApi: each region\'s custom domain maps an HTTP API');
+  }
   const missing = (['domainName', 'hostedZoneId'] as const).filter((key) => !settings[key]);
   if (missing.length > 0) {
     throw new SettingsError(`"regions" with two regions or more needs domainName and hostedZoneId; missing: ${missing.join(', ')}`);
@@ -348,6 +363,7 @@ const CONTEXT_KEYS = [
   'hostedZoneId',
   'drainRegion',
   'patientsTableName',
+  'frontDoor',
 ] as const;
 
 /**
@@ -417,6 +433,7 @@ export function settingsFromContext(node: Node): TokenHookSettings {
     hostedZoneId: matching(read('hostedZoneId'), 'hostedZoneId', HOSTED_ZONE_ID, 'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ'),
     // DynamoDB's own rule for a table name.
     patientsTableName: matching(read('patientsTableName'), 'patientsTableName', /^[A-Za-z0-9_.-]{3,255}$/, '3 to 255 of A-Z a-z 0-9 _ . -'),
+    frontDoor: oneOf(read('frontDoor'), FRONT_DOORS, 'frontDoor'),
   });
 }
 

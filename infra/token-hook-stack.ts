@@ -1,10 +1,11 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, type Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { BUNDLE_DIR, ROTATION_BUNDLE_DIR } from './bundles.ts';
 import { DataKey } from './data-key.ts';
 import { HookAlarms } from './hook-alarms.ts';
 import { HookApi } from './hook-api.ts';
+import { HookFunctionUrl } from './hook-function-url.ts';
 import { HookDashboard } from './hook-dashboard.ts';
 import { HookCredential } from './hook-credential.ts';
 import { DEFAULT_HOOK_PATH } from '../lambda/config.ts';
@@ -49,12 +50,12 @@ export function regionalStackName(stageName: string, region: string): string {
 /**
  * Everything the Okta token inline hook needs in one account and region: the patients table, the key of
  * the user hash in the logs, the Basic credential (Basic mode only) with, given the Okta settings, its
- * rotation that updates Okta and the notice of each rotation, the function, the HTTP API, the alarms,
- * their topic and a dashboard. Physical names are set only where a name must be known (the access log
- * group under /aws/vendedlogs/, the dashboard), each with the stage in it; CloudFormation derives every
- * other, unique for every stage. With several regions, one such stack a region (docs/regions.md); there
- * the global table, the replicated secrets and the data key's alias are named too, as each region finds
- * its replica by name.
+ * rotation that updates Okta and the notice of each rotation, the function, its front door (the HTTP API
+ * or a function URL), the alarms, their topic and a dashboard. Physical names are set only where a name
+ * must be known (the access log group under /aws/vendedlogs/, the dashboard), each with the stage in it;
+ * CloudFormation derives every other, unique for every stage. With several regions, one such stack a
+ * region behind the HTTP API (docs/regions.md); there the global table, the replicated secrets and the
+ * data key's alias are named too, as each region finds its replica by name.
  */
 export class TokenHookStack extends Stack {
   readonly hookUrl: string;
@@ -133,23 +134,31 @@ export class TokenHookStack extends Stack {
       logRetention: settings.logRetention,
       reservedConcurrency: settings.reservedConcurrency,
     });
-    const api = new HookApi(this, 'Api', {
-      encryptionKey: dataKey.key,
-      stageName: settings.stageName,
-      authMode: settings.authMode,
-      hookFunction: hook.function,
-      hookPath: DEFAULT_HOOK_PATH,
-      throttleRateLimit: settings.throttleRateLimit,
-      throttleBurstLimit: settings.throttleBurstLimit,
-      logRetention: settings.logRetention,
-      healthRoute: deployment !== undefined,
-    });
-    const frontDoor = deployment && new RegionalFrontDoor(this, 'FrontDoor', { deployment, api: api.api, stage: api.stage });
+    // The front door: the HTTP API (throttling at the edge, an access log) or, for the lowest cost, a function URL.
+    const api =
+      settings.frontDoor === 'httpApi'
+        ? new HookApi(this, 'Api', {
+            encryptionKey: dataKey.key,
+            stageName: settings.stageName,
+            authMode: settings.authMode,
+            hookFunction: hook.function,
+            hookPath: DEFAULT_HOOK_PATH,
+            throttleRateLimit: settings.throttleRateLimit,
+            throttleBurstLimit: settings.throttleBurstLimit,
+            logRetention: settings.logRetention,
+            healthRoute: deployment !== undefined,
+          })
+        : undefined;
+    const frontDoor =
+      api ??
+      new HookFunctionUrl(this, 'FunctionUrl', { hookFunction: hook.function, hookPath: DEFAULT_HOOK_PATH, authMode: settings.authMode });
+    // Several regions: settings refuse a function URL there, so the API is what each regional domain maps.
+    const regionalFrontDoor = deployment && api && new RegionalFrontDoor(this, 'FrontDoor', { deployment, api: api.api, stage: api.stage });
+    const apiMetrics = api ? { stage: api.stage, throttled: (period: Duration) => api.metricThrottled(period) } : undefined;
     const alarms = new HookAlarms(this, 'Alarms', {
       encryptionKey: dataKey.key,
       hookFunction: hook.function,
-      apiStage: api.stage,
-      apiThrottled: (period) => api.metricThrottled(period),
+      ...(apiMetrics ? { api: apiMetrics } : {}),
       ...(credential?.rotationFunction ? { rotationFunction: credential.rotationFunction } : {}),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
@@ -160,8 +169,7 @@ export class TokenHookStack extends Stack {
     }
     const dashboard = new HookDashboard(this, 'Dashboard', {
       hookFunction: hook.function,
-      apiStage: api.stage,
-      apiThrottled: (period) => api.metricThrottled(period),
+      ...(apiMetrics ? { api: apiMetrics } : {}),
       alarms: alarms.alarms,
     });
     if (credential?.rotationFunction) {
@@ -173,7 +181,7 @@ export class TokenHookStack extends Stack {
         stageName: settings.stageName,
       });
     }
-    this.hookUrl = deployment ? `https://${deployment.domainName}${DEFAULT_HOOK_PATH}` : api.hookUrl;
+    this.hookUrl = deployment ? `https://${deployment.domainName}${DEFAULT_HOOK_PATH}` : frontDoor.hookUrl;
 
     new CfnOutput(this, 'HookUrl', {
       description: deployment
@@ -181,14 +189,14 @@ export class TokenHookStack extends Stack {
         : 'Okta: Workflow > Inline Hooks > Add Inline Hook > Token > URL',
       value: this.hookUrl,
     });
-    if (frontDoor) {
+    if (regionalFrontDoor) {
       new CfnOutput(this, 'RegionalHookUrl', {
         description: `This region's own URL (${this.region}), past Route 53: for trying one region, never for Okta`,
-        value: api.hookUrl,
+        value: frontDoor.hookUrl,
       });
       new CfnOutput(this, 'HealthCheckId', {
         description: 'The Route 53 health check of this region: aws route53 get-health-check-status --health-check-id <id>',
-        value: frontDoor.healthCheck.healthCheckId,
+        value: regionalFrontDoor.healthCheck.healthCheckId,
       });
     }
     new CfnOutput(this, 'DashboardUrl', {
@@ -203,10 +211,12 @@ export class TokenHookStack extends Stack {
       description: 'The hook function logs: aws logs tail <name> --follow --format short',
       value: hook.logGroup.logGroupName,
     });
-    new CfnOutput(this, 'ApiAccessLogGroupName', {
-      description: "The HTTP API's access log: one line a request, with Lambda's request id as integrationRequestId",
-      value: api.accessLogs.logGroupName,
-    });
+    if (api) {
+      new CfnOutput(this, 'ApiAccessLogGroupName', {
+        description: "The HTTP API's access log: one line a request, with Lambda's request id as integrationRequestId",
+        value: api.accessLogs.logGroupName,
+      });
+    }
     if (credential?.logGroup) {
       new CfnOutput(this, 'RotationLogGroupName', {
         description: 'The rotation function logs: one line a step, never a credential',
@@ -333,6 +343,7 @@ function stackPropsOf(props: TokenHookStackProps): StackProps {
     hostedZoneId: _hostedZoneId,
     drainRegion: _drainRegion,
     patientsTableName: _patientsTableName,
+    frontDoor: _frontDoor,
     ...stackProps
   } = props;
   return stackProps;

@@ -1,6 +1,7 @@
 import { type AwsJsonCall, createAwsJsonClient } from './aws/aws-json-client.ts';
-import { environmentCredentials } from './aws/aws-environment.ts';
+import { environmentCredentials, resolveEndpoint } from './aws/aws-environment.ts';
 import { createDynamoDbPatientStore } from './aws/dynamodb-patient-store.ts';
+import { openConnection } from './aws/http-transport.ts';
 import { createSecretsManagerCredentialSource } from './aws/secrets-manager-credentials.ts';
 import { createUserHashKeySecret, type UserHashKeySecret } from './aws/user-hash-key-secret.ts';
 import { createBasicCallerAuthenticator } from './auth/basic-caller.ts';
@@ -17,8 +18,17 @@ export interface WiredHook {
   handle: HookHandler;
   /** Who may call; `prepare()` during init reads the Basic credential or loads the token verifier. */
   caller: CallerAuthenticator;
+  /**
+   * During init, beside `caller.prepare()`: opens the kept-alive TLS connection to DynamoDB, so Okta's
+   * first call does not wait for the handshakes. Reads nothing. Absent when the endpoint is plain HTTP
+   * (a local store through AWS_ENDPOINT_URL_DYNAMODB): no TLS to save there.
+   */
+  openStoreConnection?: () => Promise<void>;
   log: Logger;
 }
+
+/** How long init waits for the store's connection; past it, the first request opens its own. */
+const STORE_CONNECTION_TIMEOUT_MS = 500;
 
 export interface WiringOverrides {
   log?: Logger;
@@ -29,8 +39,9 @@ export interface WiringOverrides {
 export function wireHookFromEnvironment(env: Record<string, string | undefined>, overrides: WiringOverrides = {}): WiredHook {
   const config = loadConfig(env);
   const log = overrides.log ?? createJsonLogger({ level: config.logLevel, service: SERVICE_NAME });
-  const requests = overrides.requests ?? createRequestLog({ service: SERVICE_NAME, functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' });
+  const requests = overrides.requests ?? createRequestLog({ functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' });
   const credentialsFromEnvironment = () => environmentCredentials(env);
+  const storeEndpoint = resolveEndpoint('dynamodb', env);
   const store = createDynamoDbPatientStore(
     createAwsJsonClient({ service: 'dynamodb', env, credentials: credentialsFromEnvironment }),
     config.tableName,
@@ -48,7 +59,9 @@ export function wireHookFromEnvironment(env: Record<string, string | undefined>,
     log.warn('OAUTH_CLIENT_ID is not set: any client of the issuer holding the scope may call the hook');
   }
   const handle = createHookHandler({ config, store, caller, log, requests, ...(hashKey ? { hashUser: hashKey.hashUser } : {}) });
-  return { handle, caller, log };
+  const openStoreConnection =
+    storeEndpoint.protocol === 'https:' ? () => openConnection(storeEndpoint, AbortSignal.timeout(STORE_CONNECTION_TIMEOUT_MS)) : undefined;
+  return { handle, caller, log, ...(openStoreConnection ? { openStoreConnection } : {}) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE, OUTCOME_ALARMS } from '../../infra/hook-alarms.ts';
+import { HOOK_METRICS_NAMESPACE, OUTCOME_ALARMS } from '../../infra/hook-alarms.ts';
 import { createJsonLogger, COLD_START_METRIC } from '../../lambda/observability.ts';
 import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import { emfProblems } from '../support/emf.ts';
@@ -64,16 +64,13 @@ describe("the function's outcome metrics", () => {
     expect(_aws.CloudWatchMetrics).toStrictEqual([
       {
         Namespace: HOOK_METRICS_NAMESPACE,
-        Dimensions: [['Service', 'FunctionName']],
+        Dimensions: [['FunctionName']],
         // The instance's first request: its init is in this answer's time.
-        Metrics: [
-          { Name: 'Unauthorized', Unit: 'Count' },
-          { Name: COLD_START_METRIC, Unit: 'Count' },
-        ],
+        Metrics: [{ Name: 'Unauthorized' }, { Name: COLD_START_METRIC }],
       },
     ]);
-    // The dimension values the alarms give: { Service: 'okta-token-hook', FunctionName: fn.functionName }.
-    expect(values).toMatchObject({ Service: HOOK_METRICS_SERVICE, FunctionName: FUNCTION_NAME, Unauthorized: 1, ColdStart: 1 });
+    // The dimension value the alarms give: { FunctionName: fn.functionName }.
+    expect(values).toMatchObject({ FunctionName: FUNCTION_NAME, Unauthorized: 1, ColdStart: 1 });
     // The same line is the log entry, with Lambda's request id.
     expect(values).toMatchObject({ level: 'INFO', reason: 'Unauthorized', status: 401, requestId: 'c0ffee00-0000-4000-8000-000000000001' });
   });

@@ -1,13 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../lambda/config.ts';
-import {
-  HOOK_METRICS_NAMESPACE,
-  HOOK_METRICS_SERVICE,
-  OKTA_CALL_OUTCOMES,
-  OUTCOME_ALARMS,
-  UNAUTHORIZED_THRESHOLD,
-} from '../../infra/hook-alarms.ts';
+import { HOOK_METRICS_NAMESPACE, OKTA_CALL_OUTCOMES, OUTCOME_ALARMS, UNAUTHORIZED_THRESHOLD } from '../../infra/hook-alarms.ts';
 import { ACCESS_LOG_FIELDS } from '../../infra/hook-api.ts';
 import { USER_HASH_KEY_LENGTH } from '../../infra/user-hash-key.ts';
 import { OKTA, tokenHookApp } from './synth.ts';
@@ -454,7 +448,6 @@ describe('alarms', () => {
         MetricName: metricName,
         Dimensions: [
           { Name: 'FunctionName', Value: { Ref: logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 }) } },
-          { Name: 'Service', Value: 'okta-token-hook' },
         ],
         Statistic: 'Sum',
         Period: 300,
@@ -469,7 +462,7 @@ describe('alarms', () => {
     ]);
   });
 
-  it('watch exactly those outcome metrics, in the namespace and with the service name the function writes', () => {
+  it('watch exactly those outcome metrics, in the namespace and by the function name the function writes', () => {
     expect(OUTCOME_ALARMS.map((alarm) => [alarm.metricName, alarm.threshold])).toStrictEqual([
       ['StoreFailure', 1],
       ['CredentialSourceUnavailable', 1],
@@ -477,10 +470,10 @@ describe('alarms', () => {
       ['UnexpectedError', 1],
       ['Unauthorized', UNAUTHORIZED_THRESHOLD],
     ]);
-    expect([HOOK_METRICS_NAMESPACE, HOOK_METRICS_SERVICE]).toStrictEqual(['OktaTokenHook', 'okta-token-hook']);
+    expect(HOOK_METRICS_NAMESPACE).toBe('OktaTokenHook');
     template.resourcePropertiesCountIs(
       'AWS::CloudWatch::Alarm',
-      { Namespace: 'OktaTokenHook', Dimensions: Match.arrayWith([{ Name: 'Service', Value: 'okta-token-hook' }]) },
+      { Namespace: 'OktaTokenHook', Dimensions: [{ Name: 'FunctionName', Value: Match.anyValue() }] },
       5,
     );
   });
@@ -708,9 +701,7 @@ describe('dashboard', () => {
     expect(JSON.parse(graph(/^Answers per reason/))).toStrictEqual([
       [
         {
-          expression:
-            `SEARCH('{OktaTokenHook,Service,FunctionName} Service="okta-token-hook" FunctionName="<${hook()}>" ` +
-            `NOT MetricName="ColdStart"', 'Sum', 300)`,
+          expression: `SEARCH('{OktaTokenHook,FunctionName} FunctionName="<${hook()}>" NOT MetricName="ColdStart"', 'Sum', 300)`,
         },
       ],
     ]);

@@ -178,15 +178,15 @@ describe('the hook over HTTP, as npm start runs it', () => {
       expect(findLeaks(hook.logs)).toStrictEqual([]);
     });
 
-    it('makes that line the Embedded Metric Format document too, counting the reason by Service and FunctionName', async () => {
+    it('makes that line the Embedded Metric Format document too, counting the reason by FunctionName', async () => {
       const before = hook.logs.length;
       await sendToHook(hook, loadFixture('okta-example'));
       const [line, ...more] = hook.logs.slice(before);
       expect(more).toStrictEqual([]);
       expect(emfProblems(line as string)).toStrictEqual([]);
       const document = JSON.parse(line as string);
-      expect(document).toMatchObject({ reason: 'NotAPatient', NotAPatient: 1, Service: 'okta-token-hook', FunctionName: 'local' });
-      expect(document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'OktaTokenHook', Dimensions: [['Service', 'FunctionName']] });
+      expect(document).toMatchObject({ reason: 'NotAPatient', NotAPatient: 1, FunctionName: 'local' });
+      expect(document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'OktaTokenHook', Dimensions: [['FunctionName']] });
       expect(metricNames(line as string)).toStrictEqual(['NotAPatient']);
       // Lambda's request id, which the local server makes up as Lambda would.
       expect(document.requestId).toMatch(/^[0-9a-f-]{36}$/);

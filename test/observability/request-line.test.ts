@@ -6,12 +6,12 @@ function requestLog() {
   const lines: string[] = [];
   return {
     lines,
-    log: createRequestLog({ service: 'okta-token-hook', functionName: 'OktaTokenHook-test-Hook', write: (line) => lines.push(line) }),
+    log: createRequestLog({ functionName: 'OktaTokenHook-test-Hook', write: (line) => lines.push(line) }),
   };
 }
 
 describe('the request line', () => {
-  it('is a valid EMF document counting the reason, by Service and FunctionName', () => {
+  it('is a valid EMF document counting the reason, by FunctionName', () => {
     const { lines, log } = requestLog();
     log.record({ level: 'INFO', reason: 'ClaimAdded', fields: { status: 200, userHash: 'RqsCBlGbVxIB8HF-' } });
     expect(lines).toHaveLength(1);
@@ -20,11 +20,8 @@ describe('the request line', () => {
     expect(_aws.CloudWatchMetrics).toStrictEqual([
       {
         Namespace: 'OktaTokenHook',
-        Dimensions: [['Service', 'FunctionName']],
-        Metrics: [
-          { Name: 'ClaimAdded', Unit: 'Count' },
-          { Name: 'ColdStart', Unit: 'Count' },
-        ],
+        Dimensions: [['FunctionName']],
+        Metrics: [{ Name: 'ClaimAdded' }, { Name: 'ColdStart' }],
       },
     ]);
     expect(rest).toStrictEqual({
@@ -32,7 +29,6 @@ describe('the request line', () => {
       reason: 'ClaimAdded',
       status: 200,
       userHash: 'RqsCBlGbVxIB8HF-',
-      Service: 'okta-token-hook',
       FunctionName: 'OktaTokenHook-test-Hook',
       ClaimAdded: 1,
       ColdStart: 1,
@@ -62,7 +58,6 @@ describe('the request line', () => {
     const line = JSON.parse(lines[0] as string);
     expect(emfProblems(lines[0] as string)).toStrictEqual([]);
     expect(line).toMatchObject({
-      Service: 'okta-token-hook',
       FunctionName: 'OktaTokenHook-test-Hook',
       StoreFailure: 1,
       errorMessage: 'denied for [email]',

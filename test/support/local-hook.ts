@@ -41,7 +41,7 @@ export async function startLocalHook({ env = {}, storeEndpoint, init = false }: 
     localHookEnvironment({ LOG_LEVEL: 'debug', ...env }, storeEndpoint ?? (store as EmbeddedDynamoDb).endpoint),
     {
       log: createJsonLogger({ level: 'debug', service: SERVICE_NAME, write: keepIn(logs) }),
-      requests: createRequestLog({ service: SERVICE_NAME, functionName: 'local', write: keepIn(logs) }),
+      requests: createRequestLog({ functionName: 'local', write: keepIn(logs) }),
     },
   );
   if (init) await hook.caller.prepare().catch((error: unknown) => hook.log.error('credential not loaded at init', describeError(error)));

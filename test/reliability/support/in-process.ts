@@ -64,7 +64,7 @@ export function capturedOutput(): CapturedOutput {
   };
   return {
     log: createJsonLogger({ level: 'debug', service: SERVICE_NAME, write: keepIn(logs) }),
-    requests: createRequestLog({ service: SERVICE_NAME, functionName: 'local', write: keepIn(logs) }),
+    requests: createRequestLog({ functionName: 'local', write: keepIn(logs) }),
     logs,
   };
 }
