@@ -513,6 +513,7 @@ describe('region settings', () => {
       /"regions" with two regions or more needs domainName and hostedZoneId; missing: domainName, hostedZoneId/,
     ],
     [{ ...BASIC, drainRegion: 'eu-west-1' }, /"drainRegion" must be one of the regions: us-east-1, us-west-2/],
+    [{ ...BASIC, frontDoor: 'functionUrl' }, /"regions" with two regions or more needs frontDoor=httpApi/],
     [{ ...BASIC, primaryRegion: 'eu-west-1' }, /"primaryRegion" must be one of the regions/],
     [{ regions: ['us-east-1'], drainRegion: 'us-east-1' }, /drainRegion need two regions or more/],
     [{ ...FRONT_DOOR }, /domainName, hostedZoneId need two regions or more/],
