@@ -96,6 +96,23 @@ describe('npm start', { concurrent: true }, () => {
       running = second;
     });
 
+    it.sequential('answers GET /health with no credential: 200 with the store up, 503 while the store does not answer', async ({
+      expect,
+    }) => {
+      const health = new URL('/health', url);
+      const up = await fetch(health);
+      expect([up.status, await up.json()]).toStrictEqual([200, { status: 'ok' }]);
+      const store = storeProcess(running.output());
+      process.kill(store, 'SIGSTOP');
+      try {
+        const hung = await fetch(health);
+        expect([hung.status, await hung.json()]).toStrictEqual([503, { status: 'unavailable' }]);
+      } finally {
+        process.kill(store, 'SIGCONT');
+      }
+      expect((await fetch(health)).status).toBe(200);
+    });
+
     it.sequential('stops, saying so in one line, when its store process ends', async ({ expect }) => {
       const store = storeProcess(running.output());
       process.kill(store, 'SIGKILL');
