@@ -1,6 +1,6 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { COMPLIANCE_PACKS } from './compliance.ts';
-import type { TokenHookSettings } from './settings.ts';
+import { primaryRegionOf, type TokenHookSettings } from './settings.ts';
 import { regionalStackName, TokenHookStack, tokenHookStackName, type TokenHookStackProps } from './token-hook-stack.ts';
 
 /** One region: the stage's one stack, as it always was (pinned to the region when `regions` names one). */
@@ -32,7 +32,7 @@ export function addTokenHookStacks(
 ): TokenHookStack[] {
   const regions = settings.regions ?? [];
   if (regions.length < 2) return [addTokenHookStack(app, settings, bundles)];
-  const primaryRegion = settings.primaryRegion || (regions[0] as string);
+  const primaryRegion = primaryRegionOf(settings) as string;
   const stackIn = (region: string) =>
     new TokenHookStack(app, regionalStackName(settings.stageName, region), {
       ...settings,
