@@ -267,8 +267,9 @@ export class HookAlarms extends Construct {
     return [
       countAlarm(
         'ApiServerErrors',
-        'API Gateway answered 5xx on the hook route (the function failed, timed out or could not be invoked): ' +
-          'Okta minted tokens without the claim.',
+        'API Gateway answered 5xx: on the hook route the function failed, timed out or could not be invoked, and ' +
+          'Okta minted those tokens without the claim; or, with several regions, GET /health answered 503: this ' +
+          'region cannot serve, and Route 53 sends its sign-ins elsewhere (docs/regions.md).',
         api.stage.metricServerError(sum),
       ),
       // No 429, no log line matches, no data point: quiet is healthy.

@@ -16,17 +16,16 @@ export interface HookFunctionUrlProps {
  * (IAM auth would need Okta to sign with SigV4, which it cannot). It sends the same payload 2.0 event.
  */
 export class HookFunctionUrl extends Construct {
-  readonly url: FunctionUrl;
   /** What to paste into Okta as the hook's URL. */
   readonly hookUrl: string;
 
   constructor(scope: Construct, id: string, props: HookFunctionUrlProps) {
     super(scope, id);
-    this.url = new FunctionUrl(this, 'Url', { function: props.hookFunction, authType: FunctionUrlAuthType.NONE });
+    const url = new FunctionUrl(this, 'Url', { function: props.hookFunction, authType: FunctionUrlAuthType.NONE });
     // The permission that lets anyone reach the URL (principal "*", limited to the URL with auth type NONE).
     const reason = `The function URL is Okta's way in, so it is public by design. ${NO_AUTHORIZER_REASON[props.authMode]}`;
     acknowledgeInHipaaAndNist(props.hookFunction, 'LambdaFunctionPublicAccessProhibited', reason);
     // The URL ends with "/"; the function answers on its one path only.
-    this.hookUrl = `${this.url.url}${props.hookPath.replace(/^\//, '')}`;
+    this.hookUrl = `${url.url}${props.hookPath.replace(/^\//, '')}`;
   }
 }

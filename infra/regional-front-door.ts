@@ -30,8 +30,6 @@ export interface RegionalFrontDoorProps {
  */
 export class RegionalFrontDoor extends Construct {
   readonly healthCheck: HealthCheck;
-  /** The region's own endpoint, which the health check calls; the shared name leads to it too. */
-  readonly regionalEndpoint: string;
 
   constructor(scope: Construct, id: string, { deployment, api, stage }: RegionalFrontDoorProps) {
     super(scope, id);
@@ -43,10 +41,10 @@ export class RegionalFrontDoor extends Construct {
 
     // The execute-api endpoint, not the shared name: the shared name would be answered by whichever region
     // is nearest the checker, and the check must tell about this region alone.
-    this.regionalEndpoint = `${api.apiId}.execute-api.${Stack.of(this).region}.${Aws.URL_SUFFIX}`;
+    const regionalEndpoint = `${api.apiId}.execute-api.${Stack.of(this).region}.${Aws.URL_SUFFIX}`;
     this.healthCheck = new HealthCheck(this, 'HealthCheck', {
       type: HealthCheckType.HTTPS,
-      fqdn: this.regionalEndpoint,
+      fqdn: regionalEndpoint,
       resourcePath: HEALTH_PATH,
       requestInterval: Duration.seconds(HEALTH_CHECK_INTERVAL_SECONDS),
       failureThreshold: HEALTH_CHECK_FAILURE_THRESHOLD,

@@ -288,6 +288,11 @@ function checkOktaSettings(settings: TokenHookSettings): { orgUrl: string; hookI
   return { orgUrl: url.origin, hookId };
 }
 
+/** The region whose stack owns what the regions share and runs the rotation: `primaryRegion`, else the first of `regions`. */
+export function primaryRegionOf({ regions, primaryRegion }: Pick<TokenHookSettings, 'regions' | 'primaryRegion'>): string | undefined {
+  return primaryRegion || regions?.[0];
+}
+
 /** The settings that only mean something with two regions or more. */
 const SEVERAL_REGION_SETTINGS = ['primaryRegion', 'domainName', 'hostedZoneId', 'drainRegion', 'patientsTableName'] as const;
 
@@ -315,7 +320,7 @@ function checkRegionSettings(settings: TokenHookSettings): Pick<TokenHookSetting
   }
   return {
     regions,
-    primaryRegion: settings.primaryRegion || (regions[0] as string),
+    primaryRegion: primaryRegionOf(settings) as string,
     ...withoutUndefined({
       domainName: settings.domainName,
       hostedZoneId: settings.hostedZoneId,

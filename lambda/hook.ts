@@ -97,8 +97,14 @@ export function createHookHandler({
     }
     const signal = deadline.within(config.storeTimeoutMs);
     try {
-      // Bounded here too, so a store that ignores its signal cannot hold the answer past the deadline.
-      await untilDeadline(Promise.all([store.checkReadable(signal), caller.checkReady?.(signal)]), signal, 'the health check read');
+      // Both checks settle before the answer: the deadline is then cleared, not aborted, so a read left running
+      // would keep its connection past the request. Bounded here too: a store that ignores its signal cannot
+      // hold the answer past the deadline.
+      const checks = [store.checkReadable(signal), caller.checkReady?.(signal)];
+      const failed = (await untilDeadline(Promise.allSettled(checks), signal, 'the health check read')).find(
+        (check) => check.status === 'rejected',
+      );
+      if (failed) throw failed.reason;
       return { answer: healthAnswer(true), reason: 'HealthCheckPassed' };
     } catch (error) {
       return { answer: healthAnswer(false), reason: 'HealthCheckFailed', error };

@@ -212,6 +212,28 @@ describe('GET /health', () => {
     expect(hook.line()).toMatchObject({ reason: 'HealthCheckFailed', errorCode: 'DeadlineExceeded' });
   });
 
+  it("leaves no read behind when the credential check fails first: the store's read ends, at the deadline, before the answer", async () => {
+    let readEnded = false;
+    const hook = healthHook(
+      (deadline) =>
+        new Promise<void>((_resolve, reject) =>
+          deadline.addEventListener('abort', () => {
+            readEnded = true;
+            reject(deadline.reason);
+          }),
+        ),
+      { STORE_TIMEOUT_MS: '50' },
+      async () => {
+        throw Object.assign(new Error('User is not authorized to perform secretsmanager:GetSecretValue'), {
+          code: 'AccessDeniedException',
+        });
+      },
+    );
+    expect((await hook.ask()).status).toBe(503);
+    expect(readEnded).toBe(true);
+    expect(hook.line()).toMatchObject({ reason: 'HealthCheckFailed', errorCode: 'DeadlineExceeded' });
+  });
+
   it("answers 503 at the store's deadline when the read does not finish, even from a store that ignores its signal", async () => {
     const hook = healthHook(() => new Promise<void>(() => {}), { STORE_TIMEOUT_MS: '50' });
     expect((await hook.ask()).status).toBe(503);

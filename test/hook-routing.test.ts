@@ -1,9 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localHookEnvironment } from '../local/local-environment.ts';
 import type { HookHandler } from '../lambda/hook.ts';
-import { createJsonLogger, noRequestLog } from '../lambda/observability.ts';
-import { wireHookFromEnvironment } from '../lambda/wiring.ts';
 import { loadFixture } from './support/fixtures.ts';
 import { LOCAL_AUTHORIZATION, type LocalHook, startLocalHook } from './support/local-hook.ts';
 
@@ -35,10 +32,7 @@ describe('the route check behind a custom domain mapping', () => {
   let handle: HookHandler;
   beforeAll(async () => {
     stack = await startLocalHook();
-    handle = wireHookFromEnvironment(localHookEnvironment({}, stack.store?.endpoint as string), {
-      log: createJsonLogger({ level: 'silent', service: 'test' }),
-      requests: noRequestLog,
-    }).handle;
+    handle = stack.handle;
   });
   afterAll(() => stack.close());
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort } from '../support/ports.ts';
-import { BENCH_AUTHORIZATION, type BenchCase, HOOK_PATH, loadMix } from '../support/requests.ts';
+import { DEFAULT_HOOK_PATH } from '../../lambda/config.ts';
+import { BENCH_AUTHORIZATION, type BenchCase, loadMix } from '../support/requests.ts';
 import { round } from '../support/stats.ts';
 
 export interface LoadResult {
@@ -84,7 +85,7 @@ export async function measureLoad({ connections = 100, durationS = 20, warmupS =
 function toRequest(one: BenchCase, report: (problem: string | undefined) => void) {
   return {
     method: 'POST',
-    path: HOOK_PATH,
+    path: DEFAULT_HOOK_PATH,
     headers: { authorization: BENCH_AUTHORIZATION, 'content-type': 'application/json' },
     body: one.body,
     onResponse(status: number, body: string) {
@@ -120,7 +121,7 @@ async function waitUntilAnswering(url: string, server: ChildProcess, dataDir: st
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`npm start exited with ${server.exitCode}:\n${tail(join(dataDir, 'server.log'))}`);
     const answered = await new Promise<boolean>((resolve) => {
-      const probe = request(`${url}${HOOK_PATH}`, { method: 'GET', timeout: 1000 }, (response) => {
+      const probe = request(`${url}${DEFAULT_HOOK_PATH}`, { method: 'GET', timeout: 1000 }, (response) => {
         response.resume();
         resolve(true);
       });
@@ -137,7 +138,7 @@ async function waitUntilAnswering(url: string, server: ChildProcess, dataDir: st
 async function checkOnce(url: string, one: BenchCase): Promise<void> {
   const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
     const call = request(
-      `${url}${HOOK_PATH}`,
+      `${url}${DEFAULT_HOOK_PATH}`,
       { method: 'POST', headers: { authorization: BENCH_AUTHORIZATION, 'content-type': 'application/json' } },
       (response) => {
         const chunks: Buffer[] = [];

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DEFAULT_HOOK_PATH } from '../../lambda/config.ts';
 
 /** The local credential (local/local-environment.ts), which every bench process is given. */
 export const BENCH_CREDENTIAL = { username: 'admin', password: 'supersecret' } as const;
 export const BENCH_AUTHORIZATION = `Basic ${Buffer.from(`${BENCH_CREDENTIAL.username}:${BENCH_CREDENTIAL.password}`).toString('base64')}`;
-export const HOOK_PATH = '/tokenHook';
 
 export interface BenchCase {
   /** What the case is, for messages; never a figure. */
@@ -74,7 +74,7 @@ export function hookEvent(body: string, authorization: string = BENCH_AUTHORIZAT
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: HOOK_PATH,
+    rawPath: DEFAULT_HOOK_PATH,
     rawQueryString: '',
     headers: {
       accept: 'application/json',
@@ -91,7 +91,7 @@ export function hookEvent(body: string, authorization: string = BENCH_AUTHORIZAT
       apiId: 'bench',
       domainName: 'hook.example.com',
       domainPrefix: 'hook',
-      http: { method: 'POST', path: HOOK_PATH, protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'Okta Hooks' },
+      http: { method: 'POST', path: DEFAULT_HOOK_PATH, protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'Okta Hooks' },
       requestId: 'bench-request',
       routeKey: '$default',
       stage: '$default',

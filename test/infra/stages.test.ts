@@ -128,6 +128,7 @@ describe('settings from context', () => {
       logRetention: DEFAULT_SETTINGS.logRetention,
       backupRetentionDays: DEFAULT_SETTINGS.backupRetentionDays,
       noTrafficAlarmHours: DEFAULT_SETTINGS.noTrafficAlarmHours,
+      frontDoor: DEFAULT_SETTINGS.frontDoor,
     });
   });
 

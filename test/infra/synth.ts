@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { TokenHookSettings } from '../../infra/settings.ts';
-import { addTokenHookStack, addTokenHookStacks } from '../../infra/token-hook-app.ts';
+import { addTokenHookStacks } from '../../infra/token-hook-app.ts';
 import type { TokenHookStack, TokenHookStackProps } from '../../infra/token-hook-stack.ts';
 
 /** The context `cdk synth` runs with: cdk.json's feature flags and default settings. */
@@ -50,19 +50,11 @@ export interface SynthOptions {
   cloudFormationValidation?: boolean;
 }
 
-/** An app like infra/app.ts, with one stack per settings; synthesize it with Template.fromStack. */
+/**
+ * An app like infra/app.ts with each settings' stacks: one, or with several regions one a region, the
+ * primary's first; synthesize each with Template.fromStack.
+ */
 export function tokenHookApp(
-  settings: TokenHookSettings[],
-  bundles: Pick<TokenHookStackProps, 'hookBundleDir' | 'rotationBundleDir'> = stubBundles(),
-  { cloudFormationValidation = false }: SynthOptions = {},
-): Synthesized {
-  const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: cloudFormationValidation });
-  const stacks = settings.map((each) => addTokenHookStack(app, each, bundles));
-  return { app, stacks };
-}
-
-/** An app like infra/app.ts with each settings' stacks: one, or with several regions one a region, the primary's first. */
-export function regionalTokenHookApp(
   settings: TokenHookSettings[],
   bundles: Pick<TokenHookStackProps, 'hookBundleDir' | 'rotationBundleDir'> = stubBundles(),
   { cloudFormationValidation = false }: SynthOptions = {},

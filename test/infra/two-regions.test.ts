@@ -15,7 +15,7 @@ import { dataKeyAlias, replicatedSecretName } from '../../infra/regions.ts';
 import { REPLICATION_LATENCY_THRESHOLD_MS } from '../../infra/replication-alarm.ts';
 import { settingsFromContext, type TokenHookSettings } from '../../infra/settings.ts';
 import { TokenHookStack } from '../../infra/token-hook-stack.ts';
-import { OAUTH, OKTA, regionalTokenHookApp, stubBundles, type Synthesized } from './synth.ts';
+import { OAUTH, OKTA, tokenHookApp, stubBundles, type Synthesized } from './synth.ts';
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type TemplateJson = { Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown }> };
@@ -50,7 +50,7 @@ const stacks: Record<string, TokenHookStack> = {};
 const templates: Record<string, TemplateJson> = {};
 
 beforeAll(() => {
-  synthesized = regionalTokenHookApp([
+  synthesized = tokenHookApp([
     BASIC,
     OAUTH_TWO,
     { stageName: 'one', regions: ['eu-west-1'] },
@@ -518,7 +518,7 @@ describe('region settings', () => {
     [{ regions: ['us-east-1'], drainRegion: 'us-east-1' }, /drainRegion need two regions or more/],
     [{ ...FRONT_DOOR }, /domainName, hostedZoneId need two regions or more/],
   ] as [Omit<TokenHookSettings, 'stageName'>, RegExp][])('refuses to synthesize %j', (settings, message) => {
-    expect(() => regionalTokenHookApp([{ stageName: 'refused', ...settings }])).toThrow(message);
+    expect(() => tokenHookApp([{ stageName: 'refused', ...settings }])).toThrow(message);
   });
 
   it('refuses a stack of several regions that does not name its region, as a region-agnostic stack cannot hold replicas', () => {

@@ -165,7 +165,7 @@ async function lambdaOverHttp(secretsManagerUrl: string) {
   cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const logs = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  const hook: LocalHook = { baseUrl, hookUrl: `${baseUrl}/tokenHook`, logs: [], close: async () => undefined };
+  const hook: LocalHook = { baseUrl, hookUrl: `${baseUrl}/tokenHook`, handle: handler, logs: [], close: async () => undefined };
   return {
     logs,
     lastLog: () => logs().at(-1),

@@ -3,6 +3,7 @@ import { createApiGatewayServer } from '../../local/api-gateway-server.ts';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { localHookEnvironment } from '../../local/local-environment.ts';
 import { createJsonLogger, createRequestLog, describeError } from '../../lambda/observability.ts';
+import type { HookHandler } from '../../lambda/hook.ts';
 import { SERVICE_NAME, wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import { captureLine } from './captured-output.ts';
 import { startSeededStore } from './seeded-store.ts';
@@ -13,6 +14,8 @@ export interface LocalHook {
   /** Base URL of the local API, e.g. http://127.0.0.1:40123 */
   baseUrl: string;
   hookUrl: string;
+  /** The handler the server calls, for events the local server does not make (a function URL's, a mapped route's). */
+  handle: HookHandler;
   /** Every line the hook wrote, as JSON text: one a request (the log entry and its EMF metrics) and any others. */
   logs: string[];
   /** The embedded store, when the harness started one. */
@@ -51,6 +54,7 @@ export async function startLocalHook({ env = {}, storeEndpoint, init = false }: 
   return {
     baseUrl,
     hookUrl: `${baseUrl}/tokenHook`,
+    handle: hook.handle,
     logs,
     ...(store ? { store } : {}),
     async close() {
