@@ -30,6 +30,8 @@ export interface HookAlarmsProps {
   alarmTopicArn?: string;
   /** Hours without a request that raise NoTraffic; 0: no such alarm. */
   noTrafficAlarmHours: number;
+  /** Several regions: Route 53 may have sent Okta's calls to another region, which NoTraffic then says. */
+  otherRegionsServe?: boolean;
   /** The stack's data key (infra/data-key.ts), which encrypts the stack's own topic. */
   encryptionKey: IKey;
 }
@@ -192,7 +194,10 @@ export class HookAlarms extends Construct {
           alarmDescription:
             `The hook answered no call from Okta in ${hours} hours. If patients signed in meanwhile, Okta no longer calls ` +
             'the hook (detached from the authorization server, inactive, the URL or the credential changed) and every ' +
-            'token lacks the claim. Turn off with noTrafficAlarmHours=0 on a stage nobody uses.',
+            'token lacks the claim. Turn off with noTrafficAlarmHours=0 on a stage nobody uses.' +
+            (props.otherRegionsServe
+              ? " Or Route 53 sends Okta's calls to another region: this one's health check fails or is inverted (docs/regions.md)."
+              : ''),
           // Only calls that passed the credential check count: the URL is public, and scanners' 401s and 404s
           // would otherwise keep a detached hook looking alive.
           metric: new MathExpression({

@@ -162,7 +162,10 @@ export class TokenHookStack extends Stack {
       ...(credential?.rotationFunction ? { rotationFunction: credential.rotationFunction } : {}),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
-      noTrafficAlarmHours: settings.noTrafficAlarmHours,
+      // Several regions: Okta's calls reach one region at a time (the one nearest Okta's resolver), so only
+      // the primary counts silence, and its NoTraffic also tells when Route 53 moved them away.
+      noTrafficAlarmHours: holdsSharedData ? settings.noTrafficAlarmHours : 0,
+      otherRegionsServe: deployment !== undefined,
     });
     if (deployment && table) {
       new ReplicationAlarms(this, 'ReplicationAlarms', { table, replicaRegions: replicaRegionsOf(deployment), topic: alarms.topic });

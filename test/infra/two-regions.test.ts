@@ -363,6 +363,16 @@ describe('a two-region deployment', () => {
     expect(stacks['OktaTokenHook-multi-us-west-2']!.hookUrl).toBe(`https://${FRONT_DOOR.domainName}${HOOK_PATH}`);
   });
 
+  it('counts silence in the primary only: Okta calls one region at a time, so the other would alarm for ever', () => {
+    const noTraffic = (name: string) =>
+      resourcesOf(name, 'AWS::CloudWatch::Alarm').filter(([, alarm]) => alarm.Properties.TreatMissingData === 'breaching');
+    expect(noTraffic('OktaTokenHook-multi-us-east-1').map(([, alarm]) => alarm.Properties.AlarmDescription)).toStrictEqual([
+      expect.stringContaining("Route 53 sends Okta's calls to another region"),
+    ]);
+    expect(noTraffic('OktaTokenHook-multi-us-west-2')).toStrictEqual([]);
+    expect(noTraffic('OktaTokenHook-plain'), 'a single region keeps its own').toHaveLength(1);
+  });
+
   it('alarms in the primary when a replica lags', () => {
     const alarms = (name: string) =>
       resourcesOf(name, 'AWS::CloudWatch::Alarm').filter(([, alarm]) => alarm.Properties.MetricName === 'ReplicationLatency');
