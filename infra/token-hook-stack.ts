@@ -167,13 +167,14 @@ export class TokenHookStack extends Stack {
       noTrafficAlarmHours: holdsSharedData ? settings.noTrafficAlarmHours : 0,
       otherRegionsServe: deployment !== undefined,
     });
-    if (deployment && table) {
-      new ReplicationAlarms(this, 'ReplicationAlarms', { table, replicaRegions: replicaRegionsOf(deployment), topic: alarms.topic });
-    }
+    const replicationAlarms =
+      deployment && table
+        ? new ReplicationAlarms(this, 'ReplicationAlarms', { table, replicaRegions: replicaRegionsOf(deployment), topic: alarms.topic })
+        : undefined;
     const dashboard = new HookDashboard(this, 'Dashboard', {
       hookFunction: hook.function,
       ...(apiMetrics ? { api: apiMetrics } : {}),
-      alarms: alarms.alarms,
+      alarms: [...alarms.alarms, ...(replicationAlarms?.alarms ?? [])],
     });
     if (credential?.rotationFunction) {
       // A rotation updates Okta itself; the operator hears of each one (a failed one raises RotationErrors).

@@ -389,6 +389,9 @@ describe('a two-region deployment', () => {
     });
     expect(alarm?.Properties.AlarmActions).toHaveLength(1);
     expect(alarms('OktaTokenHook-multi-us-west-2')).toStrictEqual([]);
+    const [alarmId] = alarms('OktaTokenHook-multi-us-east-1')[0] ?? [];
+    const [, dashboard] = onlyResource('OktaTokenHook-multi-us-east-1', 'AWS::CloudWatch::Dashboard');
+    expect(JSON.stringify(dashboard.Properties.DashboardBody), 'on the dashboard’s alarm widget').toContain(`"${alarmId}"`);
   });
 });
 
