@@ -237,7 +237,14 @@ export function createSecretsManagerCredentialSource(
   }
 
   async function lookForPending(signal: AbortSignal): Promise<void> {
-    await notePending(await describe(signal), signal);
+    const metadata = await describe(signal);
+    // AWSCURRENT moved since the last read (a rotation finished): the value Okta now sends is no longer
+    // pending, and waiting for the next re-read would refuse it until then.
+    const currentNow = Object.entries(metadata.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
+    if (currentNow !== undefined && current?.versionId !== undefined && currentNow !== current.versionId) {
+      return readCurrentAndPrevious(signal);
+    }
+    await notePending(metadata, signal);
   }
 
   async function readCurrentAlone(signal: AbortSignal): Promise<void> {

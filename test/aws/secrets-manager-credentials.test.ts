@@ -429,6 +429,29 @@ describe('createSecretsManagerCredentialSource', () => {
     expect(await source.acceptedCredentials(NO_DEADLINE)).toStrictEqual([current]);
   });
 
+  it('when a look for a pending version finds AWSCURRENT moved onto it (the rotation finished), reads the new AWSCURRENT at once rather than dropping it', async () => {
+    let now = 0;
+    const pending = { username: 'okta', password: 'pending-pw' };
+    const answers: Answers = {
+      'GetSecretValue AWSCURRENT': secret(current, 0, 'v1'),
+      DescribeSecret: { LastChangedDate: 0, VersionIdsToStages: { v1: ['AWSCURRENT'], v2: ['AWSPENDING'] } },
+      'GetSecretValue AWSPENDING': secret(pending, 0, 'v2'),
+    };
+    const { call } = stubSecretsManager(answers);
+    const source = createSecretsManagerCredentialSource(call, 'id', { now: () => now });
+    await source.acceptedCredentials(NO_DEADLINE);
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([current, pending]);
+    // finishSecret, 6 s later: v2 is AWSCURRENT, v1 AWSPREVIOUS. Within the 30 s re-read interval a stranger's
+    // mismatch only looks for a pending version; it must not leave this instance refusing Okta's new credential.
+    answers.DescribeSecret = { LastChangedDate: 6, VersionIdsToStages: { v1: ['AWSPREVIOUS'], v2: ['AWSCURRENT'] } };
+    answers['GetSecretValue AWSCURRENT'] = secret(pending, 0, 'v2');
+    answers['GetSecretValue AWSPREVIOUS'] = secret(current, 0, 'v1');
+    delete answers['GetSecretValue AWSPENDING'];
+    now = 6_000;
+    expect(await source.reloadAfterMismatch?.(NO_DEADLINE)).toStrictEqual([pending, current]);
+    expect(await source.acceptedCredentials(NO_DEADLINE), 'the old one for the grace after the move').toStrictEqual([pending, current]);
+  });
+
   it('says which version holds each value it accepts, and under which label: AWSCURRENT, AWSPREVIOUS, AWSPENDING', async () => {
     const pending = { username: 'okta', password: 'pending-pw' };
     const { call } = stubSecretsManager({
