@@ -73,6 +73,9 @@ export function createBearerCallerAuthenticator(
       return { allowed: true };
     },
     async prepare() {},
+    async checkReady(deadline) {
+      await keySets.current(deadline);
+    },
   };
 }
 

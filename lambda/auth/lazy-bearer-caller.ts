@@ -29,5 +29,8 @@ export function createLazyBearerCallerAuthenticator(settings: OAuthSettings, tim
     async prepare() {
       await load();
     },
+    async checkReady(deadline) {
+      await (await load()).checkReady?.(deadline);
+    },
   };
 }

@@ -68,7 +68,8 @@ export interface CallerAuthenticator {
   prepare(): Promise<void>;
   /**
    * For the health check: settles when a caller could be checked now, throws when not (the Basic
-   * credential neither held nor readable). Reads only what a caller's check would read. Absent: always.
+   * credential, or OAuth's key set, neither held nor readable). Reads only what a caller's check would
+   * read. Absent: always.
    */
   checkReady?(deadline: AbortSignal): Promise<void>;
 }

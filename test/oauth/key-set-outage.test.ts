@@ -68,6 +68,34 @@ describe('the hook in OAuth mode while the key set endpoint is down, over HTTP',
   });
 });
 
+describe('GET /health in OAuth mode', () => {
+  let issuer: LocalIssuer;
+  let hook: LocalHook;
+  beforeAll(async () => {
+    issuer = await startLocalIssuer();
+    hook = await startLocalHook({ env: oauthEnvironment(issuer) });
+  });
+  afterAll(async () => {
+    await Promise.all([hook.close(), issuer.close()]);
+  });
+  const health = () => sendToHook(hook, undefined, { path: '/health', method: 'GET', authorization: null });
+
+  it('answers 503 while no key set is held or can be fetched (a token could not be checked), 200 once one is, and keeps 200 on the held set', async () => {
+    issuer.failKeySet(503);
+    const down = await health();
+    expect([down.status, down.json]).toStrictEqual([503, { status: 'unavailable' }]);
+    expect(lastLine(hook)).toMatchObject({ reason: 'HealthCheckFailed' });
+
+    issuer.failKeySet(undefined);
+    // The failed fetch backs off; the health check waits for nothing past it and says so until then.
+    await vi.waitFor(async () => expect((await health()).status).toBe(200), { timeout: 20_000, interval: 250 });
+    const fetches = issuer.keySetFetches();
+    issuer.failKeySet(503);
+    expect((await health()).status, 'the held key set checks tokens').toBe(200);
+    expect(issuer.keySetFetches(), 'no fetch while the set is fresh').toBe(fetches);
+  });
+});
+
 describe('a slow first key set fetch, over HTTP', () => {
   let issuer: LocalIssuer;
   let hook: LocalHook;
