@@ -65,8 +65,8 @@ const FAILURE_MODES = ['open', 'closed'] as const;
 const HOOK_AUTH_MODES = ['basic', 'oauth'] as const;
 
 /** Reads and checks the configuration once; a ConfigError names the variable that is wrong. */
-export function loadConfig(env: Record<string, string | undefined>): HookConfig {
-  const vars = readEnvironment(withoutEmptyValues(env));
+export function loadConfig(env: Environment): HookConfig {
+  const vars = readEnvironment(env);
   if (vars.USER_HASH_KEY !== undefined && vars.USER_HASH_KEY_SECRET_ID !== undefined) {
     throw new ConfigError('USER_HASH_KEY and USER_HASH_KEY_SECRET_ID are both set: set one (the secret in AWS, the value for local runs)');
   }
@@ -161,10 +161,16 @@ function lambdaLogLevel(value: string | undefined): LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(level ?? '') ? (level as LogLevel) : 'info';
 }
 
-function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
-  const present: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') present[key] = value;
-  return present;
+type Environment = Record<string, string | undefined>;
+
+/**
+ * One variable, read by name: a variable set to the empty string counts as unset. By name rather than
+ * by copying the set ones first: process.env holds everything Lambda sets, and walking it at a cold
+ * start costs more than all of these reads.
+ */
+function setting(env: Environment, name: string): string | undefined {
+  const value = env[name];
+  return value === '' ? undefined : value;
 }
 
 /** The environment after its checks: defaults filled in, numbers read, trimmed where that is the rule. */
@@ -197,7 +203,7 @@ interface EnvironmentVariables {
 // Plain code, not a schema library: this runs at every cold start, on Okta's clock, and zod/mini's
 // schemas for it cost more at init than the checks themselves (bench/README.md). The
 // variables are checked in this order, and the first that is wrong is the one the error names.
-function readEnvironment(env: Record<string, string>): EnvironmentVariables {
+function readEnvironment(env: Environment): EnvironmentVariables {
   return {
     HOOK_PATH: hookPath(env),
     PATIENTS_TABLE: trimmed(env, 'PATIENTS_TABLE', 'is required') ?? fail('PATIENTS_TABLE', 'is required'),
@@ -213,17 +219,17 @@ function readEnvironment(env: Record<string, string>): EnvironmentVariables {
     FAILURE_MODE: oneOf(env, 'FAILURE_MODE', FAILURE_MODES, 'must be open or closed') ?? 'open',
     FAILURE_MESSAGE: trimmed(env, 'FAILURE_MESSAGE') ?? 'Sign-in is temporarily unavailable. Please try again in a few minutes.',
     STORE_TIMEOUT_MS: wholeNumber(env, 'STORE_TIMEOUT_MS', 50, 800) ?? 500,
-    LOG_LEVEL: logLevelSetting(env.LOG_LEVEL),
+    LOG_LEVEL: logLevelSetting(setting(env, 'LOG_LEVEL')),
     ROTATION_GRACE_HOURS: numberOfHours(env, 'ROTATION_GRACE_HOURS', 0, 720) ?? 24,
     MAX_EVENT_AGE_SECONDS: wholeNumber(env, 'MAX_EVENT_AGE_SECONDS', 1, 86_400),
-    AWS_LAMBDA_LOG_LEVEL: env.AWS_LAMBDA_LOG_LEVEL,
+    AWS_LAMBDA_LOG_LEVEL: setting(env, 'AWS_LAMBDA_LOG_LEVEL'),
     HOOK_SECRET_ID: trimmed(env, 'HOOK_SECRET_ID'),
-    HOOK_USERNAME: matching('HOOK_USERNAME', env.HOOK_USERNAME, /^[^:]*$/, 'must not contain ":"'),
-    HOOK_PASSWORD: env.HOOK_PASSWORD,
+    HOOK_USERNAME: matching('HOOK_USERNAME', setting(env, 'HOOK_USERNAME'), /^[^:]*$/, 'must not contain ":"'),
+    HOOK_PASSWORD: setting(env, 'HOOK_PASSWORD'),
     HOOK_AUTH: oneOf(env, 'HOOK_AUTH', HOOK_AUTH_MODES, 'must be basic or oauth') ?? 'basic',
     OAUTH_ISSUER: trimmed(env, 'OAUTH_ISSUER'),
     OAUTH_AUDIENCE: trimmed(env, 'OAUTH_AUDIENCE'),
-    OAUTH_SCOPE: matching('OAUTH_SCOPE', env.OAUTH_SCOPE?.trim(), /^[^\s"\\]+$/, 'must be one scope name, without spaces'),
+    OAUTH_SCOPE: matching('OAUTH_SCOPE', setting(env, 'OAUTH_SCOPE')?.trim(), /^[^\s"\\]+$/, 'must be one scope name, without spaces'),
     OAUTH_CLIENT_ID: trimmed(env, 'OAUTH_CLIENT_ID'),
     USER_HASH_KEY: atLeast(env, 'USER_HASH_KEY', USER_HASH_KEY_MIN_LENGTH, USER_HASH_KEY_TOO_SHORT),
     USER_HASH_KEY_SECRET_ID: trimmed(env, 'USER_HASH_KEY_SECRET_ID'),
@@ -235,13 +241,13 @@ const fail = (name: string, reason: string): never => {
 };
 
 /** Surrounding white space is not part of the value; a value that is only white space is refused. */
-function trimmed(env: Record<string, string>, name: string, blank = 'must not be blank'): string | undefined {
-  const value = env[name]?.trim();
+function trimmed(env: Environment, name: string, blank = 'must not be blank'): string | undefined {
+  const value = setting(env, name)?.trim();
   if (value === '') fail(name, blank);
   return value;
 }
 
-function hookPath(env: Record<string, string>): string {
+function hookPath(env: Environment): string {
   const path = matching('HOOK_PATH', trimmed(env, 'HOOK_PATH') ?? DEFAULT_HOOK_PATH, /^\/[\w\-./]*$/, 'must be a path starting with /');
   return path === HEALTH_PATH ? fail('HOOK_PATH', `must not be ${HEALTH_PATH}, the health check's path`) : path;
 }
@@ -251,39 +257,36 @@ function matching<Value extends string | undefined>(name: string, value: Value, 
   return value;
 }
 
-function oneOf<Allowed extends string>(
-  env: Record<string, string>,
-  name: string,
-  allowed: readonly Allowed[],
-  reason: string,
-): Allowed | undefined {
-  const value = env[name];
+function oneOf<Allowed extends string>(env: Environment, name: string, allowed: readonly Allowed[], reason: string): Allowed | undefined {
+  const value = setting(env, name);
   if (value !== undefined && !(allowed as readonly string[]).includes(value)) fail(name, reason);
   return value as Allowed | undefined;
 }
 
-function atMost(env: Record<string, string>, name: string, maxLength: number): string | undefined {
-  const value = env[name];
+function atMost(env: Environment, name: string, maxLength: number): string | undefined {
+  const value = setting(env, name);
   if (value !== undefined && value.length > maxLength) fail(name, `must be at most ${maxLength} characters`);
   return value;
 }
 
-function atLeast(env: Record<string, string>, name: string, minLength: number, reason: string): string | undefined {
-  const value = env[name];
+function atLeast(env: Environment, name: string, minLength: number, reason: string): string | undefined {
+  const value = setting(env, name);
   if (value !== undefined && value.length < minLength) fail(name, reason);
   return value;
 }
 
-function wholeNumber(env: Record<string, string>, name: string, min: number, max: number): number | undefined {
-  if (env[name] === undefined) return undefined;
-  const value = Number(env[name]);
+function wholeNumber(env: Environment, name: string, min: number, max: number): number | undefined {
+  const text = setting(env, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
   if (!Number.isSafeInteger(value)) fail(name, 'must be a whole number');
   return within(name, value, min, max);
 }
 
-function numberOfHours(env: Record<string, string>, name: string, min: number, max: number): number | undefined {
-  if (env[name] === undefined) return undefined;
-  const value = Number(env[name]);
+function numberOfHours(env: Environment, name: string, min: number, max: number): number | undefined {
+  const text = setting(env, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
   if (!Number.isFinite(value)) fail(name, 'must be a number of hours');
   return within(name, value, min, max);
 }

@@ -22,6 +22,22 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes a variable set to the empty string as unset, as `VAR=` in a shell or an emptied field in the console', () => {
+    const emptied = [
+      'HOOK_PATH',
+      'USER_KEY',
+      'CLAIM_NAME',
+      'CLAIM_TOKENS',
+      'FAILURE_MODE',
+      'STORE_TIMEOUT_MS',
+      'LOG_LEVEL',
+      'HOOK_USERNAME',
+    ];
+    const config = loadConfig({ ...minimal, ...Object.fromEntries(emptied.map((name) => [name, ''])), AWS_LAMBDA_LOG_LEVEL: '' });
+    expect(config).toStrictEqual(loadConfig(minimal));
+    expect(() => loadConfig({ ...minimal, PATIENTS_TABLE: '' })).toThrow('PATIENTS_TABLE is required');
+  });
+
   it('reads every setting', () => {
     const config = loadConfig({
       PATIENTS_TABLE: 't',

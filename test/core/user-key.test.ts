@@ -109,6 +109,14 @@ describe('userKeyProblem', () => {
     expect(canonicalUserKey(value, 'login')).toBeUndefined();
   });
 
+  it("finds a control character exactly where Unicode's Cc category has one, in every plane", () => {
+    const codePoints = [...Array.from({ length: 0xd800 }, (_, i) => i), ...Array.from({ length: 0x2000 }, (_, i) => 0xe000 + i)];
+    codePoints.push(0x1_0000, 0x1_f600, 0xe_0001, 0x10_ffff);
+    const foundIn = codePoints.filter((codePoint) => userKeyProblem(`k${String.fromCodePoint(codePoint)}k`) === 'ControlCharacter');
+    expect(foundIn).toStrictEqual(codePoints.filter((codePoint) => /\p{Cc}/u.test(String.fromCodePoint(codePoint))));
+    expect(foundIn).toHaveLength(65);
+  });
+
   it('accepts exactly 256 characters and inner spaces', () => {
     expect(userKeyProblem('k'.repeat(256))).toBeUndefined();
     expect(userKeyProblem('kim sato@example.com')).toBeUndefined();
