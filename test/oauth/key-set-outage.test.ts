@@ -68,57 +68,54 @@ describe('the hook in OAuth mode while the key set endpoint is down, over HTTP',
   });
 });
 
-describe('GET /health in OAuth mode', () => {
-  let issuer: LocalIssuer;
-  let hook: LocalHook;
+/** A local issuer and an OAuth-mode hook for the describe block that calls this, started before its tests. */
+function issuerAndHookForThisBlock(): { issuer: LocalIssuer; hook: LocalHook } {
+  const running = {} as { issuer: LocalIssuer; hook: LocalHook };
   beforeAll(async () => {
-    issuer = await startLocalIssuer();
-    hook = await startLocalHook({ env: oauthEnvironment(issuer) });
+    running.issuer = await startLocalIssuer();
+    running.hook = await startLocalHook({ env: oauthEnvironment(running.issuer) });
   });
   afterAll(async () => {
-    await Promise.all([hook.close(), issuer.close()]);
+    await Promise.all([running.hook.close(), running.issuer.close()]);
   });
-  const health = () => sendToHook(hook, undefined, { path: '/health', method: 'GET', authorization: null });
+  return running;
+}
+
+describe('GET /health in OAuth mode', () => {
+  const running = issuerAndHookForThisBlock();
+  const health = () => sendToHook(running.hook, undefined, { path: '/health', method: 'GET', authorization: null });
 
   it('answers 503 while no key set is held or can be fetched (a token could not be checked), 200 once one is, and keeps 200 on the held set', async () => {
-    issuer.failKeySet(503);
+    running.issuer.failKeySet(503);
     const down = await health();
     expect([down.status, down.json]).toStrictEqual([503, { status: 'unavailable' }]);
-    expect(lastLine(hook)).toMatchObject({ reason: 'HealthCheckFailed' });
+    expect(lastLine(running.hook)).toMatchObject({ reason: 'HealthCheckFailed' });
 
-    issuer.failKeySet(undefined);
+    running.issuer.failKeySet(undefined);
     // The failed fetch backs off; the health check waits for nothing past it and says so until then.
     await vi.waitFor(async () => expect((await health()).status).toBe(200), { timeout: 20_000, interval: 250 });
-    const fetches = issuer.keySetFetches();
-    issuer.failKeySet(503);
+    const fetches = running.issuer.keySetFetches();
+    running.issuer.failKeySet(503);
     expect((await health()).status, 'the held key set checks tokens').toBe(200);
-    expect(issuer.keySetFetches(), 'no fetch while the set is fresh').toBe(fetches);
+    expect(running.issuer.keySetFetches(), 'no fetch while the set is fresh').toBe(fetches);
   });
 });
 
 describe('a slow first key set fetch, over HTTP', () => {
-  let issuer: LocalIssuer;
-  let hook: LocalHook;
-  beforeAll(async () => {
-    issuer = await startLocalIssuer();
-    hook = await startLocalHook({ env: oauthEnvironment(issuer) });
-  });
-  afterAll(async () => {
-    await Promise.all([hook.close(), issuer.close()]);
-  });
+  const running = issuerAndHookForThisBlock();
 
   it('answers at the fetch timeout when the key set takes 900 ms, and the fetch goes on for the next request', async () => {
-    issuer.delayKeySet(900);
+    running.issuer.delayKeySet(900);
     const patient = loadFixture('okta-example-patient');
     // KeySetTimeout: the answer came from the fetch's own bound, inside the request's 1 s, not from the key set.
-    const first = await sendToHook(hook, patient, { authorization: bearer(await issuer.sign()) });
+    const first = await sendToHook(running.hook, patient, { authorization: bearer(await running.issuer.sign()) });
     expect(first.status).toBe(401);
-    expect(lastLine(hook)).toMatchObject({ reason: 'CredentialSourceUnavailable', detail: 'KeySetTimeout', status: 401 });
+    expect(lastLine(running.hook)).toMatchObject({ reason: 'CredentialSourceUnavailable', detail: 'KeySetTimeout', status: 401 });
 
     // The fetch the first request gave up on was not cancelled: the next request finds the key set.
-    issuer.delayKeySet(0);
-    const second = await sendToHook(hook, patient, { authorization: bearer(await issuer.sign()) });
+    running.issuer.delayKeySet(0);
+    const second = await sendToHook(running.hook, patient, { authorization: bearer(await running.issuer.sign()) });
     expect(second.status).toBe(200);
-    expect(issuer.keySetFetches()).toBe(1);
+    expect(running.issuer.keySetFetches()).toBe(1);
   });
 });
