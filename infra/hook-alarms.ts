@@ -16,10 +16,11 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../lambda/observability.ts';
 
 export interface HookAlarmsProps {
   hookFunction: IFunction;
+  /** Where the function's outcome counts land: the stage's namespace (lambda/observability.ts). */
+  metricsNamespace: string;
   /** The HTTP API Okta calls, if it calls one (not behind a function URL), with its alarms. */
   api?: ApiMetrics;
   /** Basic mode: the credential's rotation function. OAuth mode has none. */
@@ -47,14 +48,6 @@ export interface ApiMetrics {
 const FIVE_MINUTES = Duration.minutes(5);
 
 /**
- * Where the function's own outcome counts land: its one Embedded Metric Format line a request counts a
- * metric named by the reason (and `ColdStart` on an instance's first), in this namespace, with the one
- * dimension `FunctionName` (lambda/observability.ts, lambda/wiring.ts), which tells stages in one
- * account apart.
- */
-export const HOOK_METRICS_NAMESPACE = METRICS_NAMESPACE;
-
-/**
  * The outcomes of a call that passed the credential check (lambda/hook.ts): what Okta's own calls produce,
  * and what a scanner without the credential never does. NoTraffic counts these.
  */
@@ -70,12 +63,15 @@ export const OKTA_CALL_OUTCOMES = [
   'BadRequest',
 ] as const;
 
-/** The hook's own count of an outcome, as the function writes it. */
-export function hookOutcomeMetric(fn: IFunction, metricName: string, period: Duration = FIVE_MINUTES): Metric {
+/**
+ * The hook's own count of an outcome, as the function writes it: its one Embedded Metric Format line a
+ * request counts a metric named by the reason (and `ColdStart` on an instance's first) in the stage's
+ * namespace, with no dimension (lambda/observability.ts).
+ */
+export function hookOutcomeMetric(namespace: string, metricName: string, period: Duration = FIVE_MINUTES): Metric {
   return new Metric({
-    namespace: HOOK_METRICS_NAMESPACE,
+    namespace,
     metricName,
-    dimensionsMap: { FunctionName: fn.functionName },
     statistic: 'Sum',
     period,
   });
@@ -183,7 +179,7 @@ export class HookAlarms extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
       ...OUTCOME_ALARMS.map(({ id: alarmId, metricName, threshold, description }) =>
-        countAlarm(alarmId, description, hookOutcomeMetric(fn, metricName), threshold),
+        countAlarm(alarmId, description, hookOutcomeMetric(props.metricsNamespace, metricName), threshold),
       ),
       ...(props.api ? this.apiAlarms(props.api) : []),
     ];
@@ -203,7 +199,10 @@ export class HookAlarms extends Construct {
           metric: new MathExpression({
             expression: OKTA_CALL_OUTCOMES.map((_, index) => `FILL(m${index}, 0)`).join(' + '),
             usingMetrics: Object.fromEntries(
-              OKTA_CALL_OUTCOMES.map((name, index) => [`m${index}`, hookOutcomeMetric(fn, name, Duration.hours(hours))]),
+              OKTA_CALL_OUTCOMES.map((name, index) => [
+                `m${index}`,
+                hookOutcomeMetric(props.metricsNamespace, name, Duration.hours(hours)),
+              ]),
             ),
             period: Duration.hours(hours),
             label: 'Calls from Okta',

@@ -7,12 +7,13 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterPattern, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { HEALTH_PATH } from '../lambda/config.ts';
-import { METRICS_NAMESPACE } from '../lambda/observability.ts';
 import { Construct } from 'constructs';
 import type { AuthMode } from './settings.ts';
 
 export interface HookApiProps {
   stageName: string;
+  /** The stage's namespace (lambda/observability.ts), where the 429 count goes beside the function's outcomes. */
+  metricsNamespace: string;
   /** How the function authenticates Okta; the route has no authorizer either way, for the reason given. */
   authMode: AuthMode;
   hookFunction: IFunction;
@@ -34,23 +35,21 @@ export const HEALTH_NO_AUTHORIZER_REASON =
   "stage's throttling bounds what a stranger calling it can cost.";
 
 /**
- * One access-log line a request, with only what an operator reads there: the answer's status (the 429
- * count below, `stats ... by status`), why the function could not answer (`integrationError`), the
- * caller's address (who floods the URL), the latency Okta saw, and Lambda's request id
- * (`integrationRequestId`, the `requestId` of the function's own line, which holds the outcome and its
- * duration). `apiId` names the API in the 429 metric (infra/hook-alarms.ts). Built only from `$context`
- * variables that hold neither the body nor any header, so no credential and no patient data can reach
- * these logs. Every field is billed on every request (bench/README.md, cost).
+ * One access-log line a request, with only what an operator reads there and nothing the function's own
+ * line already says: the answer's status (the 429 count below, `stats ... by status`), the caller's
+ * address (who floods the URL), the latency Okta saw (cold starts included, which no other line shows),
+ * and API Gateway's request id, which the function's line for the same request carries as `apiRequestId`.
+ * Why a function failed is in its own line (`reason`) or, if it did not answer at all, in Lambda's Errors
+ * and Throttles metrics; both are alarmed. Built only from `$context` variables that hold neither the body
+ * nor any header, so no credential and no patient data can reach these logs. Every byte is billed on every
+ * request (bench/README.md, cost), so the names are short.
  */
 export const ACCESS_LOG_FIELDS = {
-  // API Gateway's own id: a stage's access log must have it (CDK refuses one without).
+  // API Gateway refuses an access log format without it.
   requestId: '$context.requestId',
-  integrationRequestId: '$context.awsEndpointRequestId',
-  apiId: '$context.apiId',
-  sourceIp: '$context.identity.sourceIp',
+  ip: '$context.identity.sourceIp',
   status: '$context.status',
-  responseLatency: '$context.responseLatency',
-  integrationError: '$context.integrationErrorMessage',
+  latencyMs: '$context.responseLatency',
 } as const;
 
 /**
@@ -85,9 +84,11 @@ export class HookApi extends Construct {
   readonly accessLogs: LogGroup;
   /** What to paste into Okta as the hook's URL. */
   readonly hookUrl: string;
+  private readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: HookApiProps) {
     super(scope, id);
+    this.metricsNamespace = props.metricsNamespace;
     this.api = new HttpApi(this, 'Api', {
       // API names need not be unique; the stage in it tells deployments apart in the console.
       apiName: `okta-token-hook-${props.stageName}`,
@@ -107,10 +108,9 @@ export class HookApi extends Construct {
     this.accessLogs = accessLogs;
     accessLogs.addMetricFilter('Throttled', {
       filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
-      metricNamespace: METRICS_NAMESPACE,
+      metricNamespace: props.metricsNamespace,
       metricName: API_THROTTLED_METRIC,
       metricValue: '1',
-      dimensions: { ApiId: '$.apiId' },
     });
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
@@ -137,9 +137,8 @@ export class HookApi extends Construct {
   /** Requests API Gateway refused with 429 (stage or account throttling); no 429, no data point. */
   metricThrottled(period: Duration): Metric {
     return new Metric({
-      namespace: METRICS_NAMESPACE,
+      namespace: this.metricsNamespace,
       metricName: API_THROTTLED_METRIC,
-      dimensionsMap: { ApiId: this.api.apiId },
       statistic: 'Sum',
       period,
     });

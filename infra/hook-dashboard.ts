@@ -3,10 +3,13 @@ import { type Alarm, AlarmStatusWidget, Dashboard, GraphWidget, MathExpression, 
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { COLD_START_METRIC } from '../lambda/observability.ts';
-import { type ApiMetrics, HOOK_METRICS_NAMESPACE, hookOutcomeMetric } from './hook-alarms.ts';
+import { API_THROTTLED_METRIC } from './hook-api.ts';
+import { type ApiMetrics, hookOutcomeMetric } from './hook-alarms.ts';
 
 export interface HookDashboardProps {
   hookFunction: IFunction;
+  /** The stage's namespace, where the function counts its outcomes (lambda/observability.ts). */
+  metricsNamespace: string;
   /** The HTTP API front door; behind a function URL, the function's own figures only. */
   api?: ApiMetrics;
   alarms: Alarm[];
@@ -39,8 +42,9 @@ export class HookDashboard extends Construct {
     const sum = { period: PERIOD, statistic: Stats.SUM };
     const answersByReason = new MathExpression({
       expression:
-        `SEARCH('{${HOOK_METRICS_NAMESPACE},FunctionName} FunctionName="${fn.functionName}" ` +
-        `NOT MetricName="${COLD_START_METRIC}"', 'Sum', ${PERIOD.toSeconds()})`,
+        // The namespace's metrics without dimensions: the outcomes, less the cold starts and the API's 429s.
+        `SEARCH('{"${props.metricsNamespace}"} NOT MetricName="${COLD_START_METRIC}" ` +
+        `NOT MetricName="${API_THROTTLED_METRIC}"', 'Sum', ${PERIOD.toSeconds()})`,
       usingMetrics: {},
       label: '',
       period: PERIOD,
@@ -73,12 +77,12 @@ export class HookDashboard extends Construct {
       new GraphWidget({
         title: 'Requests and cold starts',
         left: [stage ? stage.metricCount({ ...sum, label: 'API requests' }) : fn.metricInvocations({ ...sum, label: 'invocations' })],
-        right: [hookOutcomeMetric(fn, COLD_START_METRIC).with({ label: 'cold starts' })],
+        right: [hookOutcomeMetric(props.metricsNamespace, COLD_START_METRIC).with({ label: 'cold starts' })],
         width: 8,
       }),
       new GraphWidget({
         title: 'Store and secret failures',
-        left: FAILURE_REASONS.map((reason) => hookOutcomeMetric(fn, reason).with({ label: reason })),
+        left: FAILURE_REASONS.map((reason) => hookOutcomeMetric(props.metricsNamespace, reason).with({ label: reason })),
         width: 8,
       }),
       new GraphWidget({

@@ -73,6 +73,8 @@ export interface HookFunctionProps {
   logRetention: RetentionDays;
   /** Concurrent executions reserved for the function (the `reservedConcurrency` setting); 0 reserves none. */
   reservedConcurrency: number;
+  /** The stage's CloudWatch namespace for the function's outcome counts (METRICS_NAMESPACE). */
+  metricsNamespace: string;
   /** The stack's data key (infra/data-key.ts), which encrypts the function's log group and the secrets it reads. */
   encryptionKey: IKey;
 }
@@ -89,6 +91,7 @@ const SETTING_OF_VARIABLE: Record<string, string> = {
   FAILURE_MODE: 'failureMode',
   ROTATION_GRACE_HOURS: 'rotationGraceHours',
   MAX_EVENT_AGE_SECONDS: 'maxEventAgeSeconds',
+  METRICS_NAMESPACE: 'stageName',
   OAUTH_ISSUER: 'oauthIssuer',
   OAUTH_AUDIENCE: 'oauthAudience',
   OAUTH_SCOPE: 'oauthScope',
@@ -115,6 +118,7 @@ export class HookFunction extends Construct {
       CLAIM_TOKENS: props.claimTokens,
       FAILURE_MODE: props.failureMode,
       HOOK_AUTH: auth.mode,
+      METRICS_NAMESPACE: props.metricsNamespace,
       ...(props.maxEventAgeSeconds === undefined ? {} : { MAX_EVENT_AGE_SECONDS: String(props.maxEventAgeSeconds) }),
       // Where the key is, not the key: a value in the environment (a dynamic reference resolved at deploy
       // time) would be readable by whoever may read the function's configuration.
@@ -186,7 +190,7 @@ export class HookFunction extends Construct {
       // format's START/END/REPORT): three billed log lines a call besides the hook's one. Lost with
       // them: each invocation's billed duration, memory used and init duration from REPORT. Lambda's own
       // metrics (Duration, Errors, Throttles, ConcurrentExecutions) remain, and so do the hook's line
-      // (durationMs, ColdStart) and the access log's responseLatency.
+      // (durationMs, ColdStart) and the access log's latencyMs.
       systemLogLevelV2: SystemLogLevel.WARN,
       environment,
     });

@@ -11,6 +11,7 @@ import { HookCredential } from './hook-credential.ts';
 import { DEFAULT_HOOK_PATH } from '../lambda/config.ts';
 import { HookFunction, type SecretReference } from './hook-function.ts';
 import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/patient-record.ts';
+import { stageMetricsNamespace } from '../lambda/observability.ts';
 import { PatientsBackup } from './patients-backup.ts';
 import { GlobalPatientsTable, PatientsTable } from './patients-table.ts';
 import { RegionalFrontDoor } from './regional-front-door.ts';
@@ -110,8 +111,10 @@ export class TokenHookStack extends Stack {
       const name = replicatedSecretName(settings.stageName, secret);
       return { secretId: name, arn: replicaArn(this, name) };
     };
+    const metricsNamespace = stageMetricsNamespace(settings.stageName);
     const hook = new HookFunction(this, 'Hook', {
       encryptionKey: dataKey.key,
+      metricsNamespace,
       bundleDir: props.hookBundleDir ?? BUNDLE_DIR,
       table: readTable,
       auth:
@@ -140,6 +143,7 @@ export class TokenHookStack extends Stack {
         ? new HookApi(this, 'Api', {
             encryptionKey: dataKey.key,
             stageName: settings.stageName,
+            metricsNamespace,
             authMode: settings.authMode,
             hookFunction: hook.function,
             hookPath: DEFAULT_HOOK_PATH,
@@ -158,6 +162,7 @@ export class TokenHookStack extends Stack {
     const alarms = new HookAlarms(this, 'Alarms', {
       encryptionKey: dataKey.key,
       hookFunction: hook.function,
+      metricsNamespace,
       ...(apiMetrics ? { api: apiMetrics } : {}),
       ...(credential?.rotationFunction ? { rotationFunction: credential.rotationFunction } : {}),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
@@ -173,6 +178,7 @@ export class TokenHookStack extends Stack {
         : undefined;
     const dashboard = new HookDashboard(this, 'Dashboard', {
       hookFunction: hook.function,
+      metricsNamespace,
       ...(apiMetrics ? { api: apiMetrics } : {}),
       alarms: [...alarms.alarms, ...(replicationAlarms?.alarms ?? [])],
     });
@@ -217,7 +223,7 @@ export class TokenHookStack extends Stack {
     });
     if (api) {
       new CfnOutput(this, 'ApiAccessLogGroupName', {
-        description: "The HTTP API's access log: one line a request, with Lambda's request id as integrationRequestId",
+        description: "The HTTP API's access log: one line a request; its requestId is the apiRequestId of the function's line",
         value: api.accessLogs.logGroupName,
       });
     }

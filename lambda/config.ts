@@ -1,7 +1,7 @@
 import type { BasicCredential } from './core/basic-auth.ts';
 import type { TokenKind } from './core/hook-request.ts';
 import { compilePatientIdPattern, DEFAULT_PATIENT_ID_PATTERN, USER_KEY_KINDS, type UserKeyKind } from './core/patient-record.ts';
-import type { LogLevel } from './observability.ts';
+import { type LogLevel, METRICS_NAMESPACE } from './observability.ts';
 
 export type FailureMode = 'open' | 'closed';
 
@@ -24,6 +24,8 @@ export interface HookConfig {
   failureMessage: string;
   storeTimeoutMs: number;
   logLevel: LogLevel;
+  /** Where the request lines' metrics go: the stage's namespace in AWS (infra/ sets it). */
+  metricsNamespace: string;
   /** How long after AWSCURRENT moved (a rotation, a rollback) AWSPREVIOUS is still accepted. */
   rotationGraceHours: number;
   /** Replay protection: refuse a request whose eventTime is further than this from its arrival. Off when absent. */
@@ -87,6 +89,7 @@ export function loadConfig(env: Environment): HookConfig {
     failureMessage: vars.FAILURE_MESSAGE,
     storeTimeoutMs: vars.STORE_TIMEOUT_MS,
     logLevel: vars.LOG_LEVEL ?? lambdaLogLevel(vars.AWS_LAMBDA_LOG_LEVEL),
+    metricsNamespace: vars.METRICS_NAMESPACE,
     rotationGraceHours: vars.ROTATION_GRACE_HOURS,
     ...(vars.MAX_EVENT_AGE_SECONDS === undefined ? {} : { maxEventAgeSeconds: vars.MAX_EVENT_AGE_SECONDS }),
     ...(vars.USER_HASH_KEY === undefined ? {} : { userHashKey: vars.USER_HASH_KEY }),
@@ -185,6 +188,7 @@ interface EnvironmentVariables {
   FAILURE_MESSAGE: string;
   STORE_TIMEOUT_MS: number;
   LOG_LEVEL: LogLevel | undefined;
+  METRICS_NAMESPACE: string;
   ROTATION_GRACE_HOURS: number;
   MAX_EVENT_AGE_SECONDS: number | undefined;
   AWS_LAMBDA_LOG_LEVEL: string | undefined;
@@ -220,6 +224,12 @@ function readEnvironment(env: Environment): EnvironmentVariables {
     FAILURE_MESSAGE: trimmed(env, 'FAILURE_MESSAGE') ?? 'Sign-in is temporarily unavailable. Please try again in a few minutes.',
     STORE_TIMEOUT_MS: wholeNumber(env, 'STORE_TIMEOUT_MS', 50, 800) ?? 500,
     LOG_LEVEL: logLevelSetting(setting(env, 'LOG_LEVEL')),
+    METRICS_NAMESPACE: matching(
+      'METRICS_NAMESPACE',
+      trimmed(env, 'METRICS_NAMESPACE') ?? METRICS_NAMESPACE,
+      /^(?!AWS\/)[\w.\-/#: ]{1,255}$/,
+      'must be a CloudWatch namespace: up to 255 letters, digits, spaces and . - _ / # :, not starting with AWS/',
+    ),
     ROTATION_GRACE_HOURS: numberOfHours(env, 'ROTATION_GRACE_HOURS', 0, 720) ?? 24,
     MAX_EVENT_AGE_SECONDS: wholeNumber(env, 'MAX_EVENT_AGE_SECONDS', 1, 86_400),
     AWS_LAMBDA_LOG_LEVEL: setting(env, 'AWS_LAMBDA_LOG_LEVEL'),

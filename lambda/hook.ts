@@ -177,14 +177,16 @@ export function createHookHandler({
       level: failed ? 'ERROR' : 'INFO',
       reason: outcome.reason,
       fields: {
-        // Lambda's id: in Lambda's own lines for the request and, as integrationRequestId, in the API's access log.
+        // Lambda's id, which its own lines for the request carry; and API Gateway's, the `requestId` of the
+        // API's access log line for the same request (a function URL's is Lambda's: not repeated).
         requestId: context?.awsRequestId,
+        apiRequestId: event.requestContext?.requestId === context?.awsRequestId ? undefined : event.requestContext?.requestId,
         detail: outcome.detail,
-        status: outcome.answer.statusCode,
         userHash: outcome.userHash,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         ...(outcome.error === undefined ? {} : describeError(outcome.error)),
-        ...(failed ? { failureMode: config.failureMode } : {}),
+        // The reason says which answer Okta got, but for a failure it depends on the failure policy.
+        ...(failed ? { status: outcome.answer.statusCode, failureMode: config.failureMode } : {}),
       },
     });
     return outcome.answer;

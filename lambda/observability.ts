@@ -79,8 +79,18 @@ export function createUserHasher(key: string | undefined): (userKey: string) => 
   return (userKey) => createHmac('sha256', secret).update(userKey, 'utf8').digest('base64url').slice(0, 16);
 }
 
-/** The CloudWatch namespace of the hook's own metrics; the alarms and the dashboard read it (infra/). */
+/** The CloudWatch namespace of the hook's own metrics outside a deployed stage (local runs, tests). */
 export const METRICS_NAMESPACE = 'OktaTokenHook';
+
+/**
+ * A deployed stage's namespace: the function's metrics (METRICS_NAMESPACE in its environment), the
+ * alarms, the dashboard and the API's 429 count all use it (infra/). A namespace a stage, rather than a
+ * dimension naming the function, tells stages in one account and region apart for the fewest bytes in
+ * a line written on every request.
+ */
+export function stageMetricsNamespace(stageName: string): string {
+  return `${METRICS_NAMESPACE}/${stageName}`;
+}
 
 /** The metric counted on the first request an execution environment serves (its init is in that answer's time). */
 export const COLD_START_METRIC = 'ColdStart';
@@ -100,8 +110,8 @@ export interface RequestLog {
 }
 
 export interface RequestLogOptions {
-  /** The metrics' one dimension: the namespace names the service, the function the stage. */
-  functionName: string;
+  /** The metrics' namespace: the stage's (stageMetricsNamespace) in a deployed function. */
+  namespace: string;
   /** Where a finished line goes; stdout by default, where Lambda ships it to CloudWatch as is. */
   write?: (line: string) => void;
 }
@@ -109,14 +119,15 @@ export interface RequestLogOptions {
 /**
  * One line a request that is both the log entry and a CloudWatch Embedded Metric Format document:
  * CloudWatch Logs keeps it as the log and extracts from it one count named by the reason (and a
- * `ColdStart` count on an execution environment's first request), with the one dimension
- * `FunctionName`. A second line for the metrics would double the log bytes, which cost more than
- * anything but the API itself; for the same reason the metrics name no unit (a count's is None) and no
- * `Service` dimension (the namespace says it): every byte here is billed on every request.
+ * `ColdStart` count on an execution environment's first request), in the namespace, with no dimension.
+ * Every byte here is billed on every request, more than anything but the API itself (bench/README.md),
+ * so the line holds nothing said elsewhere: no second line for the metrics, no unit (a count's is None),
+ * no dimension (the namespace names the stage), and `level` only on an ERROR line: Lambda takes a JSON
+ * line without one as INFO (its log-level filtering), and so does a reader.
  * Written whatever LOG_LEVEL says: the alarms count these lines.
  * Fields are flat scalars; strings pass through redact() as the logger's do.
  */
-export function createRequestLog({ functionName, write = writeToStdout }: RequestLogOptions): RequestLog {
+export function createRequestLog({ namespace, write = writeToStdout }: RequestLogOptions): RequestLog {
   let coldStart = true;
   return {
     record({ level, reason, fields }) {
@@ -127,20 +138,16 @@ export function createRequestLog({ functionName, write = writeToStdout }: Reques
         metrics.push({ Name: COLD_START_METRIC });
         counts[COLD_START_METRIC] = 1;
       }
-      // The metric values come after the log fields, so no field can overwrite a count or a dimension.
       const line: Record<string, unknown> = {
-        _aws: {
-          Timestamp: Date.now(),
-          CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [['FunctionName']], Metrics: metrics }],
-        },
-        level,
+        _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [[]], Metrics: metrics }] },
+        ...(level === 'ERROR' ? { level } : {}),
         reason,
       };
       for (const [key, value] of Object.entries(fields)) {
         if (value !== undefined) line[key] = typeof value === 'string' ? redact(value) : value;
       }
-      Object.assign(line, { FunctionName: functionName }, counts);
-      write(JSON.stringify(line));
+      // The counts come after the log fields, so no field can overwrite one.
+      write(JSON.stringify(Object.assign(line, counts)));
     },
   };
 }

@@ -39,7 +39,7 @@ export interface WiringOverrides {
 export function wireHookFromEnvironment(env: Record<string, string | undefined>, overrides: WiringOverrides = {}): WiredHook {
   const config = loadConfig(env);
   const log = overrides.log ?? createJsonLogger({ level: config.logLevel, service: SERVICE_NAME });
-  const requests = overrides.requests ?? createRequestLog({ functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' });
+  const requests = overrides.requests ?? createRequestLog({ namespace: config.metricsNamespace });
   const credentialsFromEnvironment = () => environmentCredentials(env);
   const storeEndpoint = resolveEndpoint('dynamodb', env);
   const store = createDynamoDbPatientStore(

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       failureMessage: 'Sign-in is temporarily unavailable. Please try again in a few minutes.',
       storeTimeoutMs: 500,
       logLevel: 'info',
+      metricsNamespace: 'OktaTokenHook',
       rotationGraceHours: 24,
       credential: { secretId: minimal.HOOK_SECRET_ID },
     });
@@ -31,6 +32,7 @@ describe('loadConfig', () => {
       'FAILURE_MODE',
       'STORE_TIMEOUT_MS',
       'LOG_LEVEL',
+      'METRICS_NAMESPACE',
       'HOOK_USERNAME',
     ];
     const config = loadConfig({ ...minimal, ...Object.fromEntries(emptied.map((name) => [name, ''])), AWS_LAMBDA_LOG_LEVEL: '' });
@@ -69,6 +71,16 @@ describe('loadConfig', () => {
   ])('reads LOG_LEVEL=%s in any case, as Lambda and Powertools users write it', (LOG_LEVEL, logLevel) => {
     expect(loadConfig({ ...minimal, LOG_LEVEL }).logLevel).toBe(logLevel);
   });
+
+  it.each(['AWS/Lambda', 'Okta"Hook', 'x'.repeat(256)])(
+    'refuses METRICS_NAMESPACE=%s, which CloudWatch would not take',
+    (METRICS_NAMESPACE) => {
+      expect(() => loadConfig({ ...minimal, METRICS_NAMESPACE })).toThrow(
+        'METRICS_NAMESPACE must be a CloudWatch namespace: up to 255 letters, digits, spaces and . - _ / # :, not starting with AWS/',
+      );
+      expect(loadConfig({ ...minimal, METRICS_NAMESPACE: 'OktaTokenHook/prod-2' }).metricsNamespace).toBe('OktaTokenHook/prod-2');
+    },
+  );
 
   it.each([
     [{ HOOK_SECRET_ID: 's' }, 'PATIENTS_TABLE is required'],

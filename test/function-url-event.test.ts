@@ -64,6 +64,14 @@ describe('the hook behind a Lambda function URL', () => {
     });
   });
 
+  it("logs Lambda's request id once: a function URL's event carries the same id", async () => {
+    const before = stack.logs.length;
+    await handle(functionUrlEvent('/tokenHook', patientRequest), { awsRequestId: 'c0ffee00-0000-4000-8000-000000000002' });
+    const [line] = stack.logs.slice(before).map((text) => JSON.parse(text));
+    expect(line).toMatchObject({ reason: 'ClaimAdded', requestId: 'c0ffee00-0000-4000-8000-000000000002' });
+    expect(line).not.toHaveProperty('apiRequestId');
+  });
+
   it('reads a base64-encoded body as the function URL would send one', async () => {
     const answer = await handle(functionUrlEvent('/tokenHook', Buffer.from(patientRequest).toString('base64'), true));
     expect(JSON.parse(answer.body as string).commands[0].value[0].value).toBe('1235');

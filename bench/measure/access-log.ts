@@ -1,11 +1,12 @@
 import { ACCESS_LOG_FIELDS } from '../../infra/hook-api.ts';
+import { API_GATEWAY_REQUEST_ID } from '../support/requests.ts';
 
 /**
  * What API Gateway puts for each `$context` variable on a patient request Okta made, in AWS's forms
  * (API Gateway developer guide, "Customizing HTTP API access logs"); `-` where there is nothing.
  */
 const SAMPLE_CONTEXT: Record<string, string> = {
-  '$context.requestId': 'Jd3XqgxZIAMEV5Q=',
+  '$context.requestId': API_GATEWAY_REQUEST_ID,
   '$context.awsEndpointRequestId': '8eeed65b-684f-416d-aa30-1221be49a998',
   '$context.apiId': 'a1b2c3d4e5',
   '$context.requestTime': '01/Dec/2026:12:00:00 +0000',
@@ -36,6 +37,6 @@ export function accessLogLine(): { bytes: number; line: string; method: string }
     bytes: Buffer.byteLength(line),
     line,
     method:
-      "infra/hook-api.ts ACCESS_LOG_FIELDS with a patient request's values in AWS's forms (UUID request id, 10-character API id, IPv4)",
+      "infra/hook-api.ts ACCESS_LOG_FIELDS with a patient request's values in AWS's forms (API Gateway's 16-character request id, IPv4)",
   };
 }

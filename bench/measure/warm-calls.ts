@@ -1,13 +1,17 @@
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { stageMetricsNamespace } from '../../lambda/observability.ts';
 import { mad, median, round } from '../support/stats.ts';
 
 /**
- * What Lambda sets that shows in the request line: a CloudFormation-made function name of the usual
- * length (stack name, the construct's id with its hash, a random suffix; OktaTokenHook-prod's here) and,
- * per call, a request id in Lambda's UUID form (the child makes one per call).
+ * What a deployed function has that shows in the request line: the namespace of its stage (prod's here,
+ * as infra/ sets it) and, per call, a request id in Lambda's UUID form (the child makes one per call),
+ * beside API Gateway's in the event (bench/support/requests.ts). The function name, as Lambda sets it.
  */
-export const AWS_LIKE_FUNCTION_NAME = 'OktaTokenHook-prod-HookFunctionA1B2C3D4-Ab1Cd2Ef3Gh4';
+const AWS_LIKE_ENVIRONMENT = {
+  AWS_LAMBDA_FUNCTION_NAME: 'OktaTokenHook-prod-HookFunctionA1B2C3D4-Ab1Cd2Ef3Gh4',
+  METRICS_NAMESPACE: stageMetricsNamespace('prod'),
+};
 
 export interface WarmCallsResult {
   method: string;
@@ -89,7 +93,7 @@ export async function measureWarmCalls(
   env: Record<string, string>,
   options: WarmCallsOptions,
 ): Promise<WarmCallsResult[]> {
-  const awsLike = { ...env, AWS_LAMBDA_FUNCTION_NAME: AWS_LIKE_FUNCTION_NAME };
+  const awsLike = { ...env, ...AWS_LIKE_ENVIRONMENT };
   const samples = modules.map((): ProcessSample[] => []);
   for (let round = 0; round < options.processes; round++) {
     const order = modules.map((_, index) => index);
@@ -97,7 +101,11 @@ export async function measureWarmCalls(
     for (const index of order) samples[index]?.push(await runProcess(modules[index]?.file as string, awsLike, options));
   }
   return samples.map((series) => ({
-    method: `${options.processes} processes each, interleaved; in each, ${options.warmup} calls, then process.cpuUsage() over ${options.calls} sequential calls of the patient request against dynalite (signed GetItem, keep-alive), stdout to a pipe; AWS_LAMBDA_FUNCTION_NAME=${AWS_LIKE_FUNCTION_NAME} and a UUID request id a call; median of the processes`,
+    method: `${options.processes} processes each, interleaved; in each, ${options.warmup} calls, then process.cpuUsage() over ${options.calls} sequential calls of the patient request against dynalite (signed GetItem, keep-alive), stdout to a pipe; ${Object.entries(
+      AWS_LIKE_ENVIRONMENT,
+    )
+      .map(([name, value]) => `${name}=${value}`)
+      .join(', ')} and a UUID request id a call; median of the processes`,
     cpuUsPerCall: round(median(series.map((sample) => sample.cpuUs))),
     cpuUsPerCallMad: round(mad(series.map((sample) => sample.cpuUs))),
     userUsPerCall: round(median(series.map((sample) => sample.userUs))),

@@ -68,6 +68,9 @@ export function loadMix(): BenchCase[] {
   ];
 }
 
+/** An HTTP API request id in API Gateway's form; the hook's request line carries it as `apiRequestId`. */
+export const API_GATEWAY_REQUEST_ID = 'Jd3XqgxZIAMEV5Q=';
+
 /** The API Gateway HTTP API (payload v2) event that carries one Okta call, as local/ builds it. */
 export function hookEvent(body: string, authorization: string = BENCH_AUTHORIZATION): APIGatewayProxyEventV2 {
   const now = Date.now();
@@ -92,7 +95,7 @@ export function hookEvent(body: string, authorization: string = BENCH_AUTHORIZAT
       domainName: 'hook.example.com',
       domainPrefix: 'hook',
       http: { method: 'POST', path: DEFAULT_HOOK_PATH, protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'Okta Hooks' },
-      requestId: 'bench-request',
+      requestId: API_GATEWAY_REQUEST_ID,
       routeKey: '$default',
       stage: '$default',
       time: '15/Jan/2019:23:20:47 +0000',

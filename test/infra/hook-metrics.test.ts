@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HOOK_METRICS_NAMESPACE, OUTCOME_ALARMS } from '../../infra/hook-alarms.ts';
-import { createJsonLogger, COLD_START_METRIC } from '../../lambda/observability.ts';
+import { OUTCOME_ALARMS } from '../../infra/hook-alarms.ts';
+import { createJsonLogger, COLD_START_METRIC, stageMetricsNamespace } from '../../lambda/observability.ts';
 import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import { emfProblems } from '../support/emf.ts';
 
@@ -38,7 +38,7 @@ const event = (authorization: string): APIGatewayProxyEventV2 => ({
 afterEach(() => vi.restoreAllMocks());
 
 describe("the function's outcome metrics", () => {
-  it('land in the namespace, with the dimensions and the name the Unauthorized alarm watches', async () => {
+  it("land in the stage's namespace, with no dimension and the name the Unauthorized alarm watches", async () => {
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
@@ -50,6 +50,7 @@ describe("the function's outcome metrics", () => {
         HOOK_USERNAME: 'okta-hook',
         HOOK_PASSWORD: 'the-password-okta-sends',
         AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+        METRICS_NAMESPACE: stageMetricsNamespace('test'),
         AWS_REGION: 'eu-west-1',
       },
       { log: createJsonLogger({ level: 'silent', service: 'test' }) },
@@ -63,16 +64,22 @@ describe("the function's outcome metrics", () => {
     const { _aws, ...values } = JSON.parse(emf[0] as string) as { _aws: { CloudWatchMetrics: unknown[] } } & Record<string, unknown>;
     expect(_aws.CloudWatchMetrics).toStrictEqual([
       {
-        Namespace: HOOK_METRICS_NAMESPACE,
-        Dimensions: [['FunctionName']],
+        Namespace: 'OktaTokenHook/test',
+        Dimensions: [[]],
         // The instance's first request: its init is in this answer's time.
         Metrics: [{ Name: 'Unauthorized' }, { Name: COLD_START_METRIC }],
       },
     ]);
-    // The dimension value the alarms give: { FunctionName: fn.functionName }.
-    expect(values).toMatchObject({ FunctionName: FUNCTION_NAME, Unauthorized: 1, ColdStart: 1 });
-    // The same line is the log entry, with Lambda's request id.
-    expect(values).toMatchObject({ level: 'INFO', reason: 'Unauthorized', status: 401, requestId: 'c0ffee00-0000-4000-8000-000000000001' });
+    // The same line is the log entry, with Lambda's request id and API Gateway's.
+    expect(values).toMatchObject({
+      reason: 'Unauthorized',
+      requestId: 'c0ffee00-0000-4000-8000-000000000001',
+      apiRequestId: 'req-metrics',
+      Unauthorized: 1,
+      ColdStart: 1,
+    });
+    // An INFO line says no level (Lambda takes it as INFO) and no status (the reason says it).
+    expect(Object.keys(values).filter((key) => ['level', 'status', 'FunctionName'].includes(key))).toStrictEqual([]);
   });
 
   it('include every outcome an alarm watches, as a reason the function gives', () => {

@@ -40,7 +40,11 @@ describe('an OAuth-mode stack', () => {
     });
     // Errors, throttles, p99, five outcome counts, API 5xx, 429s, 4xx rate, p99 and no traffic; no rotation errors.
     template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'OktaTokenHook', MetricName: Match.not('ApiThrottled') }, 5);
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { Namespace: 'OktaTokenHook/oauth', MetricName: Match.not('ApiThrottled') },
+      5,
+    );
     template.resourceCountIs('AWS::SNS::Topic', 1);
     // Secrets Manager appears only as the user hash key and the function's permission to read it (and to
     // decrypt it through Secrets Manager): no Basic secret, no BatchGetSecretValue, no output. (The data
@@ -62,6 +66,7 @@ describe('an OAuth-mode stack', () => {
         PATIENT_ID_PATTERN: '[A-Za-z0-9._-]{1,64}',
         CLAIM_NAME: 'extPatientId',
         CLAIM_TOKENS: 'id',
+        METRICS_NAMESPACE: 'OktaTokenHook/oauth',
         FAILURE_MODE: 'open',
         HOOK_AUTH: 'oauth',
         USER_HASH_KEY_SECRET_ID: { Ref: hashKeyId() },

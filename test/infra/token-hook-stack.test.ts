@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../lambda/config.ts';
-import { HOOK_METRICS_NAMESPACE, OKTA_CALL_OUTCOMES, OUTCOME_ALARMS, UNAUTHORIZED_THRESHOLD } from '../../infra/hook-alarms.ts';
+import { OKTA_CALL_OUTCOMES, OUTCOME_ALARMS, UNAUTHORIZED_THRESHOLD } from '../../infra/hook-alarms.ts';
 import { ACCESS_LOG_FIELDS } from '../../infra/hook-api.ts';
 import { USER_HASH_KEY_LENGTH } from '../../infra/user-hash-key.ts';
 import { OKTA, tokenHookApp } from './synth.ts';
@@ -128,6 +128,7 @@ describe('hook function', () => {
         HOOK_SECRET_ID: { Ref: credentialId() },
         CLAIM_NAME: 'extPatientId',
         CLAIM_TOKENS: 'id',
+        METRICS_NAMESPACE: 'OktaTokenHook/test',
         FAILURE_MODE: 'open',
         HOOK_AUTH: 'basic',
         USER_HASH_KEY_SECRET_ID: { Ref: hashKeyId() },
@@ -234,7 +235,7 @@ describe('HTTP API', () => {
     ]);
   });
 
-  it("counts API Gateway's 429s from the access log, by API", () => {
+  it("counts API Gateway's 429s from the access log, in the stage's namespace", () => {
     const access = json.Resources[logicalId('AWS::ApiGatewayV2::Stage')]!.Properties!.AccessLogSettings as {
       DestinationArn: { 'Fn::GetAtt': [string, string] };
     };
@@ -243,14 +244,14 @@ describe('HTTP API', () => {
       FilterPattern: '{ $.status = "429" }',
       MetricTransformations: [
         {
-          MetricNamespace: 'OktaTokenHook',
+          MetricNamespace: 'OktaTokenHook/test',
           MetricName: 'ApiThrottled',
           MetricValue: '1',
-          Dimensions: [{ Key: 'ApiId', Value: '$.apiId' }],
+          Dimensions: Match.absent(),
         },
       ],
     });
-    expect(ACCESS_LOG_FIELDS).toMatchObject({ status: '$context.status', apiId: '$context.apiId' });
+    expect(ACCESS_LOG_FIELDS).toMatchObject({ status: '$context.status' });
   });
 
   it('lets only this API route invoke the function', () => {
@@ -444,11 +445,8 @@ describe('alarms', () => {
     expect(Object.values(alarms).map((alarm) => alarm.Properties)).toStrictEqual([
       {
         AlarmDescription: expect.stringMatching(/^The token hook .{40,}/),
-        Namespace: 'OktaTokenHook',
+        Namespace: 'OktaTokenHook/test',
         MetricName: metricName,
-        Dimensions: [
-          { Name: 'FunctionName', Value: { Ref: logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 }) } },
-        ],
         Statistic: 'Sum',
         Period: 300,
         EvaluationPeriods: 1,
@@ -462,7 +460,7 @@ describe('alarms', () => {
     ]);
   });
 
-  it('watch exactly those outcome metrics, in the namespace and by the function name the function writes', () => {
+  it("watch exactly those outcome metrics, in the stage's namespace the function writes to, with no dimension", () => {
     expect(OUTCOME_ALARMS.map((alarm) => [alarm.metricName, alarm.threshold])).toStrictEqual([
       ['StoreFailure', 1],
       ['CredentialSourceUnavailable', 1],
@@ -470,10 +468,13 @@ describe('alarms', () => {
       ['UnexpectedError', 1],
       ['Unauthorized', UNAUTHORIZED_THRESHOLD],
     ]);
-    expect(HOOK_METRICS_NAMESPACE).toBe('OktaTokenHook');
+    const hook = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler', Timeout: 2 } });
+    expect(Object.values(hook)[0]).toMatchObject({
+      Properties: { Environment: { Variables: { METRICS_NAMESPACE: 'OktaTokenHook/test' } } },
+    });
     template.resourcePropertiesCountIs(
       'AWS::CloudWatch::Alarm',
-      { Namespace: 'OktaTokenHook', Dimensions: [{ Name: 'FunctionName', Value: Match.anyValue() }] },
+      { Namespace: 'OktaTokenHook/test', MetricName: Match.not('ApiThrottled'), Dimensions: Match.absent() },
       5,
     );
   });
@@ -509,9 +510,8 @@ describe('alarms', () => {
 
   it('alarm on any 429 API Gateway answers, counted from the access log', () => {
     expect(json.Resources[alarmId('ApiThrottled')]!.Properties).toMatchObject({
-      Namespace: 'OktaTokenHook',
+      Namespace: 'OktaTokenHook/test',
       MetricName: 'ApiThrottled',
-      Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalId('AWS::ApiGatewayV2::Api') } }],
       Statistic: 'Sum',
       Period: 300,
       Threshold: 1,
@@ -568,7 +568,7 @@ describe('alarms', () => {
     // Each outcome of an authenticated call, from the function's own EMF counts, over the whole window.
     expect(metrics.map((metric) => metric.MetricStat.Metric.MetricName)).toStrictEqual([...OKTA_CALL_OUTCOMES]);
     for (const metric of metrics)
-      expect(metric.MetricStat).toMatchObject({ Period: 86_400, Stat: 'Sum', Metric: { Namespace: 'OktaTokenHook' } });
+      expect(metric.MetricStat).toMatchObject({ Period: 86_400, Stat: 'Sum', Metric: { Namespace: 'OktaTokenHook/test' } });
     // Scanners' refusals do not count.
     expect(OKTA_CALL_OUTCOMES).not.toContain('Unauthorized');
     expect(OKTA_CALL_OUTCOMES).not.toContain('RouteNotFound');
@@ -585,7 +585,7 @@ describe('alarms', () => {
     });
     expect(json.Resources[alarmId('InvalidPatientRecords')]!.Properties).toMatchObject({
       MetricName: 'InvalidPatientRecord',
-      Namespace: 'OktaTokenHook',
+      Namespace: 'OktaTokenHook/test',
     });
   });
 
@@ -701,7 +701,7 @@ describe('dashboard', () => {
     expect(JSON.parse(graph(/^Answers per reason/))).toStrictEqual([
       [
         {
-          expression: `SEARCH('{OktaTokenHook,FunctionName} FunctionName="<${hook()}>" NOT MetricName="ColdStart"', 'Sum', 300)`,
+          expression: `SEARCH('{"OktaTokenHook/test"} NOT MetricName="ColdStart" NOT MetricName="ApiThrottled"', 'Sum', 300)`,
         },
       ],
     ]);
@@ -709,13 +709,13 @@ describe('dashboard', () => {
 
   it('shows API latency p50 and p99, cold starts, store and secret failures, Lambda throttles and API 429s', () => {
     expect(graph(/latency/)).toMatch(/"Latency".*"p50".*"Latency".*"p99"/);
-    expect(graph(/cold starts/)).toContain('"OktaTokenHook","ColdStart"');
+    expect(graph(/cold starts/)).toContain('"OktaTokenHook/test","ColdStart"');
     const failures = graph(/failures/);
     for (const reason of ['StoreFailure', 'CredentialSourceUnavailable', 'InvalidPatientRecord', 'UnexpectedError'])
       expect(failures).toContain(`"${reason}"`);
     const throttles = graph(/Throttles/);
     for (const metric of [
-      '"OktaTokenHook","ApiThrottled"',
+      '"OktaTokenHook/test","ApiThrottled"',
       '"AWS/Lambda","Throttles"',
       '"AWS/ApiGateway","4xx"',
       '"AWS/ApiGateway","5xx"',

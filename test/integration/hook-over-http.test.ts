@@ -173,23 +173,26 @@ describe('the hook over HTTP, as npm start runs it', () => {
       await sendToHook(hook, loadFixture('okta-example-patient'));
       const lines = hook.logs.slice(before).map((line) => JSON.parse(line));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatchObject({ level: 'INFO', reason: 'ClaimAdded', status: 200 });
+      expect(lines[0]).toMatchObject({ reason: 'ClaimAdded' });
       expect(lines[0].userHash).toMatch(/^[\w-]{16}$/);
       expect(findLeaks(hook.logs)).toStrictEqual([]);
     });
 
-    it('makes that line the Embedded Metric Format document too, counting the reason by FunctionName', async () => {
+    it('makes that line the Embedded Metric Format document too, counting the reason with no dimension', async () => {
       const before = hook.logs.length;
       await sendToHook(hook, loadFixture('okta-example'));
       const [line, ...more] = hook.logs.slice(before);
       expect(more).toStrictEqual([]);
       expect(emfProblems(line as string)).toStrictEqual([]);
       const document = JSON.parse(line as string);
-      expect(document).toMatchObject({ reason: 'NotAPatient', NotAPatient: 1, FunctionName: 'local' });
-      expect(document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'OktaTokenHook', Dimensions: [['FunctionName']] });
+      expect(document).toMatchObject({ reason: 'NotAPatient', NotAPatient: 1 });
+      expect(document._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'OktaTokenHook', Dimensions: [[]] });
       expect(metricNames(line as string)).toStrictEqual(['NotAPatient']);
       // Lambda's request id, which the local server makes up as Lambda would.
       expect(document.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      // And API Gateway's, the requestId of the access log's line for the same request.
+      expect(document.apiRequestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(document.apiRequestId).not.toBe(document.requestId);
     });
 
     it('counts ColdStart on the first request of the instance only', () => {

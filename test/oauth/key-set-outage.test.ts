@@ -57,7 +57,12 @@ describe('the hook in OAuth mode while the key set endpoint is down, over HTTP',
     const refused = await sendToHook(hook, patient, { authorization: bearer(await issuer.sign({}, { key: next })) });
     expect(refused.status).toBe(401);
     expect(refused.json).toStrictEqual({ message: 'unauthorized' });
-    expect(lastLine(hook)).toMatchObject({ reason: 'CredentialSourceUnavailable', detail: 'KeySetUnavailable', status: 401 });
+    expect(lastLine(hook)).toMatchObject({
+      level: 'ERROR',
+      reason: 'CredentialSourceUnavailable',
+      detail: 'KeySetUnavailable',
+      status: 401,
+    });
     // Tokens signed by the key it holds are still accepted meanwhile.
     expect((await sendToHook(hook, patient, { authorization: bearer(await issuer.sign()) })).status).toBe(200);
 
@@ -110,7 +115,12 @@ describe('a slow first key set fetch, over HTTP', () => {
     // KeySetTimeout: the answer came from the fetch's own bound, inside the request's 1 s, not from the key set.
     const first = await sendToHook(running.hook, patient, { authorization: bearer(await running.issuer.sign()) });
     expect(first.status).toBe(401);
-    expect(lastLine(running.hook)).toMatchObject({ reason: 'CredentialSourceUnavailable', detail: 'KeySetTimeout', status: 401 });
+    expect(lastLine(running.hook)).toMatchObject({
+      level: 'ERROR',
+      reason: 'CredentialSourceUnavailable',
+      detail: 'KeySetTimeout',
+      status: 401,
+    });
 
     // The fetch the first request gave up on was not cancelled: the next request finds the key set.
     running.issuer.delayKeySet(0);

@@ -1,35 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { createRequestLog } from '../../lambda/observability.ts';
+import { createRequestLog, stageMetricsNamespace } from '../../lambda/observability.ts';
 import { emfProblems, metricNames } from '../support/emf.ts';
 
 function requestLog() {
   const lines: string[] = [];
   return {
     lines,
-    log: createRequestLog({ functionName: 'OktaTokenHook-test-Hook', write: (line) => lines.push(line) }),
+    log: createRequestLog({ namespace: stageMetricsNamespace('test'), write: (line) => lines.push(line) }),
   };
 }
 
 describe('the request line', () => {
-  it('is a valid EMF document counting the reason, by FunctionName', () => {
+  it("is a valid EMF document counting the reason in the stage's namespace, with no dimension and no level when INFO", () => {
     const { lines, log } = requestLog();
-    log.record({ level: 'INFO', reason: 'ClaimAdded', fields: { status: 200, userHash: 'RqsCBlGbVxIB8HF-' } });
+    log.record({ level: 'INFO', reason: 'ClaimAdded', fields: { userHash: 'RqsCBlGbVxIB8HF-' } });
     expect(lines).toHaveLength(1);
     expect(emfProblems(lines[0] as string)).toStrictEqual([]);
     const { _aws, ...rest } = JSON.parse(lines[0] as string);
     expect(_aws.CloudWatchMetrics).toStrictEqual([
       {
-        Namespace: 'OktaTokenHook',
-        Dimensions: [['FunctionName']],
+        Namespace: 'OktaTokenHook/test',
+        Dimensions: [[]],
         Metrics: [{ Name: 'ClaimAdded' }, { Name: 'ColdStart' }],
       },
     ]);
     expect(rest).toStrictEqual({
-      level: 'INFO',
       reason: 'ClaimAdded',
-      status: 200,
       userHash: 'RqsCBlGbVxIB8HF-',
-      FunctionName: 'OktaTokenHook-test-Hook',
       ClaimAdded: 1,
       ColdStart: 1,
     });
@@ -42,14 +39,12 @@ describe('the request line', () => {
     expect(JSON.parse(lines[1] as string)).not.toHaveProperty('ColdStart');
   });
 
-  it('lets no field overwrite a dimension or a count, and redacts string fields', () => {
+  it('says level ERROR on a failure, lets no field overwrite a count, and redacts string fields', () => {
     const { lines, log } = requestLog();
     log.record({
       level: 'ERROR',
       reason: 'StoreFailure',
       fields: {
-        Service: 'spoofed',
-        FunctionName: 'spoofed',
         StoreFailure: 'x',
         errorMessage: 'denied for jessie.smith@example.com',
         skipped: undefined,
@@ -58,7 +53,7 @@ describe('the request line', () => {
     const line = JSON.parse(lines[0] as string);
     expect(emfProblems(lines[0] as string)).toStrictEqual([]);
     expect(line).toMatchObject({
-      FunctionName: 'OktaTokenHook-test-Hook',
+      level: 'ERROR',
       StoreFailure: 1,
       errorMessage: 'denied for [email]',
     });

@@ -296,7 +296,7 @@ describe('rotation of the Basic credential', () => {
       ['after the grace, the new value', 200],
       ['after the grace, the old value', 401],
     ]);
-    expect(hook.lastLog()).toMatchObject({ reason: 'Unauthorized', status: 401 });
+    expect(hook.lastLog()).toMatchObject({ reason: 'Unauthorized' });
   });
 
   it('stops accepting the old value after the grace on an instance that never sees the new one', async () => {
@@ -355,7 +355,7 @@ describe('Secrets Manager out of reach', () => {
     }
     // No credential at all needs no secret to refuse.
     expect(await hook.status(undefined)).toBe(401);
-    expect(hook.lastLog()).toMatchObject({ level: 'INFO', reason: 'Unauthorized', detail: 'NotABasicCredential', status: 401 });
+    expect(hook.lastLog()).toMatchObject({ reason: 'Unauthorized', detail: 'NotABasicCredential' });
 
     const server = await secretsManager(OLD, T0, port);
     expect(await hook.status(OLD)).toBe(401);
@@ -379,7 +379,7 @@ describe('Secrets Manager out of reach', () => {
     server.fault(undefined);
     expect(await lambda.status(OLD)).toBe(200);
     expect(server.calls.length).toBe(initCalls + 1);
-    expect(lambda.lastLog()).toMatchObject({ reason: 'ClaimAdded', status: 200 });
+    expect(lambda.lastLog()).toMatchObject({ reason: 'ClaimAdded' });
   });
 
   it('lambda/handler.ts over real HTTP: a request-driven read that fails still starts the back-off', async () => {
@@ -664,7 +664,7 @@ describe('the grace counts from when a version became AWSCURRENT', () => {
     const hook = await coldStart(server.endpoint);
     expect(await hook.status(NEW_BY_FUNCTION)).toBe(200);
     expect(await hook.status(OLD)).toBe(401);
-    expect(hook.lastLog()).toMatchObject({ reason: 'Unauthorized', status: 401 });
+    expect(hook.lastLog()).toMatchObject({ reason: 'Unauthorized' });
   });
 
   it('after a late rotation by hand (AWSPENDING created 25 h before it became current, no tag), the old value is accepted for the grace from LastChangedDate', async () => {

@@ -83,7 +83,7 @@ describe('a store that fails: the failure policy, logged once, then recovery', (
         cleanup.push(() => store.close());
         const next = await answeredRequest(hook);
         expect(next.reply.json).toStrictEqual(CLAIM);
-        expect(next.logs).toMatchObject([{ level: 'INFO', reason: 'ClaimAdded' }]);
+        expect(next.logs).toMatchObject([{ reason: 'ClaimAdded' }]);
         expect(next.metrics).toStrictEqual(['ClaimAdded']);
       });
     }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createApiGatewayServer } from '../../local/api-gateway-server.ts';
 import type { EmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { localHookEnvironment } from '../../local/local-environment.ts';
-import { createJsonLogger, createRequestLog, describeError } from '../../lambda/observability.ts';
+import { createJsonLogger, createRequestLog, describeError, METRICS_NAMESPACE } from '../../lambda/observability.ts';
 import type { HookHandler } from '../../lambda/hook.ts';
 import { SERVICE_NAME, wireHookFromEnvironment } from '../../lambda/wiring.ts';
 import { captureLine } from './captured-output.ts';
@@ -44,7 +44,7 @@ export async function startLocalHook({ env = {}, storeEndpoint, init = false }: 
     localHookEnvironment({ LOG_LEVEL: 'debug', ...env }, storeEndpoint ?? (store as EmbeddedDynamoDb).endpoint),
     {
       log: createJsonLogger({ level: 'debug', service: SERVICE_NAME, write: keepIn(logs) }),
-      requests: createRequestLog({ functionName: 'local', write: keepIn(logs) }),
+      requests: createRequestLog({ namespace: METRICS_NAMESPACE, write: keepIn(logs) }),
     },
   );
   if (init) await hook.caller.prepare().catch((error: unknown) => hook.log.error('credential not loaded at init', describeError(error)));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createJsonLogger, type Logger, createRequestLog, type RequestLog } from '../../../lambda/observability.ts';
+import { createJsonLogger, type Logger, createRequestLog, METRICS_NAMESPACE, type RequestLog } from '../../../lambda/observability.ts';
 import { SERVICE_NAME } from '../../../lambda/wiring.ts';
 import { captureLine } from '../../support/captured-output.ts';
 
@@ -64,7 +64,7 @@ export function capturedOutput(): CapturedOutput {
   };
   return {
     log: createJsonLogger({ level: 'debug', service: SERVICE_NAME, write: keepIn(logs) }),
-    requests: createRequestLog({ functionName: 'local', write: keepIn(logs) }),
+    requests: createRequestLog({ namespace: METRICS_NAMESPACE, write: keepIn(logs) }),
     logs,
   };
 }
