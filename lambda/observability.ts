@@ -129,25 +129,26 @@ export interface RequestLogOptions {
  */
 export function createRequestLog({ namespace, write = writeToStdout }: RequestLogOptions): RequestLog {
   let coldStart = true;
+  // The EMF directive's fixed parts, serialized once: only the timestamp and the metric names change.
+  const directive = `"CloudWatchMetrics":[{"Namespace":${JSON.stringify(namespace)},"Dimensions":[[]],"Metrics":[`;
   return {
     record({ level, reason, fields }) {
-      const metrics = [{ Name: reason }];
-      const counts: Record<string, number> = { [reason]: 1 };
+      const name = JSON.stringify(reason);
+      let metrics = `{"Name":${name}}`;
+      let counts = `,${name}:1`;
       if (coldStart) {
         coldStart = false;
-        metrics.push({ Name: COLD_START_METRIC });
-        counts[COLD_START_METRIC] = 1;
+        metrics += `,{"Name":"${COLD_START_METRIC}"}`;
+        counts += `,"${COLD_START_METRIC}":1`;
       }
-      const line: Record<string, unknown> = {
-        _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [[]], Metrics: metrics }] },
-        ...(level === 'ERROR' ? { level } : {}),
-        reason,
-      };
-      for (const [key, value] of Object.entries(fields)) {
-        if (value !== undefined) line[key] = typeof value === 'string' ? redact(value) : value;
+      const entry: Record<string, unknown> = level === 'ERROR' ? { level, reason } : { reason };
+      for (const key in fields) {
+        const value = fields[key];
+        // A field named like the EMF block or a count is dropped: it would make the line's metrics ambiguous.
+        if (value === undefined || key === '_aws' || key === reason || key === COLD_START_METRIC) continue;
+        entry[key] = typeof value === 'string' ? redact(value) : value;
       }
-      // The counts come after the log fields, so no field can overwrite one.
-      write(JSON.stringify(Object.assign(line, counts)));
+      write(`{"_aws":{"Timestamp":${Date.now()},${directive}${metrics}]}]},${JSON.stringify(entry).slice(1, -1)}${counts}}`);
     },
   };
 }

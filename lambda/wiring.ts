@@ -1,5 +1,5 @@
 import { type AwsJsonCall, createAwsJsonClient } from './aws/aws-json-client.ts';
-import { environmentCredentials, resolveEndpoint } from './aws/aws-environment.ts';
+import { type AwsCredentials, environmentCredentials, resolveEndpoint } from './aws/aws-environment.ts';
 import { createDynamoDbPatientStore } from './aws/dynamodb-patient-store.ts';
 import { openConnection } from './aws/http-transport.ts';
 import { createSecretsManagerCredentialSource } from './aws/secrets-manager-credentials.ts';
@@ -40,7 +40,9 @@ export function wireHookFromEnvironment(env: Record<string, string | undefined>,
   const config = loadConfig(env);
   const log = overrides.log ?? createJsonLogger({ level: config.logLevel, service: SERVICE_NAME });
   const requests = overrides.requests ?? createRequestLog({ namespace: config.metricsNamespace });
-  const credentialsFromEnvironment = () => environmentCredentials(env);
+  // Read once, as the AWS SDKs read these: each read of process.env is a call into the runtime, on every request.
+  let credentials: AwsCredentials | undefined;
+  const credentialsFromEnvironment = () => (credentials ??= environmentCredentials(env));
   const storeEndpoint = resolveEndpoint('dynamodb', env);
   const store = createDynamoDbPatientStore(
     createAwsJsonClient({ service: 'dynamodb', env, credentials: credentialsFromEnvironment }),

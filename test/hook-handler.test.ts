@@ -81,6 +81,9 @@ const ROWS: Row[] = [
   { reason: 'HealthCheckPassed', status: 200, event: { method: 'GET', path: '/health' } },
   { reason: 'HealthCheckFailed', status: 503, readable: false, event: { method: 'GET', path: '/health' } },
   { reason: 'BodyTooLarge', status: 413, event: { body: 'x'.repeat(MAX_BODY_BYTES + 1), authorization: AUTHORIZATION } },
+  // Counted in bytes, not characters: three-byte characters one over the limit, and one under (then read and refused as JSON).
+  { reason: 'BodyTooLarge', status: 413, event: { body: '€'.repeat(Math.floor(MAX_BODY_BYTES / 3) + 1), authorization: AUTHORIZATION } },
+  { reason: 'BadRequest', status: 400, event: { body: '€'.repeat(Math.floor(MAX_BODY_BYTES / 3)), authorization: AUTHORIZATION } },
   { reason: 'UnexpectedError', status: 204, hashUser: 'throws', event: { body: body(patient()), authorization: AUTHORIZATION } },
   {
     reason: 'RotationCheckPassed',
@@ -127,7 +130,7 @@ async function answer(row: Row) {
 
 describe('createHookHandler, reason by reason', () => {
   for (const row of ROWS) {
-    it(`${row.reason}: ${row.status}`, async () => {
+    it(`${row.reason}: ${row.status}${row.event.body && row.event.body.length > 1000 ? ` (${row.event.body.length} characters)` : ''}`, async () => {
       expect(await answer(row)).toStrictEqual({ status: row.status, reasons: [row.reason] });
     });
   }

@@ -12,7 +12,7 @@ describe('the request deadline', () => {
     vi.advanceTimersByTime(1);
     expect(deadline.signal.aborted).toBe(true);
     expect(deadline.signal.reason).toBeInstanceOf(DeadlineExceededError);
-    expect(deadline.signal.reason.code).toBe('DeadlineExceeded');
+    expect((deadline.signal.reason as DeadlineExceededError).code).toBe('DeadlineExceeded');
   });
 
   it('is brought forward by within(), never pushed back', () => {
@@ -28,6 +28,20 @@ describe('the request deadline', () => {
     tighter.within(100);
     vi.advanceTimersByTime(100);
     expect(tighter.signal.aborted).toBe(true);
+  });
+
+  it('calls each listener still added once when it aborts, and none added after, as an AbortSignal does', () => {
+    const deadline = startRequestDeadline(900, () => Date.now());
+    const heard: string[] = [];
+    const removed = () => heard.push('removed');
+    deadline.signal.addEventListener('abort', () => heard.push('first'));
+    deadline.signal.addEventListener('abort', removed);
+    deadline.signal.addEventListener('abort', () => heard.push('second'), { once: true });
+    deadline.signal.removeEventListener('abort', removed);
+    vi.advanceTimersByTime(900);
+    vi.advanceTimersByTime(900);
+    deadline.signal.addEventListener('abort', () => heard.push('late'));
+    expect(heard).toStrictEqual(['first', 'second']);
   });
 
   it('leaves no timer behind once cleared', () => {

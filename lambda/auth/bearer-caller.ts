@@ -1,6 +1,6 @@
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { OAuthSettings } from '../config.ts';
-import { BEARER_CHALLENGE, type CallerAuthenticator, type CallerVerdict } from '../core/ports.ts';
+import { BEARER_CHALLENGE, type CallerAuthenticator, type CallerVerdict, type DeadlineSignal } from '../core/ports.ts';
 import { DeadlineExceededError } from '../request-deadline.ts';
 import {
   createKeySetCache,
@@ -40,7 +40,7 @@ export function createBearerCallerAuthenticator(
   );
   // Asked only for a token whose header passed jose's checks, so a malformed token never costs a fetch.
   const keyFor =
-    (deadline: AbortSignal): JWTVerifyGetKey =>
+    (deadline: DeadlineSignal): JWTVerifyGetKey =>
     async (header, token) => {
       try {
         return await (await keySets.current(deadline))(header, token);

@@ -1,5 +1,6 @@
 import { getOnce } from '../aws/http-transport.ts';
 import { createFailureBackoff, untilDeadline } from '../request-deadline.ts';
+import type { DeadlineSignal } from '../core/ports.ts';
 
 export interface KeySetTimings {
   /** Bound on one key set fetch: Okta waits 3 s in all, and the patient lookup still has to run. */
@@ -50,13 +51,13 @@ export interface KeySetCache<T> {
    * The set to check a token with: the kept one at once (refreshed in the background once older than the
    * max age), or, before the first good fetch, one fetched now and waited for no longer than the deadline.
    */
-  current(deadline: AbortSignal): Promise<T>;
+  current(deadline: DeadlineSignal): Promise<T>;
   /**
    * After a token named a key the kept set lacks: a newer set, fetched at most once a cooldown (and not
    * before the backoff is over), or `undefined` when the last fetch was good and too recent. Throws while
    * fetches fail: the key may well be new, and what cannot be had is the set that would tell.
    */
-  refetched(deadline: AbortSignal): Promise<T | undefined>;
+  refetched(deadline: DeadlineSignal): Promise<T | undefined>;
   /** Settles once no fetch is in flight, a background refresh included. */
   idle(): Promise<void>;
 }
@@ -78,7 +79,7 @@ export function createKeySetCache<T>(
   const mayFetch = (at: number) => backoff.allows(at);
   const backingOff = () =>
     new KeySetUnavailableError('the key set is not fetched again yet: its last fetch failed', 'KeySetBackoff', { cause: lastFailure });
-  const wait = (fetch: Promise<T>, deadline: AbortSignal) => untilDeadline(fetch, deadline, 'the key set fetch');
+  const wait = (fetch: Promise<T>, deadline: DeadlineSignal) => untilDeadline(fetch, deadline, 'the key set fetch');
 
   function fetchNow(): Promise<T> {
     lastAttemptAt = now();

@@ -26,8 +26,8 @@ export function resolveEndpoint(service: AwsService, env: Record<string, string 
 }
 
 /**
- * Credentials from the environment, which is where Lambda puts the execution role's. Read on each
- * call, so a process whose environment is refreshed picks them up.
+ * Credentials from the environment, which is where Lambda puts the execution role's, for the life of
+ * the execution environment.
  */
 export function environmentCredentials(env: Record<string, string | undefined>): AwsCredentials {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;

@@ -1,6 +1,7 @@
 import { type AwsCredentials, type AwsService, resolveEndpoint, resolveRegion } from './aws-environment.ts';
 import { postOnce } from './http-transport.ts';
 import { signAwsRequest } from './sigv4.ts';
+import type { DeadlineSignal } from '../core/ports.ts';
 
 export class AwsServiceError extends Error {
   override name = 'AwsServiceError';
@@ -41,7 +42,7 @@ const RETRYABLE_CODES = new Set([
 /** How many times one call is tried, the first attempt included, unless the caller says otherwise. */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
-export type AwsJsonCall = <Output>(operation: string, input: object, signal: AbortSignal) => Promise<Output>;
+export type AwsJsonCall = <Output>(operation: string, input: object, signal: DeadlineSignal) => Promise<Output>;
 
 /**
  * The AWS JSON protocol over one keep-alive connection pool, signed with SigV4. Throttling, 5xx and
@@ -52,7 +53,7 @@ export function createAwsJsonClient({ service, env, credentials, maxAttempts = D
   const region = resolveRegion(env);
   const { contentType, targetPrefix } = PROTOCOL[service];
 
-  return async function call<Output>(operation: string, input: object, signal: AbortSignal): Promise<Output> {
+  return async function call<Output>(operation: string, input: object, signal: DeadlineSignal): Promise<Output> {
     const body = JSON.stringify(input);
     // Awaited so a benchmark variant may swap in an asynchronous signer (bench/variants).
     const headers = await signAwsRequest(
@@ -96,7 +97,7 @@ function deadlineError(operation: string): AwsServiceError {
 }
 
 /** Full-jitter exponential back-off (25 ms base, 250 ms cap), cut short by the signal. */
-function backOff(attempt: number, signal: AbortSignal): Promise<void> {
+function backOff(attempt: number, signal: DeadlineSignal): Promise<void> {
   const delay = Math.random() * Math.min(250, 25 * 2 ** attempt);
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);

@@ -1,5 +1,7 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, type RequestOptions, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
+import type { DeadlineSignal } from '../core/ports.ts';
 
 export interface HttpResponse {
   status: number;
@@ -17,8 +19,21 @@ const agents = {
 
 const keptAlive = (url: URL): HttpAgent => (url.protocol === 'http:' ? agents['http:'] : agents['https:']);
 
+// http.request reads a URL's parts through its getters on every call; an endpoint's URL is made once and
+// called on every request, so its parts are read once, the way http.request reads them.
+const targets = new WeakMap<URL, RequestOptions>();
+
+function targetOf(url: URL): RequestOptions {
+  let target = targets.get(url);
+  if (target === undefined) {
+    target = urlToHttpOptions(url);
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /** POSTs a body and reads the whole answer, or rejects when the signal aborts. */
-export function postOnce(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<HttpResponse> {
+export function postOnce(url: URL, headers: Record<string, string>, body: string, signal: DeadlineSignal): Promise<HttpResponse> {
   return exchange('POST', url, headers, body, signal, keptAlive(url));
 }
 
@@ -27,7 +42,7 @@ export function postOnce(url: URL, headers: Record<string, string>, body: string
  * of the root, which AWS service endpoints answer without reading anything (DynamoDB with a health line,
  * unsigned, not billed). During init, so the first request does not wait for the TCP and TLS handshakes.
  */
-export async function openConnection(url: URL, signal: AbortSignal): Promise<void> {
+export async function openConnection(url: URL, signal: DeadlineSignal): Promise<void> {
   await exchange('GET', new URL('/', url), {}, undefined, signal, keptAlive(url));
 }
 
@@ -36,7 +51,7 @@ export async function openConnection(url: URL, signal: AbortSignal): Promise<voi
  * For reads far apart (a key set, hourly): a kept-alive socket would be long closed by the server by then,
  * and a Lambda frozen in between learns that only when its request fails.
  */
-export function getOnce(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
+export function getOnce(url: URL, headers: Record<string, string>, signal: DeadlineSignal): Promise<HttpResponse> {
   return exchange('GET', url, headers, undefined, signal, false);
 }
 
@@ -45,7 +60,7 @@ function exchange(
   url: URL,
   headers: Record<string, string>,
   body: string | undefined,
-  signal: AbortSignal,
+  signal: DeadlineSignal,
   agent: HttpAgent | false,
 ): Promise<HttpResponse> {
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
@@ -53,9 +68,9 @@ function exchange(
     if (signal.aborted) return reject(signal.reason);
     // One listener, removed when the exchange ends. http.request's own `signal` option would do the same
     // but ties a stream-finished watcher to each request, work on every warm call (bench/README.md, "The warm path").
-    const abort = () => request.destroy(signal.reason);
+    const abort = () => request.destroy(signal.reason as Error);
     const settle = () => signal.removeEventListener('abort', abort);
-    const request = send(url, { method, headers, agent }, (response) => {
+    const request = send({ ...targetOf(url), method, headers, agent }, (response) => {
       const chunks: Buffer[] = [];
       let received = 0;
       response.on('data', (chunk: Buffer) => {

@@ -1,5 +1,5 @@
 import type { BasicCredential } from '../core/basic-auth.ts';
-import type { AcceptedCredential, CredentialSource, SecretStage } from '../core/ports.ts';
+import type { AcceptedCredential, CredentialSource, SecretStage, DeadlineSignal } from '../core/ports.ts';
 import { createFailureBackoff, untilDeadline } from '../request-deadline.ts';
 import type { AwsJsonCall } from './aws-json-client.ts';
 
@@ -24,7 +24,7 @@ export interface SecretsManagerCredentialOptions {
    * How `prepare()` (init) reads AWSCURRENT, when not with GetSecretValue: the wiring reads it in one
    * BatchGetSecretValue with the user-hash key (user-hash-key-secret.ts). Every later read is this source's own.
    */
-  readCurrentAtInit?: (signal: AbortSignal) => Promise<SecretValue>;
+  readCurrentAtInit?: (signal: DeadlineSignal) => Promise<SecretValue>;
 }
 
 export const DEFAULT_ROTATION_GRACE_MS = 24 * 60 * 60_000;
@@ -171,7 +171,7 @@ export function createSecretsManagerCredentialSource(
   const mayLookForPending = () => now() - lastDescribeStarted >= pendingCheckIntervalMs;
   const previousKnown = () => current !== undefined && previous !== undefined && sameVersion(previous.beside, current);
 
-  function start(read: (signal: AbortSignal) => Promise<void>, { backOffOnFailure = true } = {}): Promise<void> {
+  function start(read: (signal: DeadlineSignal) => Promise<void>, { backOffOnFailure = true } = {}): Promise<void> {
     const work = read(AbortSignal.timeout(fetchTimeoutMs))
       .then(
         () => backoff.succeeded(),
@@ -189,7 +189,7 @@ export function createSecretsManagerCredentialSource(
     return work;
   }
 
-  function readAwsCurrent(signal: AbortSignal, read = getAwsCurrent): Promise<CurrentVersion> {
+  function readAwsCurrent(signal: DeadlineSignal, read = getAwsCurrent): Promise<CurrentVersion> {
     lastCurrentReadStarted = now();
     return read(signal).then((value) => ({
       credential: withVersion(parseBasicCredentialSecret(value.SecretString), value.VersionId, 'AWSCURRENT'),
@@ -198,17 +198,17 @@ export function createSecretsManagerCredentialSource(
     }));
   }
 
-  function getAwsCurrent(signal: AbortSignal): Promise<SecretValue> {
+  function getAwsCurrent(signal: DeadlineSignal): Promise<SecretValue> {
     return call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSCURRENT' }, signal);
   }
 
-  function describe(signal: AbortSignal): Promise<SecretMetadata> {
+  function describe(signal: DeadlineSignal): Promise<SecretMetadata> {
     lastDescribeStarted = now();
     return call<SecretMetadata>('DescribeSecret', { SecretId: secretId }, signal);
   }
 
   /** Notes the version staged AWSPENDING (not AWSCURRENT too), reading its value once per version. */
-  async function notePending(metadata: SecretMetadata, signal: AbortSignal): Promise<void> {
+  async function notePending(metadata: SecretMetadata, signal: DeadlineSignal): Promise<void> {
     const versionId = Object.entries(metadata.VersionIdsToStages ?? {}).find(
       ([, stages]) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'),
     )?.[0];
@@ -229,14 +229,14 @@ export function createSecretsManagerCredentialSource(
     pending = { versionId, ...(value === undefined ? {} : credentialOrNothing(value.SecretString, versionId, 'AWSPENDING')) };
   }
 
-  async function readCurrent(signal: AbortSignal): Promise<void> {
+  async function readCurrent(signal: DeadlineSignal): Promise<void> {
     const [read, metadata] = await Promise.all([readAwsCurrent(signal), describe(signal)]);
     if (!holds(metadata, read.versionId, 'AWSCURRENT')) throw new SecretStagesChangingError();
     current = read;
     await notePending(metadata, signal);
   }
 
-  async function lookForPending(signal: AbortSignal): Promise<void> {
+  async function lookForPending(signal: DeadlineSignal): Promise<void> {
     const metadata = await describe(signal);
     // AWSCURRENT moved since the last read (a rotation finished): the value Okta now sends is no longer
     // pending, and waiting for the next re-read would refuse it until then.
@@ -247,15 +247,15 @@ export function createSecretsManagerCredentialSource(
     await notePending(metadata, signal);
   }
 
-  async function readCurrentAlone(signal: AbortSignal): Promise<void> {
+  async function readCurrentAlone(signal: DeadlineSignal): Promise<void> {
     current = await readAwsCurrent(signal);
   }
 
-  async function readCurrentAtInitAlone(signal: AbortSignal): Promise<void> {
+  async function readCurrentAtInitAlone(signal: DeadlineSignal): Promise<void> {
     current = await readAwsCurrent(signal, readCurrentAtInit);
   }
 
-  async function readCurrentAndPrevious(signal: AbortSignal): Promise<void> {
+  async function readCurrentAndPrevious(signal: DeadlineSignal): Promise<void> {
     const [read, value, metadata] = await Promise.all([
       readAwsCurrent(signal),
       call<SecretValue>('GetSecretValue', { SecretId: secretId, VersionStage: 'AWSPREVIOUS' }, signal).catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { createFailureBackoff } from '../request-deadline.ts';
 import { type Logger, describeError, createUserHasher } from '../observability.ts';
 import { AwsServiceError, type AwsJsonCall } from './aws-json-client.ts';
 import { BACKOFF_MS, FETCH_TIMEOUT_MS, MAX_BACKOFF_MS, type SecretValue } from './secrets-manager-credentials.ts';
+import type { DeadlineSignal } from '../core/ports.ts';
 
 export interface UserHashKeySecretOptions {
   log: Logger;
@@ -19,7 +20,7 @@ export interface UserHashKeySecret {
    * Basic mode's init read: AWSCURRENT of the Basic secret and this key in one BatchGetSecretValue. Answers
    * the Basic secret's value (or throws as its GetSecretValue would) and keeps the key, or notes its failure.
    */
-  readAtInitWith(basicSecretId: string): (signal: AbortSignal) => Promise<SecretValue>;
+  readAtInitWith(basicSecretId: string): (signal: DeadlineSignal) => Promise<SecretValue>;
   /** The init read when there is no Basic secret (OAuth mode): GetSecretValue of the key alone. Never throws. */
   prepare(): Promise<void>;
 }
@@ -54,7 +55,7 @@ export function createUserHashKeySecret(call: AwsJsonCall, secretId: string, opt
     log.warn('user hash key not read: log lines hash users with a key of this instance until it is', describeError(error));
   }
 
-  const readAlone = (signal: AbortSignal) => call<SecretValue>('GetSecretValue', { SecretId: secretId }, signal).then(keep);
+  const readAlone = (signal: DeadlineSignal) => call<SecretValue>('GetSecretValue', { SecretId: secretId }, signal).then(keep);
 
   function readAgainIfDue(): void {
     if (loaded || loading || !backoff.allows(now())) return;

@@ -27,11 +27,25 @@ export function matchBasicAuth<Credential extends BasicCredential>(
   const password = digest(presented.password);
   const matched: Credential[] = [];
   for (const credential of accepted) {
-    const usernameMatches = timingSafeEqual(username, digest(credential.username));
-    const passwordMatches = timingSafeEqual(password, digest(credential.password));
+    const expected = digestsOf(credential);
+    const usernameMatches = timingSafeEqual(username, expected.username);
+    const passwordMatches = timingSafeEqual(password, expected.password);
     if (usernameMatches && passwordMatches) matched.push(credential);
   }
   return matched;
+}
+
+// An accepted credential is held across requests until a rotation replaces it: its digests are made
+// once, not on every request. Keyed by the object, so a replaced credential takes its digests with it.
+const acceptedDigests = new WeakMap<BasicCredential, { username: Buffer; password: Buffer }>();
+
+function digestsOf(credential: BasicCredential): { username: Buffer; password: Buffer } {
+  let digests = acceptedDigests.get(credential);
+  if (digests === undefined) {
+    digests = { username: digest(credential.username), password: digest(credential.password) };
+    acceptedDigests.set(credential, digests);
+  }
+  return digests;
 }
 
 export function decodeBasicHeader(header: string | undefined): BasicCredential | undefined {

@@ -40,7 +40,7 @@ export function parseHookRequest(body: string | undefined): HookRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HookError(400, 'body must be a JSON object');
   }
-  if (exceedsDepth(value, MAX_BODY_DEPTH)) {
+  if (exceedsDepth(value, MAX_BODY_DEPTH - 1)) {
     throw new HookError(400, `body is nested more than ${MAX_BODY_DEPTH} levels deep`);
   }
   checkHookRequest(value as Record<string, unknown>);
@@ -82,14 +82,11 @@ function refuse(message: string): never {
   throw new HookError(400, message);
 }
 
-function exceedsDepth(root: object, maxDepth: number): boolean {
-  const pending: Array<[unknown, number]> = [[root, 1]];
-  while (pending.length > 0) {
-    const [value, depth] = pending.pop() as [unknown, number];
-    if (depth > maxDepth) return true;
-    for (const child of Object.values(value as object)) {
-      if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
-    }
+// Recursion no deeper than the limit, and no array of pending nodes: this runs on every request.
+function exceedsDepth(value: object, levelsBelow: number): boolean {
+  for (const key in value) {
+    const child: unknown = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && (levelsBelow === 0 || exceedsDepth(child, levelsBelow - 1))) return true;
   }
   return false;
 }

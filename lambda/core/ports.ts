@@ -1,5 +1,17 @@
 import type { BasicCredential } from './basic-auth.ts';
 
+/**
+ * What a call needs of its deadline: whether it has passed, why, and a way to hear when it does. An
+ * AbortSignal is one (so callers may pass `AbortSignal.timeout(...)`), and so is a request's deadline
+ * (lambda/request-deadline.ts), which costs less: Node builds an AbortSignal slowly, on every request.
+ */
+export interface DeadlineSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** A patient whose id has passed the patient id check: what a claim is made of. */
 export interface Patient {
   patientId: string;
@@ -15,9 +27,9 @@ export interface StoredPatient {
 
 /** Where patients live. The deadline aborts the lookup; the caller applies the failure policy. */
 export interface PatientStore {
-  findPatient(userKey: string, deadline: AbortSignal): Promise<StoredPatient | undefined>;
+  findPatient(userKey: string, deadline: DeadlineSignal): Promise<StoredPatient | undefined>;
   /** For the health check: settles when the table answered a read (of HEALTH_CHECK_KEY), throws when it did not. */
-  checkReadable(deadline: AbortSignal): Promise<void>;
+  checkReadable(deadline: DeadlineSignal): Promise<void>;
 }
 
 /** A staging label under which a Secrets Manager version's value is accepted. */
@@ -36,7 +48,7 @@ export interface AcceptedCredential extends BasicCredential {
 
 /** The Basic credentials a caller may present. Throws when they cannot be had before the deadline. */
 export interface CredentialSource {
-  acceptedCredentials(deadline: AbortSignal): Promise<readonly AcceptedCredential[]>;
+  acceptedCredentials(deadline: DeadlineSignal): Promise<readonly AcceptedCredential[]>;
   /**
    * The read worth doing during init. A failure here is the caller's to log, and has no effect on the
    * requests that follow: the first one tries again. Without it, init asks `acceptedCredentials`.
@@ -48,7 +60,7 @@ export interface CredentialSource {
    * credential still matches none. `undefined` when there is nothing more to learn now. Throws when what
    * it needed to learn cannot be had before the deadline.
    */
-  reloadAfterMismatch?(deadline: AbortSignal): Promise<readonly AcceptedCredential[] | undefined>;
+  reloadAfterMismatch?(deadline: DeadlineSignal): Promise<readonly AcceptedCredential[] | undefined>;
 }
 
 /** WWW-Authenticate values of a 401: the scheme and realm only, never which check failed. */
@@ -63,7 +75,7 @@ export interface CallerAuthenticator {
   /** The WWW-Authenticate value of a 401: BASIC_CHALLENGE or BEARER_CHALLENGE. */
   readonly challenge: string;
   /** Waits for nothing past the deadline: what cannot be had by then is `CredentialSourceUnavailable`. */
-  authenticate(authorization: string | undefined, deadline: AbortSignal): Promise<CallerVerdict>;
+  authenticate(authorization: string | undefined, deadline: DeadlineSignal): Promise<CallerVerdict>;
   /** Work worth doing during init, so the first request does not wait for it. May throw: requests retry it. */
   prepare(): Promise<void>;
   /**
@@ -71,7 +83,7 @@ export interface CallerAuthenticator {
    * credential, or OAuth's key set, neither held nor readable). Reads only what a caller's check would
    * read. Absent: always.
    */
-  checkReady?(deadline: AbortSignal): Promise<void>;
+  checkReady?(deadline: DeadlineSignal): Promise<void>;
 }
 
 export type CallerVerdict =

@@ -47,6 +47,11 @@ describe('parseHookRequest', () => {
       `{"eventType":"com.okta.oauth2.tokens.transform","data":${'{"x":'.repeat(levels - 1)}1${'}'.repeat(levels - 1)}}`;
     expect(parseHookRequest(nest(32)).eventType).toBe('com.okta.oauth2.tokens.transform');
     expect(badRequest(nest(33)).message).toBe('body is nested more than 32 levels deep');
+    // Arrays are levels too, wherever they are in the body.
+    const arrays = (levels: number) =>
+      `{"eventType":"com.okta.oauth2.tokens.transform","data":{},"extra":[0,${'['.repeat(levels - 2)}1${']'.repeat(levels - 2)}]}`;
+    expect(parseHookRequest(arrays(32)).eventType).toBe('com.okta.oauth2.tokens.transform');
+    expect(badRequest(arrays(33)).message).toBe('body is nested more than 32 levels deep');
   });
 
   it('reads null as absent in the parts the hook reads', () => {

@@ -695,7 +695,6 @@ describe('dashboard', () => {
     expect(found).toHaveLength(1);
     return JSON.stringify(found[0]!.properties.metrics);
   };
-  const hook = () => logicalId('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 2 });
 
   it("shows the answers per reason, found by a search of the function's own metrics, so a new reason needs no change here", () => {
     expect(JSON.parse(graph(/^Answers per reason/))).toStrictEqual([

@@ -46,6 +46,8 @@ describe('the request line', () => {
       reason: 'StoreFailure',
       fields: {
         StoreFailure: 'x',
+        ColdStart: 'y',
+        _aws: 'z',
         errorMessage: 'denied for jessie.smith@example.com',
         skipped: undefined,
       },
@@ -58,5 +60,17 @@ describe('the request line', () => {
       errorMessage: 'denied for [email]',
     });
     expect(line).not.toHaveProperty('skipped');
+    // Each key once: JSON.parse keeps the last of a repeated key, CloudWatch may not.
+    for (const key of ['_aws', 'StoreFailure', 'ColdStart']) expect((lines[0] as string).split(`"${key}":`)).toHaveLength(2);
+  });
+
+  it('escapes a namespace and a reason as JSON', () => {
+    const lines: string[] = [];
+    createRequestLog({ namespace: 'Okta "Hook"', write: (line) => lines.push(line) }).record({ level: 'INFO', reason: 'A"B', fields: {} });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'Okta "Hook"' }] },
+      reason: 'A"B',
+      'A"B': 1,
+    });
   });
 });

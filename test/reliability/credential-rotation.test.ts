@@ -15,7 +15,7 @@ import { describeError } from '../../lambda/observability.ts';
 import { rotateBasicCredential } from '../../lambda/rotation/rotate-basic-credential.ts';
 import { createBasicCallerAuthenticator } from '../../lambda/auth/basic-caller.ts';
 import { loadConfig } from '../../lambda/config.ts';
-import type { PatientStore } from '../../lambda/core/ports.ts';
+import type { DeadlineSignal, PatientStore } from '../../lambda/core/ports.ts';
 import { createHookHandler } from '../../lambda/hook.ts';
 import { REQUEST_BUDGET_MS } from '../../lambda/request-deadline.ts';
 import { wireHookFromEnvironment } from '../../lambda/wiring.ts';
@@ -542,7 +542,7 @@ describe('every answer within 1 s', () => {
     // answers. Alone, its 800 ms would end 1050 ms in; with one budget it is cut at the request's 900 ms.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const output = capturedOutput();
-    let lookup: AbortSignal | undefined;
+    let lookup: DeadlineSignal | undefined;
     const store: PatientStore = {
       findPatient: (_userKey, deadline) =>
         new Promise((_resolve, reject) => {
