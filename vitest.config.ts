@@ -70,6 +70,10 @@ export default defineConfig({
           name: 'infra',
           include: INFRA,
           sequence: { groupOrder: 0 },
+          // CDK's CloudFormation validation (test/infra/cdk-nag.test.ts) starts a WebAssembly engine with a
+          // large heap: V8's parallel GC threads then spend more CPU than the engine itself, CPU the other
+          // worker needs on two cores. One GC thread does the same collection in about the same time.
+          execArgv: ['--single-threaded-gc'],
           // npm run build's bundles, built once for the files that test them (test/build, test/infra/bundle-asset).
           globalSetup: ['test/support/build-bundle.global.ts'],
         },
