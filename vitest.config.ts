@@ -58,22 +58,31 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    // The long poles start first, whichever project they are in (test/support/longest-first.sequencer.ts).
+    // The projects in the order below, each longest file first (test/support/longest-first.sequencer.ts).
+    // Infra first: CDK's CloudFormation validation is the longest file of all but one, and the other
+    // worker has the rest of infra and then the unit files done by the time it ends. System last: its many
+    // files of a few seconds each keep both workers busy to the end, its longest ones in the first half.
     sequence: { sequencer: LongestFirstSequencer },
     projects: [
-      // Alone (npm run test:unit) on one worker, where importing the core twice costs more than running these
-      // tests at all; in the whole suite they fill the gaps the long files leave.
-      { extends: true, test: { name: 'unit', include: UNIT, sequence: { groupOrder: 0 } } },
       {
         extends: true,
         test: {
           name: 'infra',
           include: INFRA,
           sequence: { groupOrder: 0 },
+          // CDK's CloudFormation validation (test/infra/cdk-nag.test.ts) is a 9 MB WebAssembly engine with a
+          // large heap. By default V8 compiles it twice, the second time in background threads for the
+          // functions that run hot, and collects its heap with parallel GC threads: on two cores that is CPU
+          // the other worker needs, and more than the engine's own work. Its first compile only and one GC
+          // thread cost less than half the CPU, in less wall time.
+          execArgv: ['--single-threaded-gc', '--liftoff-only'],
           // npm run build's bundles, built once for the files that test them (test/build, test/infra/bundle-asset).
           globalSetup: ['test/support/build-bundle.global.ts'],
         },
       },
+      // Alone (npm run test:unit) on one worker, where importing the core twice costs more than running these
+      // tests at all; in the whole suite they fill the gaps the long files leave.
+      { extends: true, test: { name: 'unit', include: UNIT, sequence: { groupOrder: 0 } } },
       {
         extends: true,
         test: {
