@@ -27,8 +27,8 @@ export interface RequestDeadline {
 /**
  * The request's signal: an AbortSignal's members that the calls use, on a plain list of listeners. Node
  * builds an AbortSignal (an EventTarget) at several µs a request, more than the rest of the deadline's
- * bookkeeping (bench/README.md, "The warm path"). Like an AbortSignal, it aborts once, and a listener
- * added after that is never called: callers look at `aborted` first.
+ * bookkeeping (bench/README.md, "The warm path"). Like an AbortSignal, it aborts once, calls each
+ * listener once however often it was added, and never calls one added after: callers look at `aborted` first.
  */
 class RequestSignal implements DeadlineSignal {
   aborted = false;
@@ -36,7 +36,7 @@ class RequestSignal implements DeadlineSignal {
   private listeners: Array<() => void> = [];
 
   addEventListener(_type: 'abort', listener: () => void): void {
-    if (!this.aborted) this.listeners.push(listener);
+    if (!this.aborted && !this.listeners.includes(listener)) this.listeners.push(listener);
   }
 
   removeEventListener(_type: 'abort', listener: () => void): void {
@@ -50,7 +50,16 @@ class RequestSignal implements DeadlineSignal {
     this.reason = reason;
     const listeners = this.listeners;
     this.listeners = [];
-    for (const listener of listeners) listener();
+    for (const listener of listeners) {
+      // As an EventTarget does: one failing listener is reported, and the others still hear the abort.
+      try {
+        listener();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 }
 

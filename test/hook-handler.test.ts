@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createBasicCallerAuthenticator } from '../lambda/auth/basic-caller.ts';
@@ -6,6 +7,7 @@ import { basicHeaderValue } from '../lambda/core/basic-auth.ts';
 import type { CredentialSource, PatientStore } from '../lambda/core/ports.ts';
 import { rotationCheckEventId } from '../lambda/core/hook-request.ts';
 import { createHookHandler, MAX_BODY_BYTES } from '../lambda/hook.ts';
+import { createRequestLog, stageMetricsNamespace } from '../lambda/observability.ts';
 import { loadFixture } from './support/fixtures.ts';
 import { capturedOutput, countedMetrics, hookEvent, type HookEventOptions } from './reliability/support/in-process.ts';
 import { LOCAL_DEFAULTS } from '../tools/cli/local-target.ts';
@@ -146,6 +148,26 @@ describe('createHookHandler, reason by reason', () => {
     );
     expect(reasons.size).toBeGreaterThan(10);
     expect([...reasons].filter((reason) => !ROWS.some((row) => row.reason === reason))).toStrictEqual([]);
+  });
+});
+
+describe("a patient request's line", () => {
+  it('is at most 320 bytes in a deployed stage, a warm call: every byte is billed on every request (bench/README.md, cost)', async () => {
+    const lines: string[] = [];
+    const handle = createHookHandler({
+      config: loadConfig({ ...LOCAL_DEFAULTS }),
+      store: { findPatient: async () => ({ patientId: '1235' }), checkReadable: async () => {} },
+      caller: createBasicCallerAuthenticator({ acceptedCredentials: async () => [CREDENTIAL] }),
+      log: capturedOutput().log,
+      requests: createRequestLog({ namespace: stageMetricsNamespace('prod'), write: (line) => lines.push(line) }),
+    });
+    const event = hookEvent({ body: body(patient()), authorization: AUTHORIZATION });
+    // Ids in AWS's forms: API Gateway's 16 characters, Lambda's UUID.
+    event.requestContext.requestId = 'Jd3XqgxZIAMEV5Q=';
+    for (let call = 0; call < 2; call++) expect((await handle(event, { awsRequestId: randomUUID() })).statusCode).toBe(200);
+    const warm = lines[1] as string;
+    expect(JSON.parse(warm)).toMatchObject({ reason: 'ClaimAdded', apiRequestId: 'Jd3XqgxZIAMEV5Q=' });
+    expect(Buffer.byteLength(`${warm}\n`)).toBeLessThanOrEqual(320);
   });
 });
 

@@ -36,12 +36,27 @@ describe('the request deadline', () => {
     const removed = () => heard.push('removed');
     deadline.signal.addEventListener('abort', () => heard.push('first'));
     deadline.signal.addEventListener('abort', removed);
-    deadline.signal.addEventListener('abort', () => heard.push('second'), { once: true });
+    const second = () => heard.push('second');
+    deadline.signal.addEventListener('abort', second, { once: true });
+    deadline.signal.addEventListener('abort', second);
     deadline.signal.removeEventListener('abort', removed);
     vi.advanceTimersByTime(900);
     vi.advanceTimersByTime(900);
     deadline.signal.addEventListener('abort', () => heard.push('late'));
     expect(heard).toStrictEqual(['first', 'second']);
+  });
+
+  it('calls every listener when one throws, and reports the error', async () => {
+    vi.useRealTimers();
+    const reported = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve));
+    const deadline = startRequestDeadline(5);
+    const heard: string[] = [];
+    deadline.signal.addEventListener('abort', () => {
+      throw new Error('a listener failed');
+    });
+    deadline.signal.addEventListener('abort', () => heard.push('next'));
+    expect(await reported).toMatchObject({ message: 'a listener failed' });
+    expect(heard).toStrictEqual(['next']);
   });
 
   it('leaves no timer behind once cleared', () => {

@@ -85,6 +85,7 @@ function refuse(message: string): never {
 // Recursion no deeper than the limit, and no array of pending nodes: this runs on every request.
 function exceedsDepth(value: object, levelsBelow: number): boolean {
   for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const child: unknown = (value as Record<string, unknown>)[key];
     if (typeof child === 'object' && child !== null && (levelsBelow === 0 || exceedsDepth(child, levelsBelow - 1))) return true;
   }
