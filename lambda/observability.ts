@@ -78,11 +78,10 @@ export function createUserHasher(key: string | undefined): (userKey: string) => 
   // The random key is drawn on first use: a deployed function always has a key, and the first draw
   // costs a cold start about half a millisecond of CPU.
   let secret: string | Buffer | undefined = key;
-  return (userKey) =>
-    createHmac('sha256', (secret ??= randomBytes(32)))
-      .update(userKey, 'utf8')
-      .digest('base64url')
-      .slice(0, 16);
+  return (userKey) => {
+    secret ??= randomBytes(32);
+    return createHmac('sha256', secret).update(userKey, 'utf8').digest('base64url').slice(0, 16);
+  };
 }
 
 /** The CloudWatch namespace of the hook's own metrics outside a deployed stage (local runs, tests). */
