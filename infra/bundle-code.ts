@@ -6,7 +6,7 @@ export const BUNDLE_ENTRY_FILE = 'index.mjs';
 
 /**
  * The Lambda code of a bundle directory, as is: CDK copies the directory (the entry file and any
- * chunks it imports) into the cloud assembly unchanged, so what deploys is byte for byte what
+ * file it imports) into the cloud assembly unchanged, so what deploys is byte for byte what
  * `npm run build` wrote. No bundling happens here.
  */
 export function bundleCode(bundleDir: string): Code {

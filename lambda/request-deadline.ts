@@ -8,9 +8,12 @@ import type { DeadlineSignal } from './core/ports.ts';
  */
 export const REQUEST_BUDGET_MS = 900;
 
+/** The `code` of an error that says a deadline passed, whichever bundle file made it. */
+export const DEADLINE_EXCEEDED = 'DeadlineExceeded';
+
 export class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
-  readonly code = 'DeadlineExceeded';
+  readonly code = DEADLINE_EXCEEDED;
   constructor(what: string) {
     super(`${what} did not finish before the request's deadline`);
   }

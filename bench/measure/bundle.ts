@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Metafile } from 'esbuild';
 import { round } from '../support/stats.ts';
@@ -24,10 +25,10 @@ export interface BundleResult {
 /** Sizes of a built bundle and, from esbuild's metafile, what fills it. */
 export function measureBundle(file: string, metafile: Metafile, top = 8): BundleResult {
   const code = readFileSync(file);
-  // The entry file and the chunks it imports statically: what a cold start reads. A chunk only a
-  // dynamic import loads (OAuth mode's bearer check and jose) is not part of it.
-  const entry = Object.entries(metafile.outputs).find(([, candidate]) => candidate.entryPoint !== undefined);
-  if (!entry) throw new Error('the metafile has no entry point output');
+  // The entry file and what it imports statically: what a cold start reads. What only a dynamic import
+  // loads (OAuth mode's bearer check and jose, an entry point of its own) is not part of it.
+  const entry = Object.entries(metafile.outputs).find(([path]) => resolve(path) === resolve(file));
+  if (!entry) throw new Error(`the metafile has no output ${file}`);
   const loaded = new Set<string>([entry[0]]);
   for (const path of loaded) {
     for (const edge of metafile.outputs[path]?.imports ?? []) if (edge.kind === 'import-statement' && !edge.external) loaded.add(edge.path);

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { OAuthSettings } from '../config.ts';
 import { BEARER_CHALLENGE, type CallerAuthenticator, type CallerVerdict, type DeadlineSignal } from '../core/ports.ts';
-import { DeadlineExceededError } from '../request-deadline.ts';
+import { DEADLINE_EXCEEDED } from '../request-deadline.ts';
 import {
   createKeySetCache,
   DEFAULT_KEY_SET_TIMINGS,
@@ -108,7 +108,8 @@ function verdictFor(error: unknown): CallerVerdict {
   if (error instanceof errors.JOSEAlgNotAllowed) return refused('AlgorithmNotAllowed');
   if (error instanceof errors.JWKSNoMatchingKey) return refused('KeyUnknown');
   if (error instanceof errors.JWSSignatureVerificationFailed) return refused('SignatureInvalid');
-  if (error instanceof KeySetTimeoutError || error instanceof DeadlineExceededError) {
+  // By code, not class: the request's deadline is made in the handler's bundle file, this check in its own.
+  if (error instanceof KeySetTimeoutError || (error as { code?: unknown } | undefined)?.code === DEADLINE_EXCEEDED) {
     return { allowed: false, reason: 'CredentialSourceUnavailable', detail: 'KeySetTimeout', error };
   }
   if (error instanceof KeySetUnavailableError || !(error instanceof errors.JOSEError) || error.code === 'ERR_JOSE_GENERIC') {

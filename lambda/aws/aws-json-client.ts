@@ -1,6 +1,7 @@
 import { type AwsCredentials, type AwsService, resolveEndpoint, resolveRegion } from './aws-environment.ts';
 import { postOnce } from './http-transport.ts';
 import { signAwsRequest } from './sigv4.ts';
+import { DEADLINE_EXCEEDED } from '../request-deadline.ts';
 import type { DeadlineSignal } from '../core/ports.ts';
 
 export class AwsServiceError extends Error {
@@ -93,7 +94,7 @@ function toServiceError(status: number, body: string): AwsServiceError {
 }
 
 function deadlineError(operation: string): AwsServiceError {
-  return new AwsServiceError('DeadlineExceeded', 0, `${operation} did not finish before its deadline`, false);
+  return new AwsServiceError(DEADLINE_EXCEEDED, 0, `${operation} did not finish before its deadline`, false);
 }
 
 /** Full-jitter exponential back-off (25 ms base, 250 ms cap), cut short by the signal. */
