@@ -1,10 +1,9 @@
 import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { DynamoDbProcessMessage } from './dynamodb-process.ts';
+import { fileURLToPath } from 'node:url';
+import { HOLDER_FILE } from './dynalite-store.mjs';
 
 export interface EmbeddedDynamoDb {
   endpoint: string;
@@ -23,6 +22,9 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null;
 }
 
+/** What the store's process (dynamodb-process.mjs) reports over IPC once it listens, or why it could not. */
+export type DynamoDbProcessMessage = { endpoint: string; port: number } | { error: string };
+
 export interface EmbeddedDynamoDbOptions {
   host?: string;
   /** 0 picks a free port. */
@@ -31,41 +33,7 @@ export interface EmbeddedDynamoDbOptions {
   dataDir?: string;
 }
 
-/**
- * DynamoDB's API (dynalite on LevelDB) in this process: no Docker, no Java, no AWS account. Quick to
- * start, but it shares the caller's event loop: under a burst the hook's own work delays every answer.
- */
-export async function startEmbeddedDynamoDb({
-  host = '127.0.0.1',
-  port = 0,
-  dataDir,
-}: EmbeddedDynamoDbOptions = {}): Promise<EmbeddedDynamoDb> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  // Loaded here, not with the module: npm start only starts the process that runs this, and need not load it.
-  const { default: dynalite } = await import('dynalite');
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir ? { path: dataDir } : {}) });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const actualPort = (server.address() as AddressInfo).port;
-  if (dataDir) writeFileSync(join(dataDir, HOLDER_FILE), String(process.pid));
-  return {
-    endpoint: `http://${host}:${actualPort}`,
-    port: actualPort,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => {
-          if (dataDir) rmSync(join(dataDir, HOLDER_FILE), { force: true });
-          resolve();
-        });
-      }),
-  };
-}
-
-// LevelDB tells a second opener only that the folder is locked; the holder leaves its pid beside it.
-const HOLDER_FILE = 'store.pid';
+export { startEmbeddedDynamoDb } from './dynalite-store.mjs';
 
 interface LevelDatabase {
   open(): Promise<void>;
@@ -98,12 +66,12 @@ export async function storeHolder(dataDir: string): Promise<number | undefined> 
   return undefined;
 }
 
-const PROCESS_ENTRY = fileURLToPath(new URL('./dynamodb-process.ts', import.meta.url));
+const PROCESS_ENTRY = fileURLToPath(new URL('./dynamodb-process.mjs', import.meta.url));
 // dynalite closes its connections and LevelDB in milliseconds; a store that does not is not waited for.
 const CLOSE_GRACE_MS = 5000;
 
 /**
- * The same store in a process of its own (local/dynamodb-process.ts), as DynamoDB is in AWS. It stops
+ * The same store in a process of its own (local/dynamodb-process.mjs), as DynamoDB is in AWS. It stops
  * when close() is called or when this process goes, however it goes.
  */
 export async function startEmbeddedDynamoDbProcess({
@@ -116,9 +84,9 @@ export async function startEmbeddedDynamoDbProcess({
     ...(port !== undefined ? ['--port', String(port)] : []),
     ...(dataDir ? ['--data-dir', dataDir] : []),
   ];
-  // The entry is TypeScript, whatever runs this file (tsx, vitest): the child loads it with tsx.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const child = fork(PROCESS_ENTRY, args, { execArgv: ['--import', tsx], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Plain node, whatever runs this file (tsx, vitest): the entry is JavaScript, and node would otherwise
+  // pass on this process's loader flags.
+  const child = fork(PROCESS_ENTRY, args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = await new Promise<DynamoDbProcessMessage>((resolve, reject) => {
     child.once('message', (message) => resolve(message as DynamoDbProcessMessage));

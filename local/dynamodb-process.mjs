@@ -1,22 +1,23 @@
+// @ts-check
 /**
  * The embedded store as a process of its own, as DynamoDB is in AWS: a burst of requests to the hook
- * then cannot starve the store of its event loop and make every lookup miss its deadline.
+ * then cannot starve the store of its event loop and make every lookup miss its deadline. Plain
+ * JavaScript (see dynalite-store.mjs), so node starts it without tsx.
  *
- *   tsx local/dynamodb-process.ts [--port 8000] [--host 127.0.0.1] [--data-dir .data/dynamodb]
+ *   node local/dynamodb-process.mjs [--port 8000] [--host 127.0.0.1] [--data-dir .data/dynamodb]
  *
  * Started by startEmbeddedDynamoDbProcess (local/embedded-dynamodb.ts), it reports its endpoint over
  * IPC and stops when its parent goes; run by hand, it prints the endpoint as its first stdout line.
  */
 import { parseArgs } from 'node:util';
-import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
-
-export type DynamoDbProcessMessage = { endpoint: string; port: number } | { error: string };
+import { startEmbeddedDynamoDb } from './dynalite-store.mjs';
 
 const { values } = parseArgs({
   options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } },
   strict: true,
 });
-const report = (message: DynamoDbProcessMessage) => new Promise<void>((resolve) => process.send?.(message, () => resolve()));
+/** @param {import('./embedded-dynamodb.ts').DynamoDbProcessMessage} message */
+const report = (message) => new Promise((resolve) => process.send?.(message, () => resolve(undefined)));
 
 try {
   const store = await startEmbeddedDynamoDb({
