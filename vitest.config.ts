@@ -34,12 +34,6 @@ const UNIT = [
   'test/tools/patients/roster-validation.test.ts',
 ];
 
-/**
- * Bursts against the local server, whose answers depend on the hook meeting its own 1 s deadline: run
- * last and alone, so the rest of the suite does not take the CPU they measure the hook with.
- */
-const LOAD = ['test/integration/npm-start-burst.test.ts', 'test/reliability/load.test.ts'];
-
 /** CDK synthesis and the bundle build: the files that read npm run build's output are all here. */
 const INFRA = ['test/infra/**/*.test.ts', 'test/build/**/*.test.ts'];
 
@@ -88,19 +82,9 @@ export default defineConfig({
         test: {
           name: 'system',
           include: ['test/**/*.test.ts'],
-          exclude: [...UNIT, ...INFRA, ...LOAD],
+          exclude: [...UNIT, ...INFRA],
           sequence: { groupOrder: 0 },
           // Scans what the integration and reliability suites write for secrets and patient data.
-          setupFiles: ['test/support/scan-output.setup.ts'],
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'load',
-          include: LOAD,
-          maxWorkers: 1,
-          sequence: { groupOrder: 1 },
           setupFiles: ['test/support/scan-output.setup.ts'],
         },
       },
