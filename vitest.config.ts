@@ -4,9 +4,10 @@ import LongestFirstSequencer from './test/support/longest-first.sequencer.ts';
 
 /**
  * The pure tests: no server, no child process, no synth, no build. `npm run test:unit` runs only these,
- * the inner loop; `npm test` runs them with the rest.
+ * the inner loop (vitest.unit.config.ts); `npm test` runs them with the system files, in the gaps the long
+ * files leave.
  */
-const UNIT = [
+export const UNIT = [
   'test/core/**/*.test.ts',
   'test/observability/**/*.test.ts',
   'test/config.test.ts',
@@ -54,8 +55,8 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // The projects in the order below, each longest file first (test/support/longest-first.sequencer.ts).
     // Infra first: CDK's CloudFormation validation is the longest file of all but one, and the other
-    // worker has the rest of infra and then the unit files done by the time it ends. System last: its many
-    // files of a few seconds each keep both workers busy to the end, its longest ones in the first half.
+    // worker has the rest of infra done by the time it ends. System next: its many files of a few seconds
+    // each keep both workers busy to the end, its longest ones in the first half, the unit files last.
     sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
@@ -63,7 +64,6 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: INFRA,
-          sequence: { groupOrder: 0 },
           // CDK's CloudFormation validation (test/infra/cdk-nag.test.ts) is a 9 MB WebAssembly engine with a
           // large heap. By default V8 compiles it twice, the second time in background threads for the
           // functions that run hot, and collects its heap with parallel GC threads: on two cores that is CPU
@@ -74,17 +74,15 @@ export default defineConfig({
           globalSetup: ['test/support/build-bundle.global.ts'],
         },
       },
-      // Alone (npm run test:unit) on one worker, where importing the core twice costs more than running these
-      // tests at all; in the whole suite they fill the gaps the long files leave.
-      { extends: true, test: { name: 'unit', include: UNIT, sequence: { groupOrder: 0 } } },
       {
         extends: true,
         test: {
           name: 'system',
           include: ['test/**/*.test.ts'],
-          exclude: [...UNIT, ...INFRA],
-          sequence: { groupOrder: 0 },
-          // Scans what the integration and reliability suites write for secrets and patient data.
+          exclude: INFRA,
+          // The unit files too: in a project of their own they would start two more workers, each importing
+          // the core again, which costs more than running them. Scans what the integration and reliability
+          // suites write for secrets and patient data.
           setupFiles: ['test/support/scan-output.setup.ts'],
         },
       },
