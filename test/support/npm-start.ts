@@ -34,11 +34,17 @@ export function startNpmStart(env: Record<string, string>): NpmStart {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   void exited.then(() => running.delete(child));
   let output = '';
+  let started = false;
   const ready = new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
+      // Read until the banner is out, not after: a burst's request lines would make each read longer.
+      if (started) return;
       const url = /listening on (\S+)/.exec(output)?.[1];
-      if (url && output.includes('curl -i')) resolve(url);
+      if (url && output.includes('curl -i')) {
+        started = true;
+        resolve(url);
+      }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
