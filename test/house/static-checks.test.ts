@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -29,11 +29,12 @@ function runScript(name: string): Promise<{ code: number | null; output: string 
 /**
  * The type check, and Biome and knip (npm run lint), in the test run: beside the other files, in the time
  * the workers spend waiting on servers and child processes, rather than one after another before vitest
- * starts. A finding fails the test with the tool's own output.
+ * starts, and side by side: the type check is one process, Biome and knip two more one after the other. A
+ * finding fails the test with the tool's own output.
  */
-describe('static checks', () => {
+describe('static checks', { concurrent: true }, () => {
   for (const script of ['typecheck', 'lint']) {
-    it(`npm run ${script} (${SCRIPTS[script]}) finds nothing`, { timeout: 120_000 }, async () => {
+    it(`npm run ${script} (${SCRIPTS[script]}) finds nothing`, { timeout: 120_000 }, async ({ expect }) => {
       const { code, output } = await runScript(script);
       expect(code, `npm run ${script} failed:\n${output}`).toBe(0);
     });
