@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { JWK } from 'jose';
+import { testRsaKeyPair } from '../support/test-rsa-keys.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { basicHeaderValue, type BasicCredential } from '../../lambda/core/basic-auth.ts';
 import { TOKEN_TRANSFORM_EVENT } from '../../lambda/core/hook-request.ts';
@@ -37,9 +38,9 @@ const cleanup: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   store = await startSeededStore();
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  privateKeyJwk = { ...(await exportJWK(privateKey)), kid: 'rotation-key-1', alg: 'RS256' };
-  publicJwk = { ...(await exportJWK(publicKey)), kid: 'rotation-key-1', alg: 'RS256' };
+  const pair = await testRsaKeyPair();
+  privateKeyJwk = { ...pair.privateJwk, kid: 'rotation-key-1', alg: 'RS256' };
+  publicJwk = { ...pair.publicJwk, kid: 'rotation-key-1', alg: 'RS256' };
   treatAsSecret(privateKeyJwk.d as string);
 });
 afterAll(() => store.close());
@@ -279,8 +280,8 @@ describe('a rotation step that fails leaves AWSCURRENT as it was and Okta sendin
   });
 
   it("setSecret: the org token endpoint refuses the service app's client assertion (another key registered)", async () => {
-    const other = await generateKeyPair('RS256', { extractable: true });
-    const w = await world({ registeredKey: { ...(await exportJWK(other.publicKey)), kid: 'rotation-key-1', alg: 'RS256' } });
+    const other = await testRsaKeyPair([privateKeyJwk]);
+    const w = await world({ registeredKey: { ...other.publicJwk, kid: 'rotation-key-1', alg: 'RS256' } });
     const oldId = w.stageHolder('AWSCURRENT') as string;
     await afterFailure(w, w.sm.startRotation(), 'setSecret', /org token endpoint answered 401: invalid_client/, oldId);
     expect(w.oktaSends()).toBe(basicHeaderValue(OLD));

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { exportSPKI, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { testRsaKeyPair } from '../../support/test-rsa-keys.ts';
 
 export const HOOK_AUDIENCE = 'api://patient-token-hook';
 export const HOOK_SCOPE = 'patient.hook';
 export const HOOK_CLIENT_ID = '0oahookclient1234';
 
-type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+interface KeyPair {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+}
 
 export interface SigningKey {
   kid: string;
@@ -54,7 +58,7 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
   let delayMs = 0;
   let failStatus: number | undefined;
   let garbledBody: string | undefined;
-  const keys: SigningKey[] = [await newSigningKey()];
+  const keys: SigningKey[] = [await newSigningKey([])];
   const published = new Set<string>([keys[0]!.kid]);
   const server: Server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url !== '/oauth2/hooks/v1/keys') {
@@ -80,7 +84,7 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
     issuer,
     keys,
     keySetFetches: () => fetches,
-    newKey: newSigningKey,
+    newKey: () => newSigningKey(keys),
     publish(key) {
       if (!keys.includes(key)) keys.push(key);
       published.add(key.kid);
@@ -120,10 +124,11 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
   };
 }
 
-async function newSigningKey(): Promise<SigningKey> {
-  const pair = await generateKeyPair('RS256', { extractable: true });
+/** A key with a new kid, on RSA material none of `held` uses. */
+async function newSigningKey(held: readonly SigningKey[]): Promise<SigningKey> {
+  const { privateKey, publicKey, publicJwk } = await testRsaKeyPair(held.map((key) => key.publicJwk));
   const kid = randomUUID();
-  return { kid, pair, publicJwk: { ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256', use: 'sig' } };
+  return { kid, pair: { privateKey, publicKey }, publicJwk: { ...publicJwk, kid, alg: 'RS256', use: 'sig' } };
 }
 
 /** A JWT with `alg: none` and no signature: what an attacker sends hoping the verifier skips the check. */
