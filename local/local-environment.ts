@@ -1,7 +1,7 @@
 import { UsageError } from '../tools/cli/run-command.ts';
 import { type EmbeddedDynamoDbProcess, startEmbeddedDynamoDbProcess, storeHolder } from './embedded-dynamodb.ts';
 import { checkPortFree, portSetting } from './ports.ts';
-import { LOCAL_DEFAULTS, localDynamoDbClient, localPatientsTable, localUserKey } from '../tools/cli/local-target.ts';
+import { LOCAL_DEFAULTS, localDynamoDbCall, localPatientsTable, localUserKey } from '../tools/cli/local-target.ts';
 import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from './patients-table.ts';
 
 export interface LocalStore {
@@ -23,16 +23,14 @@ export async function prepareLocalStore(env: Record<string, string | undefined>,
   await checkPortFree(port, 'DYNAMODB_PORT');
   if (dataDir) await checkStoreFree(dataDir);
   const embedded = await startEmbeddedDynamoDbProcess({ port, ...(dataDir ? { dataDir } : {}) });
-  const client = localDynamoDbClient(embedded.endpoint);
+  const call = localDynamoDbCall(embedded.endpoint);
   const keyKind = localUserKey(env);
   try {
-    const table = await ensurePatientsTable(client, localPatientsTable(env), keyKind);
-    if (table === 'created') await putPatientsIfAbsent(client, localPatientsTable(env), SAMPLE_PATIENTS, keyKind);
+    const table = await ensurePatientsTable(call, localPatientsTable(env), keyKind);
+    if (table === 'created') await putPatientsIfAbsent(call, localPatientsTable(env), SAMPLE_PATIENTS, keyKind);
   } catch (error) {
     await embedded.close();
     throw error;
-  } finally {
-    client.destroy();
   }
   return { endpoint: embedded.endpoint, embedded };
 }

@@ -6,7 +6,7 @@ import { ensurePatientsTable } from './patients-table.ts';
 import { type CliIo, EXIT, type ExitCode, runCommand, UsageError } from '../tools/cli/run-command.ts';
 import { formatCount } from '../tools/cli/output.ts';
 import { runPatientsCli } from '../tools/patients/cli.ts';
-import { localDynamoDbClient } from '../tools/cli/local-target.ts';
+import { localDynamoDbCall } from '../tools/cli/local-target.ts';
 
 const USAGE = `usage: npm run measure:import -- [--rows N] [--concurrency N] [--in-memory]
 
@@ -30,9 +30,7 @@ export function runMeasureImportCommand(argv: readonly string[], io: CliIo): Pro
     const workDir = mkdtempSync(join(tmpdir(), 'patients-import-'));
     const store = await startEmbeddedDynamoDb(inMemory ? {} : { dataDir: join(workDir, 'dynamodb') });
     try {
-      const client = localDynamoDbClient(store.endpoint);
-      await ensurePatientsTable(client, 'patients');
-      client.destroy();
+      await ensurePatientsTable(localDynamoDbCall(store.endpoint), 'patients');
 
       const file = join(workDir, 'roster.csv');
       const lines = ['username,patientId'];

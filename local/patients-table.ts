@@ -1,13 +1,12 @@
-import {
-  ConditionalCheckFailedException,
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  PutItemCommand,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-dynamodb';
+import { AwsServiceError, type AwsJsonCall } from '../lambda/aws/aws-json-client.ts';
+import { patientItem } from '../lambda/aws/dynamodb-patient-store.ts';
 import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/patient-record.ts';
-import { patientItem } from '../tools/patients/patients-repository.ts';
+
+// Making and seeding a local table has no deadline, as with the SDK.
+const NO_DEADLINE = new AbortController().signal;
+
+/** Whether a call failed with this DynamoDB error (its __type's name). */
+const failedWith = (error: unknown, code: string) => error instanceof AwsServiceError && error.code === code;
 
 /** A patient by login, as the seed guide lists them, and by the Okta user id a table keyed by id holds. */
 export interface SamplePatient {
@@ -31,34 +30,37 @@ export const SAMPLE_PATIENTS: readonly SamplePatient[] = [
  * (`username` as in the CDK stack, or `oktaUserId` for a table keyed by Okta user id).
  */
 export async function ensurePatientsTable(
-  client: DynamoDBClient,
+  call: AwsJsonCall,
   tableName: string,
   keyKind: UserKeyKind = 'login',
 ): Promise<'created' | 'exists'> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await call('DescribeTable', { TableName: tableName }, NO_DEADLINE);
     return 'exists';
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
+    if (!failedWith(error, 'ResourceNotFoundException')) throw error;
   }
-  await client.send(
-    new CreateTableCommand({
+  const key = TABLE_KEY_ATTRIBUTE[keyKind];
+  await call(
+    'CreateTable',
+    {
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: TABLE_KEY_ATTRIBUTE[keyKind], AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: TABLE_KEY_ATTRIBUTE[keyKind], KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
-    }),
+    },
+    NO_DEADLINE,
   );
-  await waitUntilActive(client, tableName);
+  await waitUntilActive(call, tableName);
   return 'created';
 }
 
 // CreateTable answers while the table is CREATING, and writes to it fail with ResourceNotFoundException
 // until it is ACTIVE: at once in dynalite, most of the time, and seconds later in AWS.
-async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs = 120_000): Promise<void> {
+async function waitUntilActive(call: AwsJsonCall, tableName: string, timeoutMs = 120_000): Promise<void> {
   const giveUpAt = Date.now() + timeoutMs;
   for (let delayMs = 10; ; delayMs = Math.min(delayMs * 2, 1000)) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await call<{ Table?: { TableStatus?: string } }>('DescribeTable', { TableName: tableName }, NO_DEADLINE);
     if (Table?.TableStatus === 'ACTIVE') return;
     if (Date.now() > giveUpAt) throw new Error(`table ${tableName} is still ${Table?.TableStatus} after ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -67,7 +69,7 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
 
 /** Puts each patient whose key (login, or Okta user id) is not in the table yet; returns how many were added. */
 export async function putPatientsIfAbsent(
-  client: DynamoDBClient,
+  call: AwsJsonCall,
   tableName: string,
   patients: ReadonlyArray<Pick<SamplePatient, 'username' | 'patientId'> & Partial<SamplePatient>>,
   keyKind: UserKeyKind = 'login',
@@ -77,17 +79,19 @@ export async function putPatientsIfAbsent(
     const key = keyKind === 'login' ? patient.username : patient.oktaUserId;
     if (key === undefined) throw new Error('a patient for a table keyed by Okta user id needs its oktaUserId');
     try {
-      await client.send(
-        new PutItemCommand({
+      await call(
+        'PutItem',
+        {
           TableName: tableName,
           Item: patientItem({ key, patientId: patient.patientId }, keyKind),
           ConditionExpression: 'attribute_not_exists(#key)',
           ExpressionAttributeNames: { '#key': TABLE_KEY_ATTRIBUTE[keyKind] },
-        }),
+        },
+        NO_DEADLINE,
       );
       added++;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!failedWith(error, 'ConditionalCheckFailedException')) throw error;
     }
   }
   return added;

@@ -7,7 +7,7 @@ import { type LocalHook, sendToHook, startLocalHook } from '../support/local-hoo
 import { LOOK_ALIKE_LOGINS } from '../support/look-alike-logins.ts';
 import { seedPatients } from '../support/seeded-store.ts';
 import { countedMetrics } from '../reliability/support/in-process.ts';
-import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
+import { localDynamoDbClient } from '../../tools/patients/patients-table-target.ts';
 
 const idTokenClaim = (patientId: string) => ({
   commands: [{ type: 'com.okta.identity.patch', value: [{ op: 'add', path: '/claims/extPatientId', value: patientId }] }],

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { prepareLocalStore } from '../../local/local-environment.ts';
 import { UsageError } from '../../tools/cli/run-command.ts';
-import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
+import { localDynamoDbClient } from '../../tools/patients/patients-table-target.ts';
 import { loadFixture } from '../support/fixtures.ts';
 import { LOCAL_AUTHORIZATION } from '../support/local-hook.ts';
 import { freePort, killNpmStarts, type NpmStart, portFreed, startNpmStart } from '../support/npm-start.ts';

@@ -1,7 +1,7 @@
 import type { UserKeyKind } from '../../lambda/core/patient-record.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
-import { localDynamoDbClient } from '../../tools/cli/local-target.ts';
+import { localDynamoDbCall } from '../../tools/cli/local-target.ts';
 
 export interface SeedOptions {
   /** Default patients, as the hook reads it locally. */
@@ -21,13 +21,9 @@ export async function seedPatients(
   endpoint: string,
   { tableName = 'patients', keyKind = 'login', patients = SAMPLE_PATIENTS }: SeedOptions = {},
 ): Promise<void> {
-  const client = localDynamoDbClient(endpoint);
-  try {
-    await ensurePatientsTable(client, tableName, keyKind);
-    await putPatientsIfAbsent(client, tableName, patients, keyKind);
-  } finally {
-    client.destroy();
-  }
+  const call = localDynamoDbCall(endpoint);
+  await ensurePatientsTable(call, tableName, keyKind);
+  await putPatientsIfAbsent(call, tableName, patients, keyKind);
 }
 
 /** The embedded store on a given port (default any free one), seeded with the sample patients. */

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AwsJsonCall, createAwsJsonClient } from '../../lambda/aws/aws-json-client.ts';
 import type { UserKeyKind } from '../../lambda/core/patient-record.ts';
 
 /**
@@ -26,11 +26,16 @@ export function localPatientsTable(env: Record<string, string | undefined>): str
   return env.PATIENTS_TABLE || (localUserKey(env) === 'oktaId' ? LOCAL_OKTA_ID_TABLE : LOCAL_DEFAULTS.PATIENTS_TABLE);
 }
 
-/** A DynamoDB client for a local store, which takes any credentials. */
-export function localDynamoDbClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: LOCAL_DEFAULTS.AWS_REGION,
-    credentials: { accessKeyId: LOCAL_DEFAULTS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_DEFAULTS.AWS_SECRET_ACCESS_KEY },
+/**
+ * The hook's own DynamoDB client (lambda/aws) for a local store, which takes any credentials: what npm
+ * start and the tests create and seed the table with, so they need not load the AWS SDK. The tools, which
+ * use the SDK throughout, make theirs with localDynamoDbClient (tools/patients/patients-table-target.ts).
+ */
+export function localDynamoDbCall(endpoint: string): AwsJsonCall {
+  const credentials = { accessKeyId: LOCAL_DEFAULTS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_DEFAULTS.AWS_SECRET_ACCESS_KEY };
+  return createAwsJsonClient({
+    service: 'dynamodb',
+    env: { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: LOCAL_DEFAULTS.AWS_REGION },
+    credentials: () => credentials,
   });
 }

@@ -4,14 +4,8 @@ import type { OktaApi } from '../../lambda/okta/management-api.ts';
 import { countOf, formatCount, startProgress } from '../cli/output.ts';
 import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { resolveLogins } from '../okta/user-lookup.ts';
-import {
-  describeStoredPatientId,
-  patientItem,
-  readAllPatients,
-  type StoredPatientId,
-  storedItemKey,
-  writeInBatches,
-} from './patients-repository.ts';
+import { patientItem } from '../../lambda/aws/dynamodb-patient-store.ts';
+import { describeStoredPatientId, readAllPatients, type StoredPatientId, storedItemKey, writeInBatches } from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
 import type { OnWritten } from './replication.ts';
 import { type ImportPlan, planImport, RosterFileError, type RosterRow, readRosterFile } from './roster.ts';

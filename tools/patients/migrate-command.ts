@@ -6,10 +6,10 @@ import { countOf, formatCount, startProgress } from '../cli/output.ts';
 import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { type LoginResolution, resolveLogins } from '../okta/user-lookup.ts';
 import type { PatientIdRule } from './patient-fields.ts';
+import type { PatientRecord } from '../../lambda/aws/dynamodb-patient-store.ts';
 import {
   describeStoredPatientId,
   getPatientId,
-  type PatientRecord,
   putPatientIfAbsent,
   readAllPatients,
   type StoredPatientId,

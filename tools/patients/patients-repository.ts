@@ -9,29 +9,12 @@ import {
   ScanCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { patientIdAsStored } from '../../lambda/aws/dynamodb-patient-store.ts';
-import {
-  canonicalUserKey,
-  TABLE_KEY_ATTRIBUTE,
-  USER_KEY_PROBLEM_TEXT,
-  type UserKeyKind,
-  userKeyProblem,
-} from '../../lambda/core/patient-record.ts';
+import { type PatientRecord, patientIdAsStored, patientItem, patientItemKey } from '../../lambda/aws/dynamodb-patient-store.ts';
+import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../../lambda/core/patient-record.ts';
 import type { PatientsTable } from './patients-table-target.ts';
 
-// The patients table as the tools read and write it: a record and its DynamoDB item, the reads and writes
-// of one patient or all, and batched writes for an import.
-
-/**
- * The patients table's item, in one place: partition key TABLE_KEY_ATTRIBUTE[kind] holding the
- * canonical user key, and `patientId`, a DynamoDB String. Nothing else is stored: a login kept beside
- * an Okta user id would go stale when the user is renamed.
- */
-export interface PatientRecord {
-  /** A canonical login (`login` tables) or an Okta user id (`oktaId` tables). */
-  key: string;
-  patientId: string;
-}
+// The patients table as the tools read and write it: the reads and writes of one patient or all, and
+// batched writes for an import. The item itself is lambda/aws/dynamodb-patient-store.ts's.
 
 /** A patient id as the table holds it: the string of a DynamoDB String, else the attribute itself (never coerced). */
 export type StoredPatientId = string | AttributeValue | undefined;
@@ -41,27 +24,9 @@ export interface StoredPatientRecord {
   patientId: StoredPatientId;
 }
 
-/** The table's key for a login or an Okta user id (canonicalUserKey); throws for a value that can be no key. */
-export function patientKey(value: string, kind: UserKeyKind): string {
-  const key = canonicalUserKey(value, kind);
-  if (key === undefined)
-    throw new Error(`not a valid user key: ${value === '' ? 'empty' : USER_KEY_PROBLEM_TEXT[userKeyProblem(value) ?? 'TooLong']}`);
-  return key;
-}
-
-/** The item's key attributes for a user. */
-export function patientItemKey(value: string, kind: UserKeyKind): Record<string, AttributeValue> {
-  return { [TABLE_KEY_ATTRIBUTE[kind]]: { S: patientKey(value, kind) } };
-}
-
 /** The key attributes of an item as read back, exactly as stored: what deletes a legacy, non-canonical key too. */
 export function storedItemKey(key: string, kind: UserKeyKind): Record<string, AttributeValue> {
   return { [TABLE_KEY_ATTRIBUTE[kind]]: { S: key } };
-}
-
-/** The table item for a patient: the key canonical, the patient id kept as the string it is. */
-export function patientItem({ key, patientId }: PatientRecord, kind: UserKeyKind): Record<string, AttributeValue> {
-  return { ...patientItemKey(key, kind), patientId: { S: patientId } };
 }
 
 /** An item as read back, or undefined when it has no key of this kind (an item of another table shape). */

@@ -4,13 +4,8 @@ import { patientIdProblem } from '../../lambda/core/patient-record.ts';
 import { countOf } from '../cli/output.ts';
 import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { keyFieldOf, type PatientIdRule } from './patient-fields.ts';
-import {
-  describeStoredPatientId,
-  type PatientRecord,
-  readAllPatients,
-  type StoredPatientId,
-  scanPatientPages,
-} from './patients-repository.ts';
+import type { PatientRecord } from '../../lambda/aws/dynamodb-patient-store.ts';
+import { describeStoredPatientId, readAllPatients, type StoredPatientId, scanPatientPages } from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
 import { formatRosterCsv, formatRosterJson } from './roster.ts';
 

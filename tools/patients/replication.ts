@@ -3,8 +3,7 @@ import { type AttributeValue, BatchGetItemCommand, DescribeTableCommand, DynamoD
 import { TABLE_KEY_ATTRIBUTE } from '../../lambda/core/patient-record.ts';
 import { countOf, formatCount } from '../cli/output.ts';
 import { type CliIo, EXIT, type ExitCode, UsageError } from '../cli/run-command.ts';
-import { localDynamoDbClient } from '../cli/local-target.ts';
-import type { PatientsTable } from './patients-table-target.ts';
+import { localDynamoDbClient, type PatientsTable } from './patients-table-target.ts';
 
 // --wait-replicated: writes go to the primary region's table; a global table's replicas in the other
 // regions show them later (usually within seconds). This waits until each one does, or says which did not.

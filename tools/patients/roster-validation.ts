@@ -8,7 +8,7 @@ import {
   type PatientIdRule,
   patientIdFieldProblem,
 } from './patient-fields.ts';
-import type { PatientRecord } from './patients-repository.ts';
+import type { PatientRecord } from '../../lambda/aws/dynamodb-patient-store.ts';
 import type { RosterRow } from './roster.ts';
 
 export interface RowProblem {

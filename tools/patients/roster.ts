@@ -3,7 +3,8 @@ import { extname } from 'node:path';
 import { CsvError, parse } from 'csv-parse/sync';
 import { describeJsonSyntaxError, jsonSyntaxLocation } from '../../lambda/json-syntax.ts';
 import type { KeyField } from './patient-fields.ts';
-import type { PatientRecord, StoredPatientId } from './patients-repository.ts';
+import type { PatientRecord } from '../../lambda/aws/dynamodb-patient-store.ts';
+import type { StoredPatientId } from './patients-repository.ts';
 
 // A roster: the file of patients that import reads and export writes (CSV or JSON), its rows exactly as
 // written, and the plan of what an import changes in the table.

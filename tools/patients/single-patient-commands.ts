@@ -1,7 +1,8 @@
 import { patientIdProblem } from '../../lambda/core/patient-record.ts';
 import { type CliIo, EXIT, type ExitCode } from '../cli/run-command.ts';
 import { type FieldProblem, type PatientIdRule, patientIdFieldProblem, userKeyFieldProblem } from './patient-fields.ts';
-import { deletePatient, describeStoredPatientId, getPatientId, patientKey, putPatient } from './patients-repository.ts';
+import { patientKey } from '../../lambda/aws/dynamodb-patient-store.ts';
+import { deletePatient, describeStoredPatientId, getPatientId, putPatient } from './patients-repository.ts';
 import type { PatientsTable } from './patients-table-target.ts';
 import type { OnWritten } from './replication.ts';
 

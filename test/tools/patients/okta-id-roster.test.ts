@@ -12,7 +12,8 @@ import { type StoredPatientId, readAllPatients } from '../../../tools/patients/p
 import { API_TOKEN, type FakeOkta, startFakeOkta } from '../../oauth/support/fake-okta.ts';
 import { sendToHook, startLocalHook } from '../../support/local-hook.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
-import { localDynamoDbClient } from '../../../tools/cli/local-target.ts';
+import { localDynamoDbCall } from '../../../tools/cli/local-target.ts';
+import { localDynamoDbClient } from '../../../tools/patients/patients-table-target.ts';
 
 // Okta user ids: 20 characters, case-sensitive. Jessie's is the one in Okta's example request.
 const JESSIE = '00uq8tMo3zV0OfJON0g3';
@@ -52,9 +53,7 @@ async function patients(args: string[], options: CapturedIoOptions = {}) {
 
 async function freshTable(kind: UserKeyKind, rows: Record<string, string> = {}): Promise<string> {
   const name = `${kind === 'login' ? 'logins' : 'ids'}-${++tables}`;
-  const client = localDynamoDbClient(store.endpoint);
-  await ensurePatientsTable(client, name, kind);
-  client.destroy();
+  await ensurePatientsTable(localDynamoDbCall(store.endpoint), name, kind);
   for (const [user, patientId] of Object.entries(rows))
     expect((await patients(['put', user, patientId, '--table', name, '--key', kind])).code).toBe(0);
   return name;

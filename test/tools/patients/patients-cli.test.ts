@@ -10,7 +10,8 @@ import { type StoredPatientId, readAllPatients } from '../../../tools/patients/p
 import { runPreviewCli } from '../../../tools/preview/cli.ts';
 import { type LocalHook, startLocalHook } from '../../support/local-hook.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
-import { localDynamoDbClient } from '../../../tools/cli/local-target.ts';
+import { localDynamoDbCall } from '../../../tools/cli/local-target.ts';
+import { localDynamoDbClient } from '../../../tools/patients/patients-table-target.ts';
 
 let hook: LocalHook;
 let port: number;
@@ -36,9 +37,7 @@ async function patients(args: string[], options: CapturedIoOptions = {}) {
 /** A fresh table in the store, optionally with patients, so tests do not see each other's rows. */
 async function freshTable(rows: Record<string, string> = {}, putOptions: string[] = []): Promise<string> {
   const name = `roster-${++tables}`;
-  const client = localDynamoDbClient(hook.store?.endpoint as string);
-  await ensurePatientsTable(client, name);
-  client.destroy();
+  await ensurePatientsTable(localDynamoDbCall(hook.store?.endpoint as string), name);
   for (const [username, patientId] of Object.entries(rows))
     expect((await patients(['put', username, patientId, '--table', name, ...putOptions])).code).toBe(0);
   return name;

@@ -7,7 +7,8 @@ import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/embedded-dynamodb.ts';
 import { ensurePatientsTable } from '../../../local/patients-table.ts';
-import { localDynamoDbClient } from '../../../tools/cli/local-target.ts';
+import { localDynamoDbCall } from '../../../tools/cli/local-target.ts';
+import { localDynamoDbClient } from '../../../tools/patients/patients-table-target.ts';
 import { runPatientsCli } from '../../../tools/patients/cli.ts';
 import { readAllPatients, type StoredPatientId } from '../../../tools/patients/patients-repository.ts';
 import { capturedIo } from '../support/captured-io.ts';
@@ -36,9 +37,7 @@ afterAll(async () => {
 async function freshTable(): Promise<string> {
   const name = `replicated-${++tables}`;
   for (const store of [primary, replica, lagging]) {
-    const client = localDynamoDbClient(store.endpoint);
-    await ensurePatientsTable(client, name);
-    client.destroy();
+    await ensurePatientsTable(localDynamoDbCall(store.endpoint), name);
   }
   return name;
 }
