@@ -9,9 +9,17 @@ export type FixtureName =
   | 'refresh-grant'
   | 'client-credentials';
 
+// Each file read once: the load tests build thousands of requests from them.
+const texts = new Map<FixtureName, string>();
+
 /** A fresh copy of an Okta request from examples/, safe to mutate. */
 export function loadFixture(name: FixtureName): Record<string, any> {
-  return JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8'));
+  let text = texts.get(name);
+  if (text === undefined) {
+    text = readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8');
+    texts.set(name, text);
+  }
+  return JSON.parse(text);
 }
 
 /** The published example, sent for another user (login, preferred_username and sub all changed). */
