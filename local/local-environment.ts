@@ -1,8 +1,8 @@
 import { UsageError } from '../tools/cli/run-command.ts';
 import { type EmbeddedDynamoDbProcess, startEmbeddedDynamoDbProcess, storeHolder } from './embedded-dynamodb.ts';
 import { checkPortFree, portSetting } from './ports.ts';
-import { LOCAL_DEFAULTS, localDynamoDbCall, localPatientsTable, localUserKey } from '../tools/cli/local-target.ts';
-import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from './patients-table.ts';
+import { LOCAL_DEFAULTS, localPatientsTable, localUserKey } from '../tools/cli/local-target.ts';
+import { ensurePatientsTable, localDynamoDbCall, putPatientsIfAbsent, SAMPLE_PATIENTS } from './patients-table.ts';
 
 export interface LocalStore {
   endpoint: string;

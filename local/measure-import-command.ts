@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
-import { ensurePatientsTable } from './patients-table.ts';
+import { ensurePatientsTable, localDynamoDbCall } from './patients-table.ts';
 import { type CliIo, EXIT, type ExitCode, runCommand, UsageError } from '../tools/cli/run-command.ts';
 import { formatCount } from '../tools/cli/output.ts';
 import { runPatientsCli } from '../tools/patients/cli.ts';
-import { localDynamoDbCall } from '../tools/cli/local-target.ts';
 
 const USAGE = `usage: npm run measure:import -- [--rows N] [--concurrency N] [--in-memory]
 

@@ -1,6 +1,20 @@
-import { AwsServiceError, type AwsJsonCall } from '../lambda/aws/aws-json-client.ts';
+import { AwsServiceError, type AwsJsonCall, createAwsJsonClient } from '../lambda/aws/aws-json-client.ts';
 import { patientItem } from '../lambda/aws/dynamodb-patient-store.ts';
 import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../lambda/core/patient-record.ts';
+import { LOCAL_CREDENTIALS, LOCAL_DEFAULTS } from '../tools/cli/local-target.ts';
+
+/**
+ * The hook's own DynamoDB client (lambda/aws) for a local store: what npm start and the tests make and
+ * seed the table with, so they need not load the AWS SDK. The tools, which use the SDK throughout, make
+ * theirs with localDynamoDbClient (tools/patients/patients-table-target.ts).
+ */
+export function localDynamoDbCall(endpoint: string): AwsJsonCall {
+  return createAwsJsonClient({
+    service: 'dynamodb',
+    env: { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: LOCAL_DEFAULTS.AWS_REGION },
+    credentials: () => LOCAL_CREDENTIALS,
+  });
+}
 
 // Making and seeding a local table has no deadline, as with the SDK.
 const NO_DEADLINE = new AbortController().signal;

@@ -11,6 +11,9 @@ import type { AwsJsonCall } from './aws-json-client.ts';
 
 type AttributeValue = Record<string, unknown>;
 
+/** The item's attribute that holds the patient id (the key's is TABLE_KEY_ATTRIBUTE's). */
+export const PATIENT_ID_ATTRIBUTE = 'patientId';
+
 /**
  * The patients table: partition key `keyAttribute` (the canonical user key), attribute `patientId`.
  * A String comes back as the string; any other type as the attribute itself, which the core refuses:
@@ -25,11 +28,11 @@ export function createDynamoDbPatientStore(call: AwsJsonCall, tableName: string,
           TableName: tableName,
           Key: { [keyAttribute]: { S: userKey } },
           ProjectionExpression: '#patientId',
-          ExpressionAttributeNames: { '#patientId': 'patientId' },
+          ExpressionAttributeNames: { '#patientId': PATIENT_ID_ATTRIBUTE },
         },
         deadline,
       );
-      return output.Item ? { patientId: patientIdAsStored(output.Item.patientId) } : undefined;
+      return output.Item ? { patientId: patientIdAsStored(output.Item[PATIENT_ID_ATTRIBUTE]) } : undefined;
     },
     async checkReadable(deadline) {
       // The key alone is projected: whatever is there (nothing, normally) is not read.
@@ -79,5 +82,5 @@ export function patientItemKey(value: string, kind: UserKeyKind): Record<string,
 
 /** The table item for a patient: the key canonical, the patient id kept as the string it is. */
 export function patientItem({ key, patientId }: PatientRecord, kind: UserKeyKind): Record<string, { S: string }> {
-  return { ...patientItemKey(key, kind), patientId: { S: patientId } };
+  return { ...patientItemKey(key, kind), [PATIENT_ID_ATTRIBUTE]: { S: patientId } };
 }

@@ -1,7 +1,6 @@
 import type { UserKeyKind } from '../../lambda/core/patient-record.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
-import { ensurePatientsTable, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
-import { localDynamoDbCall } from '../../tools/cli/local-target.ts';
+import { ensurePatientsTable, localDynamoDbCall, putPatientsIfAbsent, SAMPLE_PATIENTS } from '../../local/patients-table.ts';
 
 export interface SeedOptions {
   /** Default patients, as the hook reads it locally. */

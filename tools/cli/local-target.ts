@@ -1,4 +1,4 @@
-import { type AwsJsonCall, createAwsJsonClient } from '../../lambda/aws/aws-json-client.ts';
+import type { AwsCredentials } from '../../lambda/aws/aws-environment.ts';
 import type { UserKeyKind } from '../../lambda/core/patient-record.ts';
 
 /**
@@ -14,6 +14,12 @@ export const LOCAL_DEFAULTS = {
   AWS_SECRET_ACCESS_KEY: 'local',
 } as const;
 
+/** The credentials a local store takes (any would do). */
+export const LOCAL_CREDENTIALS: AwsCredentials = {
+  accessKeyId: LOCAL_DEFAULTS.AWS_ACCESS_KEY_ID,
+  secretAccessKey: LOCAL_DEFAULTS.AWS_SECRET_ACCESS_KEY,
+};
+
 const LOCAL_OKTA_ID_TABLE = 'patients-by-okta-id';
 
 /** What the local table is keyed by: USER_KEY as the hook reads it (a wrong value is the hook's to refuse). */
@@ -24,18 +30,4 @@ export function localUserKey(env: Record<string, string | undefined>): UserKeyKi
 /** The local table: PATIENTS_TABLE, else one per kind of key, so switching USER_KEY never reads a table keyed the other way. */
 export function localPatientsTable(env: Record<string, string | undefined>): string {
   return env.PATIENTS_TABLE || (localUserKey(env) === 'oktaId' ? LOCAL_OKTA_ID_TABLE : LOCAL_DEFAULTS.PATIENTS_TABLE);
-}
-
-/**
- * The hook's own DynamoDB client (lambda/aws) for a local store, which takes any credentials: what npm
- * start and the tests create and seed the table with, so they need not load the AWS SDK. The tools, which
- * use the SDK throughout, make theirs with localDynamoDbClient (tools/patients/patients-table-target.ts).
- */
-export function localDynamoDbCall(endpoint: string): AwsJsonCall {
-  const credentials = { accessKeyId: LOCAL_DEFAULTS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_DEFAULTS.AWS_SECRET_ACCESS_KEY };
-  return createAwsJsonClient({
-    service: 'dynamodb',
-    env: { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: LOCAL_DEFAULTS.AWS_REGION },
-    credentials: () => credentials,
-  });
 }

@@ -9,7 +9,13 @@ import {
   ScanCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { type PatientRecord, patientIdAsStored, patientItem, patientItemKey } from '../../lambda/aws/dynamodb-patient-store.ts';
+import {
+  PATIENT_ID_ATTRIBUTE,
+  type PatientRecord,
+  patientIdAsStored,
+  patientItem,
+  patientItemKey,
+} from '../../lambda/aws/dynamodb-patient-store.ts';
 import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../../lambda/core/patient-record.ts';
 import type { PatientsTable } from './patients-table-target.ts';
 
@@ -38,7 +44,7 @@ export function storedPatientRecord(item: Record<string, AttributeValue>, kind: 
 // Like the hook: a String is its string; a Number (or anything else) stays what it is, so it is refused
 // rather than read as "4235" when the clinic's id was "04235".
 export function storedPatientId(item: Record<string, AttributeValue> | undefined): StoredPatientId {
-  return patientIdAsStored(item?.patientId);
+  return patientIdAsStored(item?.[PATIENT_ID_ATTRIBUTE]);
 }
 
 /** A stored patient id for people: the string itself, or what kind of value stands in its place. */
@@ -106,7 +112,7 @@ export async function* scanPatientPages({ client, tableName, keyKind }: Patients
       new ScanCommand({
         TableName: tableName,
         ProjectionExpression: '#key, #patientId',
-        ExpressionAttributeNames: { '#key': TABLE_KEY_ATTRIBUTE[keyKind], '#patientId': 'patientId' },
+        ExpressionAttributeNames: { '#key': TABLE_KEY_ATTRIBUTE[keyKind], '#patientId': PATIENT_ID_ATTRIBUTE },
         ConsistentRead: true,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),

@@ -1,15 +1,11 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEY_ATTRIBUTE, type UserKeyKind } from '../../lambda/core/patient-record.ts';
 import { UsageError } from '../cli/run-command.ts';
-import { LOCAL_DEFAULTS, localPatientsTable } from '../cli/local-target.ts';
+import { LOCAL_CREDENTIALS, LOCAL_DEFAULTS, localPatientsTable } from '../cli/local-target.ts';
 
 /** An AWS SDK DynamoDB client for a local store, which takes any credentials. */
 export function localDynamoDbClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: LOCAL_DEFAULTS.AWS_REGION,
-    credentials: { accessKeyId: LOCAL_DEFAULTS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_DEFAULTS.AWS_SECRET_ACCESS_KEY },
-  });
+  return new DynamoDBClient({ endpoint, region: LOCAL_DEFAULTS.AWS_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
 export interface PatientsTable {

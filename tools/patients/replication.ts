@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttributeValue, BatchGetItemCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PATIENT_ID_ATTRIBUTE } from '../../lambda/aws/dynamodb-patient-store.ts';
 import { TABLE_KEY_ATTRIBUTE } from '../../lambda/core/patient-record.ts';
 import { countOf, formatCount } from '../cli/output.ts';
 import { type CliIo, EXIT, type ExitCode, UsageError } from '../cli/run-command.ts';
@@ -131,13 +132,13 @@ async function notShownYet(
             [tableName]: {
               Keys: batch.map(({ key }) => ({ [attribute]: { S: key } })),
               ProjectionExpression: '#key, #patientId',
-              ExpressionAttributeNames: { '#key': attribute, '#patientId': 'patientId' },
+              ExpressionAttributeNames: { '#key': attribute, '#patientId': PATIENT_ID_ATTRIBUTE },
             },
           },
         }),
         { abortSignal: AbortSignal.timeout(READ_TIMEOUT_MS) },
       );
-      for (const item of output.Responses?.[tableName] ?? []) shown.set(item[attribute]?.S as string, item.patientId);
+      for (const item of output.Responses?.[tableName] ?? []) shown.set(item[attribute]?.S as string, item[PATIENT_ID_ATTRIBUTE]);
       // Keys DynamoDB left unprocessed (a busy table) were not read: they stay pending for the next round.
       const unprocessed = new Set((output.UnprocessedKeys?.[tableName]?.Keys ?? []).map((key) => key[attribute]?.S));
       for (const { key } of batch) if (!unprocessed.has(key)) read.add(key);

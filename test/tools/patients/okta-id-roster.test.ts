@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UserKeyKind } from '../../../lambda/core/patient-record.ts';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '../../../local/embedded-dynamodb.ts';
-import { ensurePatientsTable } from '../../../local/patients-table.ts';
+import { ensurePatientsTable, localDynamoDbCall } from '../../../local/patients-table.ts';
 import { buildHookRequest } from '../../../tools/okta/request-shapes.ts';
 import { runPatientsCli } from '../../../tools/patients/cli.ts';
 import { type StoredPatientId, readAllPatients } from '../../../tools/patients/patients-repository.ts';
 import { API_TOKEN, type FakeOkta, startFakeOkta } from '../../oauth/support/fake-okta.ts';
 import { sendToHook, startLocalHook } from '../../support/local-hook.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
-import { localDynamoDbCall } from '../../../tools/cli/local-target.ts';
 import { localDynamoDbClient } from '../../../tools/patients/patients-table-target.ts';
 
 // Okta user ids: 20 characters, case-sensitive. Jessie's is the one in Okta's example request.

@@ -4,13 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensurePatientsTable } from '../../../local/patients-table.ts';
+import { ensurePatientsTable, localDynamoDbCall } from '../../../local/patients-table.ts';
 import { runPatientsCli } from '../../../tools/patients/cli.ts';
 import { type StoredPatientId, readAllPatients } from '../../../tools/patients/patients-repository.ts';
 import { runPreviewCli } from '../../../tools/preview/cli.ts';
 import { type LocalHook, startLocalHook } from '../../support/local-hook.ts';
 import { type CapturedIoOptions, capturedIo } from '../support/captured-io.ts';
-import { localDynamoDbCall } from '../../../tools/cli/local-target.ts';
 import { localDynamoDbClient } from '../../../tools/patients/patients-table-target.ts';
 
 let hook: LocalHook;
