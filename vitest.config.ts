@@ -79,7 +79,7 @@ export default defineConfig({
           // thread cost less than half the CPU, in less wall time.
           execArgv: ['--single-threaded-gc', '--liftoff-only'],
           // npm run build's bundles, built once for the files that test them (test/build, test/infra/bundle-asset).
-          globalSetup: ['test/support/build-bundle.global.ts'],
+          globalSetup: ['test/support/build-bundle.global.ts', 'test/support/scratch-tmpdir.global.ts'],
         },
       },
       {
