@@ -124,6 +124,9 @@ describe('stored values are checked before they become a claim', () => {
     ['a string with a newline', { S: '4235\n' }],
     ['no patientId at all', undefined],
   ];
+  // Any of those values in a log line. 4235 as a whole number only: the request ids are random hex, and
+  // one held 4235 between two dashes once in a few thousand runs.
+  const STORED_VALUE = /(?<![\w-])0?4235(?![\w-])|xxxx/;
   let store: EmbeddedDynamoDb;
   let hook: LocalHook;
   beforeAll(async () => {
@@ -152,7 +155,7 @@ describe('stored values are checked before they become a claim', () => {
       const line = lastLog(hook);
       expect(line).toMatchObject({ level: 'ERROR', reason: 'InvalidPatientRecord', status: 204 });
       expect(line.detail).toMatch(/^(Missing|NotAString|Empty|TooLong|OffPattern)$/);
-      expect(hook.logs.at(-1)).not.toMatch(/4235|xxxx/);
+      expect(hook.logs.at(-1)).not.toMatch(STORED_VALUE);
       expect(lastMetric(hook)).toBe('InvalidPatientRecord');
     },
   );
