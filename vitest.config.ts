@@ -95,7 +95,8 @@ export default defineConfig({
           // With more processes than cores, V8's parallel GC threads only take CPU from the others: in two
           // runs each, taken in turn, one GC thread saved 0.7 and 3 s. Nor does a worker run code long
           // enough to earn back TurboFan's optimizing compiles: with the baseline compiler as the top tier
-          // (--max-opt=1) each project took 1.4 to 1.6 s less CPU on average (five and four pairs of runs).
+          // (--max-opt=1) the infra files took 2 s less CPU and 1 s less time, these 1.2 to 4.8 s less CPU
+          // (three pairs of runs each, taken in turn).
           execArgv: ['--max-opt=1', '--single-threaded-gc'],
           sequence: { groupOrder: 1 },
           // The unit files too: in a project of their own they would start two more workers, each importing
