@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import LongestFirstSequencer from './test/support/longest-first.sequencer.ts';
 
@@ -41,6 +42,9 @@ export const UNIT = [
  */
 const BURST = ['test/integration/npm-start-burst.test.ts'];
 
+/** The infra workers' temporary folder, one a run (test/support/scratch-tmpdir.global.ts). */
+const INFRA_TMPDIR = join(tmpdir(), `token-hook-infra-tests-${process.pid}`);
+
 /** CDK synthesis and the bundle build: the files that read npm run build's output are all here. */
 const INFRA = ['test/infra/**/*.test.ts', 'test/build/**/*.test.ts'];
 
@@ -81,6 +85,8 @@ export default defineConfig({
           execArgv: ['--max-opt=1', '--single-threaded-gc', '--liftoff-only'],
           // npm run build's bundles, built once for the files that test them (test/build, test/infra/bundle-asset).
           globalSetup: ['test/support/build-bundle.global.ts', 'test/support/scratch-tmpdir.global.ts'],
+          // Only here: the other files' child processes keep the system's, where tsx keeps its cache.
+          env: { TMPDIR: INFRA_TMPDIR },
         },
       },
       {
