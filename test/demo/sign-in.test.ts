@@ -16,7 +16,7 @@ const CHROMIUM =
 const hasBrowser = existsSync(CHROMIUM);
 if (!hasBrowser)
   console.log(
-    `test/demo/sign-in.test.ts: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH or apt-get install chromium-headless-shell): the browser test is skipped`,
+    `test/demo/sign-in.test.ts: no Chromium at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium-headless-shell or /usr/bin/chromium'} (set CHROMIUM_PATH or apt-get install chromium-headless-shell): the browser test is skipped`,
   );
 
 const FAILURE_MESSAGE = 'Patient records are unavailable: sign-in is paused.';
